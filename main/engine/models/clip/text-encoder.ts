@@ -1,0 +1,65 @@
+// The CLIP text transformer as SD1 uses it (last_hidden_state after final_layer_norm; pre-LN layers,
+// causal mask, quick_gelu). Ref: huggingface/transformers models/clip/modeling_clip.py CLIPTextTransformer.
+import { EngineError } from '../../errors';
+import type { Graph, Tensor } from '../../graph/graph';
+import { add, constantOf, quickGelu } from '../../graph/ops/elementwise';
+import { multiHeadAttention } from '../../graph/ops/attention';
+import { layerNorm, linear } from '../../graph/ops/nn';
+import { gather, slice } from '../../graph/ops/shape';
+import type { Scope, WeightSource } from '../../graph/scope';
+import type { ModelHints } from '../model-hints';
+
+export const TEXT_PREFIX = 'cond_stage_model.transformer.text_model';
+const LN_EPS = 1e-5;
+
+export interface TextEncoderConfig {
+  readonly width: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly positions: number;
+  readonly vocab: number;
+}
+
+export function detectTextEncoderConfig(src: WeightSource, hints: ModelHints): TextEncoderConfig {
+  const [vocab, width] = src.entry(`${TEXT_PREFIX}.embeddings.token_embedding.weight`).shape as [number, number];
+  const positions = src.entry(`${TEXT_PREFIX}.embeddings.position_embedding.weight`).shape[0]!;
+  let layers = 0;
+  while (src.hasPrefix(`${TEXT_PREFIX}.encoder.layers.${layers}`)) layers++;
+  // CLIP ViT-L/14 (SD1) uses 64-wide heads; other widths need the model's config (see model-hints.ts).
+  const heads = hints.textHeads ?? width / 64;
+  if (!Number.isInteger(heads) || width % heads !== 0) {
+    throw new EngineError('model-unsupported', `The text encoder width ${width} has no standard head count; add a config.json with text_encoder.num_attention_heads.`);
+  }
+  return { width, layers, heads, positions, vocab };
+}
+
+/** Attention bias that lets token i see tokens j ≤ i (float32 min elsewhere, as transformers does). */
+function causalBias(like: Tensor, n: number): Tensor {
+  const lowest = like.dtype === 'float16' ? -65504 : -3.4028234663852886e38;
+  const values = Array.from({ length: n * n }, (_, k) => (k % n > Math.floor(k / n) ? lowest : 0));
+  return constantOf(like, like.dtype, [1, 1, n, n], values);
+}
+
+function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor {
+  const h = layerNorm(s.at('layer_norm1'), x, LN_EPS);
+  const q = linear(s.at('self_attn.q_proj'), h);
+  const k = linear(s.at('self_attn.k_proj'), h);
+  const v = linear(s.at('self_attn.v_proj'), h);
+  x = add(x, linear(s.at('self_attn.out_proj'), multiHeadAttention(q, k, v, { numHeads: heads, bias })));
+  const m = linear(s.at('mlp.fc2'), quickGelu(linear(s.at('mlp.fc1'), layerNorm(s.at('layer_norm2'), x, LN_EPS))));
+  return add(x, m);
+}
+
+/** input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. */
+export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: number): void {
+  const s = root.at(TEXT_PREFIX);
+  const ids = g.input('input_ids', 'int64', [batch, config.positions]);
+  const tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
+  const positions = slice(s.param('embeddings.position_embedding.weight'), 0, 0, config.positions); // [77, W]
+  let x = add(tokens, positions);
+  const bias = causalBias(x, config.positions);
+  for (let i = 0; i < config.layers; i++) {
+    x = g.within(`encoder.layers.${i}`, () => encoderLayer(s.at(`encoder.layers.${i}`), x, bias, config.heads));
+  }
+  g.output(layerNorm(s.at('final_layer_norm'), x, LN_EPS), 'last_hidden_state');
+}

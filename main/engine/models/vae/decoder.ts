@@ -1,0 +1,80 @@
+// The KL autoencoder's decoder: latent / scale_factor → post_quant_conv → decoder → image in [-1, 1]
+// (not clamped here). Ref: ldm/modules/diffusionmodules/model.py Decoder, ResnetBlock, AttnBlock;
+// ldm/models/autoencoder.py AutoencoderKL.decode.
+import type { Graph, InputDim, Tensor } from '../../graph/graph';
+import { add, mul, silu } from '../../graph/ops/elementwise';
+import { multiHeadAttention } from '../../graph/ops/attention';
+import { conv2d, groupNorm, linear } from '../../graph/ops/nn';
+import { reshape, reshapeAs, transpose } from '../../graph/ops/shape';
+import { attr } from '../../graph/graph';
+import type { Scope, WeightSource } from '../../graph/scope';
+
+export const VAE_PREFIX = 'first_stage_model';
+const GN_EPS = 1e-6;
+
+export interface VaeDecoderConfig {
+  readonly zChannels: number;
+  /** Number of `decoder.up.*` levels. */
+  readonly levels: number;
+  readonly resBlocksPerLevel: number;
+}
+
+export function detectVaeDecoderConfig(src: WeightSource): VaeDecoderConfig {
+  const zChannels = src.entry(`${VAE_PREFIX}.post_quant_conv.weight`).shape[1]!;
+  let levels = 0;
+  while (src.hasPrefix(`${VAE_PREFIX}.decoder.up.${levels}`)) levels++;
+  let resBlocksPerLevel = 0;
+  while (src.hasPrefix(`${VAE_PREFIX}.decoder.up.0.block.${resBlocksPerLevel}`)) resBlocksPerLevel++;
+  return { zChannels, levels, resBlocksPerLevel };
+}
+
+function resnetBlock(s: Scope, x: Tensor): Tensor {
+  let h = conv2d(s.at('conv1'), silu(groupNorm(s.at('norm1'), x, 32, GN_EPS)), { pad: 1 });
+  h = conv2d(s.at('conv2'), silu(groupNorm(s.at('norm2'), h, 32, GN_EPS)), { pad: 1 }); // dropout skipped
+  const skip = s.has('nin_shortcut') ? conv2d(s.at('nin_shortcut'), x) : x;
+  return add(skip, h);
+}
+
+/** Single-head self-attention over all pixels; q/k/v/proj_out are 1×1 convs applied as linears on tokens. */
+function attnBlock(s: Scope, x: Tensor): Tensor {
+  const h = groupNorm(s.at('norm'), x, 32, GN_EPS);
+  const tokens = transpose(reshape(h, [0, 0, -1]), [0, 2, 1]); // [B, HW, C]
+  const q = linear(s.at('q'), tokens);
+  const k = linear(s.at('k'), tokens);
+  const v = linear(s.at('v'), tokens);
+  const out = linear(s.at('proj_out'), multiHeadAttention(q, k, v, { numHeads: 1 })); // [B, HW, C]
+  return add(x, reshapeAs(transpose(out, [0, 2, 1]), x));
+}
+
+function upsampleNearest(s: Scope, x: Tensor): Tensor {
+  const [n, c, hh, ww] = x.shape as [number, number, number, number];
+  const scales = x.g.constant('float32', [4], Float32Array.from([1, 1, 2, 2]));
+  const up = x.g.node('Resize', [x, null, scales], {
+    mode: attr.string('nearest'), coordinate_transformation_mode: attr.string('asymmetric'), nearest_mode: attr.string('floor'),
+  }, [{ dtype: x.dtype, shape: [n, c, hh * 2, ww * 2] }])[0]!;
+  return conv2d(s.at('conv'), up, { pad: 1 });
+}
+
+/** latent [B, z, h, w] (unscaled, as the sampler produces it) → image [B, 3, 8h, 8w]. */
+export function buildVaeDecoder(
+  g: Graph, root: Scope, config: VaeDecoderConfig, dims: { batch: InputDim; height: InputDim; width: InputDim }, scaleFactor: number,
+): void {
+  const s = root.at(VAE_PREFIX);
+  const latent = g.input('latent', g.dtype, [dims.batch, config.zChannels, dims.height, dims.width]);
+  // ldm multiplies by the float32 value of 1/scale_factor (dividing differs in the last bit for some values)
+  let h = conv2d(s.at('post_quant_conv'), mul(latent, Math.fround(1 / scaleFactor)));
+  const d = s.at('decoder');
+  h = conv2d(d.at('conv_in'), h, { pad: 1 });
+  h = resnetBlock(d.at('mid.block_1'), h);
+  h = attnBlock(d.at('mid.attn_1'), h);
+  h = resnetBlock(d.at('mid.block_2'), h);
+  for (let level = config.levels - 1; level >= 0; level--) {
+    h = g.within(`up.${level}`, () => {
+      let x = h;
+      for (let j = 0; j < config.resBlocksPerLevel; j++) x = resnetBlock(d.at(`up.${level}.block.${j}`), x);
+      return level > 0 ? upsampleNearest(d.at(`up.${level}.upsample`), x) : x;
+    });
+  }
+  h = conv2d(d.at('conv_out'), silu(groupNorm(d.at('norm_out'), h, 32, GN_EPS)), { pad: 1 });
+  g.output(h, 'image');
+}
