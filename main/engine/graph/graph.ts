@@ -73,6 +73,8 @@ export class Graph {
   private readonly usedNames = new Set<string>();
   private readonly memo = new Map<string, Tensor>();
   private nameStack: string[] = [];
+  /** Multiply-accumulates of the convolutions, matrix products and attentions, for the example shapes. */
+  macs = 0;
 
   constructor(opts: GraphOptions) {
     this.name = opts.name;

@@ -14,6 +14,7 @@ export function multiHeadAttention(q: Tensor, k: Tensor, v: Tensor, opts: Attent
   const [b, sq, d] = q.shape as [number, number, number];
   if (d % opts.numHeads !== 0) throw new Error(`attention: ${d} channels do not split into ${opts.numHeads} heads`);
   if (k.shape[2] !== d) throw new Error(`attention: key width ${k.shape[2]} differs from query width ${d}`);
+  q.g.macs += 2 * b * sq * k.shape[1]! * d; // q·kᵀ and softmax·v
   const attrs: Record<string, ReturnType<typeof attr.int>> = { num_heads: attr.int(opts.numHeads) };
   if (opts.scale !== undefined) attrs.scale = attr.float(opts.scale);
   // Input order: query, key, value, bias, key_padding_mask, attention_bias.

@@ -17,6 +17,7 @@ export function conv2d(s: Scope, x: Tensor, opts: Conv2dOptions = {}): Tensor {
   const oh = Math.floor((h + 2 * pad - kh) / stride) + 1;
   const ow = Math.floor((wd + 2 * pad - kw) / stride) + 1;
   const inputs = s.has('bias') ? [x, w, s.param('bias')] : [x, w];
+  x.g.macs += n * outCh * oh * ow * inCh * kh * kw;
   return x.g.node('Conv', inputs, {
     kernel_shape: attr.ints([kh, kw]), strides: attr.ints([stride, stride]), pads: attr.ints([pad, pad, pad, pad]),
   }, [{ dtype: x.dtype, shape: [n, outCh, oh, ow] }])[0]!;
@@ -29,6 +30,7 @@ export function linear(s: Scope, x: Tensor): Tensor {
   const [outF, inF] = w.shape as [number, number];
   if (x.shape[x.shape.length - 1] !== inF) throw new Error(`${s.prefix}: linear expects ${inF} features, got [${x.shape}]`);
   const wT = s.g.cached(`T:${w.name}`, () => transpose(w, [1, 0])); // folded by the runtime
+  x.g.macs += x.shape.reduce((a, b) => a * b, 1) * outF; // rows × in × out
   const y = x.g.node('MatMul', [x, wT], {}, [{ dtype: x.dtype, shape: [...x.shape.slice(0, -1), outF] }])[0]!;
   return s.has('bias') ? add(y, s.param('bias')) : y;
 }

@@ -1,7 +1,7 @@
 // The CLIP text transformer as SD1 uses it (last_hidden_state after final_layer_norm; pre-LN layers,
 // causal mask, quick_gelu). Ref: huggingface/transformers models/clip/modeling_clip.py CLIPTextTransformer.
 import { EngineError } from '../../errors';
-import type { Graph, Tensor } from '../../graph/graph';
+import type { Graph, InputDim, Tensor } from '../../graph/graph';
 import { add, constantOf, quickGelu } from '../../graph/ops/elementwise';
 import { multiHeadAttention } from '../../graph/ops/attention';
 import { layerNorm, linear } from '../../graph/ops/nn';
@@ -51,7 +51,7 @@ function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor 
 }
 
 /** input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. */
-export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: number): void {
+export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim): void {
   const s = root.at(TEXT_PREFIX);
   const ids = g.input('input_ids', 'int64', [batch, config.positions]);
   const tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]

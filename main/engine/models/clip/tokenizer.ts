@@ -26,11 +26,14 @@ const END_OF_WORD = '</w>';
 // `merges[1 : 49152-256-2+1]`: line 0 is a version header; the vocab keeps 48894 merges.
 const MERGES_END = 49152 - 256 - 2 + 1;
 
-// simple_tokenizer.py's `pat` (regex module, IGNORECASE). `\s` there is Unicode White_Space, spelled out
-// because JS `\s` differs. Digits are split one per token.
+// simple_tokenizer.py's `pat`, matched with the regex module's IGNORECASE on lower-cased text. Spelled out
+// for JS: `\s` there is Unicode White_Space; after lower() the only character that case-folds onto the
+// literals is U+017F (ſ ~ s), and the only one IGNORECASE keeps out of both `[\p{L}]` and the punctuation
+// class is U+0345 (it folds to a letter but is not one): the reference drops it, so does this pattern.
+// Digits are split one per token.
 const WORD_PATTERN = new RegExp(
-  `<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^${PY_REGEX_SPACE_CLASS}\\p{L}\\p{N}]+`,
-  'giu',
+  `<\\|[sſ]tartoftext\\|>|<\\|endoftext\\|>|'[sſ]|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^${PY_REGEX_SPACE_CLASS}\\p{L}\\p{N}\\u0345]+`,
+  'gu',
 );
 
 const gunzipAsync = promisify(gunzip);

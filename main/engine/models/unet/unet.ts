@@ -68,19 +68,20 @@ export function segmentIO(config: UNetConfig, { from, to }: SegmentRange): Segme
         || (config.outputBlocks[o.index]!.upsample && skipSource(config, o.index + 1) === s.index)));
     if (usedLater) skipsOut.push(s.index);
   }
-  const attentive = (s: Stage): boolean => {
-    if (s.kind === 'middle') return true;
-    if (s.kind === 'output') return config.outputBlocks[s.index]!.attention;
-    const b = config.inputBlocks[s.index]!;
-    return b.kind === 'res' && b.attention;
-  };
   return {
     skipsIn: [...skipsIn].sort((a, b) => a - b),
     skipsOut,
     takesLatent: from === 0,
     returnsEps: to === all.length,
-    needsContext: stages.some(attentive),
+    needsContext: stages.some((st) => hasAttention(config, st)),
   };
+}
+
+export function hasAttention(config: UNetConfig, s: Stage): boolean {
+  if (s.kind === 'middle') return true;
+  if (s.kind === 'output') return config.outputBlocks[s.index]!.attention;
+  const b = config.inputBlocks[s.index]!;
+  return b.kind === 'res' && b.attention;
 }
 
 /** Stages whose transformer runs on every latent token (where DaTo prunes). */
@@ -96,9 +97,14 @@ const example = (d: InputDim): number => (typeof d === 'number' ? d : d.example)
 
 /** Tensors crossing segment boundaries are named so the runner can wire segments together. */
 export const skipName = (i: number): string => `skip_${i}`;
+/** The running activation enters a segment as `h` and leaves it as `h_out` (ONNX names are unique per graph). */
+export const ACTIVATION_IN = 'h';
+export const ACTIVATION_OUT = 'h_out';
+/** Input carrying the DaTo base tokens of one pruned block. */
+export const baseTokensName = (stage: Stage): string => `dato_base.${stageName(stage)}`;
 
 export interface SegmentOptions {
-  /** Build full-resolution self-attention with DaTo pruning (adds inputs `dato_base`, `dato_count`). */
+  /** Build full-resolution self-attention with DaTo pruning (adds inputs `dato_count` and `dato_base.<block>`). */
   readonly pruneTokens?: { readonly exampleCount: number };
 }
 
@@ -128,27 +134,31 @@ export function buildUNetSegment(
     h = x;
   } else {
     emb = g.input('emb', g.dtype, [batch, 4 * config.modelChannels]);
-    h = g.input('h', g.dtype, activationDims(stages[range.from - 1]!));
+    h = g.input(ACTIVATION_IN, g.dtype, activationDims(stages[range.from - 1]!));
   }
   for (const i of io.skipsIn) {
     skips.set(i, g.input(skipName(i), g.dtype, activationDims(stages[i]!)));
   }
   const context = io.needsContext ? g.input('context', g.dtype, [batch, contextLength, config.contextDim]) : undefined;
-  const pruning: TokenPruning | undefined = opts.pruneTokens && (() => {
-    const n = example(height) * example(width);
-    const windows = Math.ceil(example(height) / 2) * Math.ceil(example(width) / 2);
+  // DaTo: the prune count is shared; every pruned block gets its own base tokens (the official code draws
+  // the selection noise and sign flip per block call).
+  const pruneCount = opts.pruneTokens && g.input('dato_count', 'int64', [1]);
+  const pruningFor = (stage: Stage): TokenPruning | undefined => {
+    if (!pruneCount || !hasAttention(config, stage) || !isFullResolution(config, stage)) return undefined;
+    const [h, w] = [example(height), example(width)];
+    const windows = Math.ceil(h / 2) * Math.ceil(w / 2);
+    const windowsDim: InputDim = typeof height === 'number' && typeof width === 'number' ? windows : { name: 'windows', example: windows };
     return {
-      base: g.input('dato_base', 'int64', [batch, typeof height === 'number' && typeof width === 'number' ? windows : { name: 'windows', example: windows }]),
-      count: g.input('dato_count', 'int64', [1]),
-      exampleCount: Math.min(opts.pruneTokens!.exampleCount, n - windows),
+      base: g.input(baseTokensName(stage), 'int64', [batch, windowsDim]),
+      count: pruneCount,
+      exampleCount: Math.min(opts.pruneTokens!.exampleCount, h * w - windows),
     };
-  })();
+  };
 
   // 2. blocks
   for (let k = range.from; k < range.to; k++) {
     const stage = stages[k]!;
-    const prune = pruning && isFullResolution(config, stage) ? pruning : undefined;
-    h = g.within(stageName(stage), () => runStage(s, config, stage, h!, emb, context, skips, prune));
+    h = g.within(stageName(stage), () => runStage(s, config, stage, h!, emb, context, skips, pruningFor(stage)));
     if (stage.kind === 'input') skips.set(stage.index, h);
   }
 
@@ -160,7 +170,7 @@ export function buildUNetSegment(
     const eps = conv2d(s.at('out.2'), silu(groupNorm(s.at('out.0'), h, 32, 1e-5)), { pad: 1 });
     g.output(eps, 'eps');
   } else {
-    g.output(h, 'h');
+    g.output(h, ACTIVATION_OUT);
   }
   return io;
 }

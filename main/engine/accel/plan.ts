@@ -1,0 +1,85 @@
+// What the user asks for (a preset or a custom schedule, prune ratios, DaTo's score weights) turned into
+// one decision per UNet evaluation. Presets:
+//   baseline   every evaluation full, no pruning
+//   cached     DeepCache-style: full every N-th evaluation (0, N, 2N, …), shallow otherwise (N = 3)
+//   dato       the official searched 50-step schedule + token pruning (ratio 0.4) on every non-skip step
+//   dato-fast  the official repo's released COCO-30k schedule (51 calls: 5 full) + pruning
+//   prune      every evaluation full, with pruning (DaTo's pruning alone)
+//   custom     an explicit schedule (and ratios)
+// Schedules written for another step count are stretched/squeezed by `resampleKinds` (schedule.ts).
+import {
+  cachedKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, kindsFromStrategy, parseScheduleString,
+  resampleKinds, resampleValues, type StepKind,
+} from './schedule';
+
+export type AccelMode = 'baseline' | 'cached' | 'dato' | 'dato-fast' | 'prune' | 'custom';
+export const ACCEL_MODES: readonly AccelMode[] = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'];
+
+export interface AccelSettings {
+  mode: AccelMode;
+  /** Explicit schedule (`F,S,K,…`); required for `custom`, overrides the preset's otherwise. */
+  schedule?: string;
+  /** DeepCache interval N for `cached` (default 3). */
+  cacheInterval?: number;
+  /** Fraction of tokens pruned in full-resolution self-attention, one value or one per evaluation. */
+  pruneRatio?: number | readonly number[];
+  /** Weight of the dynamics in the base-token score (default 0.1). */
+  gamma?: number;
+  /** Weight of the Gaussian noise in the base-token score (default 0.1). */
+  alpha?: number;
+  /** Probability that γ's sign is flipped for a block call (default 0.5, as the official code). */
+  flip?: number;
+}
+
+export interface AccelPlan {
+  readonly mode: AccelMode;
+  readonly kinds: readonly StepKind[];
+  /** Per evaluation; 0 = no pruning. Always 0 on skip steps. */
+  readonly pruneRatios: readonly number[];
+  readonly gamma: number;
+  readonly alpha: number;
+  readonly flip: number;
+  /** Dynamics are measured only when caching is on, as in the official code (prune-only never has them). */
+  readonly useDynamics: boolean;
+}
+
+export const DEFAULT_PRUNE_RATIO = 0.4;
+/** Base tokens (one in four) are never pruned, so at most 3/4 of the tokens can go. */
+export const MAX_PRUNE_RATIO = 0.75;
+
+function presetKinds(settings: AccelSettings, steps: number): StepKind[] {
+  switch (settings.mode) {
+    case 'baseline': case 'prune': return new Array<StepKind>(steps).fill('full');
+    case 'cached': return cachedKinds(steps, settings.cacheInterval ?? 3);
+    case 'dato': return resampleKinds(kindsFromStrategy(DATO_SEARCHED_STRATEGY.slice(0, -1)), steps);
+    case 'dato-fast': return resampleKinds(kindsFromStrategy(DATO_COCO_STRATEGY), steps);
+    case 'custom': throw new Error('The custom mode needs a schedule (F,S,K letters, one per step).');
+  }
+}
+
+export function planAcceleration(settings: AccelSettings, steps: number): AccelPlan {
+  if (settings.cacheInterval !== undefined && (!Number.isInteger(settings.cacheInterval) || settings.cacheInterval < 1)) {
+    throw new Error('The cache interval must be a whole number ≥ 1.');
+  }
+  let kinds = settings.schedule ? parseScheduleString(settings.schedule) : presetKinds(settings, steps);
+  if (kinds.length !== steps) kinds = resampleKinds(kinds, steps);
+  kinds[0] = 'full'; // the first evaluation has nothing to reuse
+
+  const pruning = settings.mode === 'dato' || settings.mode === 'dato-fast' || settings.mode === 'prune';
+  const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : 0);
+  const ratios = typeof ratioSetting === 'number' ? new Array<number>(steps).fill(ratioSetting) : resampleValues(ratioSetting, steps);
+  for (const r of ratios) {
+    if (!(r >= 0 && r < MAX_PRUNE_RATIO)) throw new Error(`Prune ratio ${r} is out of range: use 0 ≤ ratio < ${MAX_PRUNE_RATIO}.`);
+  }
+  const flip = settings.flip ?? 0.5;
+  if (!(flip >= 0 && flip <= 1)) throw new Error('The flip probability must be between 0 and 1.');
+  return {
+    mode: settings.mode,
+    kinds,
+    pruneRatios: ratios.map((r, k) => (kinds[k] === 'skip' ? 0 : r)),
+    gamma: settings.gamma ?? 0.1,
+    alpha: settings.alpha ?? 0.1,
+    flip,
+    useDynamics: kinds.some((k) => k !== 'full'),
+  };
+}

@@ -1,0 +1,75 @@
+// The engine's API as messages, so it can run in a worker thread (CLI, tests), a child process (web mode)
+// or an Electron utilityProcess (the app) with the same code on both sides.
+import type { AccelSettings } from './accel/plan';
+import type { EngineErrorCode } from './errors';
+import type { RgbImage } from './pipeline/latent-preview';
+import type { StepReport, Txt2ImgResult } from './pipeline/txt2img';
+import type { ProviderChoice, ProviderSelection } from './runtime/providers';
+import type { SamplerName } from './schedulers/scheduler';
+
+export interface GenerateRequest {
+  readonly modelPath: string;
+  readonly provider: ProviderChoice;
+  /** CPU threads (default: all cores). */
+  readonly threads?: number;
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly eta: number;
+  readonly width: number;
+  readonly height: number;
+  readonly seed: number;
+  readonly images: number;
+  readonly initialNoise?: Float32Array;
+  readonly accel: AccelSettings;
+  /** Preview every n-th evaluation (0 = none). */
+  readonly previewEvery: number;
+}
+
+export interface PlanSummary {
+  readonly mode: AccelSettings['mode'];
+  /** `F,S,K,…` one letter per UNet evaluation. */
+  readonly schedule: string;
+  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  readonly pruneRatios: readonly number[];
+  readonly gamma: number;
+  readonly alpha: number;
+  readonly flip: number;
+}
+
+export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
+  readonly steps: readonly Omit<StepReport, 'preview'>[];
+  readonly plan: PlanSummary;
+  readonly provider: ProviderSelection;
+}
+
+export interface ModelInfo {
+  readonly path: string;
+  readonly kind: 'single-file' | 'diffusers';
+  readonly family: 'sd1';
+  readonly parameters: { readonly unet: number; readonly text: number; readonly vae: number };
+  readonly unet: { readonly modelChannels: number; readonly levels: number; readonly contextDim: number };
+  readonly text: { readonly width: number; readonly layers: number };
+  readonly nativeSize: number;
+  readonly sizeBytes: number;
+}
+
+export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
+
+export type HostMessage =
+  | { readonly type: 'generate'; readonly id: number; readonly request: GenerateRequest }
+  | { readonly type: 'inspect'; readonly id: number; readonly path: string }
+  | { readonly type: 'cancel'; readonly id: number }
+  | { readonly type: 'shutdown' };
+
+export type WorkerMessage =
+  | { readonly type: 'ready' }
+  | { readonly type: 'progress'; readonly id: number; readonly step: StepReport }
+  | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
+  | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
+  | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
+  | { readonly type: 'log'; readonly message: string };
+
+export type { RgbImage, StepReport };

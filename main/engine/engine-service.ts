@@ -1,0 +1,112 @@
+// The engine's worker side: keeps one model open on one execution provider, runs jobs one at a time and
+// reports progress. Transport-agnostic: engine-worker.ts binds it to a worker thread or a child process.
+import { statSync } from 'node:fs';
+import { countKinds, formatSchedule } from './accel/schedule';
+import { planAcceleration } from './accel/plan';
+import { EngineError, toEngineError } from './errors';
+import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
+import { ModelRuntime } from './pipeline/model-runtime';
+import { txt2img } from './pipeline/txt2img';
+import { selectProvider, type ProviderSelection } from './runtime/providers';
+import { createScheduler } from './schedulers/index';
+import { Sd1Model } from './model/sd1-model';
+import { detectFamily } from './weights/detect';
+import { openCheckpoint } from './weights/checkpoint';
+
+interface Open { readonly key: string; readonly rt: ModelRuntime; readonly selection: ProviderSelection }
+
+export class EngineService {
+  private open: Open | undefined;
+  private readonly cancelled = new Set<number>();
+
+  constructor(
+    private readonly clipVocab: string,
+    private readonly post: (m: WorkerMessage) => void,
+    /** Shared flag (worker threads): the id of a job to cancel, readable while a run blocks the event loop. */
+    private readonly cancelFlag?: Int32Array,
+  ) {}
+
+  async handle(msg: HostMessage): Promise<void> {
+    switch (msg.type) {
+      case 'cancel': this.cancelled.add(msg.id); return;
+      case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
+      case 'inspect': return this.reply(msg.id, async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) }));
+      case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
+    }
+  }
+
+  private async reply(id: number, work: () => Promise<WorkerMessage>): Promise<void> {
+    try {
+      this.post(await work());
+    } catch (err) {
+      this.post({ type: 'failed', id, error: toEngineError(err).toJSON() });
+    } finally {
+      this.cancelled.delete(id);
+    }
+  }
+
+  private isCancelled(id: number): boolean {
+    return this.cancelled.has(id) || (this.cancelFlag !== undefined && Atomics.load(this.cancelFlag, 0) === id);
+  }
+
+  private async runtimeFor(req: GenerateRequest): Promise<Open> {
+    const selection = await selectProvider(req.provider);
+    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}`;
+    if (this.open?.key === key) return this.open;
+    await this.open?.rt.dispose(); // one model in memory at a time
+    this.open = undefined;
+    const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) }, this.clipVocab);
+    this.open = { key, rt, selection };
+    return this.open;
+  }
+
+  private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+    const evaluations = createScheduler(req.sampler, { steps: req.steps, eta: req.eta }).timesteps.length;
+    let plan;
+    try {
+      plan = planAcceleration(req.accel, evaluations);
+    } catch (err) {
+      throw new EngineError('invalid-parameters', (err as Error).message);
+    }
+    const { rt, selection } = await this.runtimeFor(req);
+    const result = await txt2img(rt, { ...req, accel: plan }, {
+      isCancelled: () => this.isCancelled(id),
+      onStep: (step) => this.post({ type: 'progress', id, step }),
+    });
+    return {
+      ...result,
+      steps: result.steps.map(({ preview: _preview, ...s }) => s),
+      plan: {
+        mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
+        pruneRatios: plan.pruneRatios, gamma: plan.gamma, alpha: plan.alpha, flip: plan.flip,
+      },
+      provider: selection,
+    };
+  }
+}
+
+export async function inspectModel(path: string): Promise<ModelInfo> {
+  const index = await openCheckpoint(path);
+  const family = detectFamily(index);
+  const model = new Sd1Model(index);
+  const params = { unet: 0, text: 0, vae: 0 };
+  let sizeBytes = 0;
+  for (const t of index.tensors.values()) {
+    const n = t.shape.reduce((a, b) => a * b, 1);
+    if (t.name.startsWith('model.diffusion_model.')) params.unet += n;
+    else if (t.name.startsWith('cond_stage_model.')) params.text += n;
+    else if (t.name.startsWith('first_stage_model.')) params.vae += n;
+  }
+  for (const file of new Set([...index.tensors.values()].map((t) => t.file))) sizeBytes += statSync(file).size;
+  return {
+    path, kind: index.source.kind, family, parameters: params,
+    unet: {
+      modelChannels: model.unet.modelChannels,
+      levels: model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1,
+      contextDim: model.unet.contextDim,
+    },
+    text: { width: model.text.width, layers: model.text.layers },
+    nativeSize: model.hints.imageSize ?? 512,
+    sizeBytes,
+  };
+}

@@ -1,0 +1,43 @@
+// Prompt and negative prompt → the UNet's cross-attention context, A1111-style: weighted chunks of 75
+// tokens each encoded as 77 ids, emphasis applied per chunk, chunks concatenated along the token axis;
+// both prompts padded to the same number of chunks. A plain prompt takes the exact reference path
+// (one chunk, no emphasis arithmetic), so its context is bit-identical to ldm's.
+import { applyEmphasis, encodePromptChunks, padChunkCount, type PromptChunks } from '../models/clip/prompt-chunks';
+import type { ClipTokenizer } from '../models/clip/tokenizer';
+
+/** Runs the text encoder on `chunks` rows of 77 ids → [chunks, 77, width]. */
+export type TextEncoderFn = (ids: BigInt64Array, chunks: number) => Promise<Float32Array>;
+
+export interface Conditioning {
+  /** [2·images, contextLength, width]: uncond rows first, then cond rows. */
+  readonly context: Float32Array;
+  readonly contextLength: number;
+  readonly chunks: number;
+}
+
+async function encodeChunks(encode: TextEncoderFn, p: PromptChunks, width: number): Promise<Float32Array> {
+  const n = p.chunks.length;
+  const ids = new BigInt64Array(n * 77);
+  p.chunks.forEach((c, i) => c.ids.forEach((id, j) => { ids[i * 77 + j] = BigInt(id); }));
+  const hidden = await encode(ids, n);
+  if (p.isPlain) return hidden;
+  const out = new Float32Array(hidden.length);
+  p.chunks.forEach((c, i) => {
+    out.set(applyEmphasis(hidden.subarray(i * 77 * width, (i + 1) * 77 * width), 77, width, c.weights), i * 77 * width);
+  });
+  return out;
+}
+
+export async function encodeConditioning(
+  tokenizer: ClipTokenizer, encode: TextEncoderFn, width: number, prompt: string, negative: string, images: number,
+): Promise<Conditioning> {
+  const [uncond, cond] = padChunkCount(encodePromptChunks(tokenizer, negative), encodePromptChunks(tokenizer, prompt));
+  const [u, c] = [await encodeChunks(encode, uncond, width), await encodeChunks(encode, cond, width)];
+  const row = u.length; // chunks·77·width
+  const context = new Float32Array(2 * images * row);
+  for (let i = 0; i < images; i++) {
+    context.set(u, i * row);
+    context.set(c, (images + i) * row);
+  }
+  return { context, contextLength: cond.chunks.length * 77, chunks: cond.chunks.length };
+}

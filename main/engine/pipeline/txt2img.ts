@@ -1,0 +1,233 @@
+// What one generation does, in order:
+//   1 check parameters · 2 encode the prompts · 3 timesteps and acceleration plan · 4 initial latents ·
+//   5 denoising loop (schedule → UNet segments → guidance → sampler step → preview) · 6 decode
+// Ref: ldm scripts/txt2img.py + DDIMSampler; diffusers StableDiffusionPipeline.__call__.
+import type { AccelPlan } from '../accel/plan';
+import { windowCount, selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
+import { tokenDynamics } from '../accel/dynamics';
+import type { StepKind } from '../accel/schedule';
+import { EngineError } from '../errors';
+import { ALPHAS_CUMPROD } from '../schedulers/betas';
+import { createScheduler } from '../schedulers/index';
+import type { SamplerName } from '../schedulers/scheduler';
+import { applyGuidance, duplicateRows } from './guidance';
+import type { RgbImage } from './latent-preview';
+import type { ModelRuntime } from './model-runtime';
+import { createRng } from './rng';
+import { encodeConditioning } from './text-conditioning';
+import { UNetRunner } from './unet-runner';
+
+export interface Txt2ImgParams {
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly eta: number;
+  readonly width: number;
+  readonly height: number;
+  /** Image i uses seed + i, so any image of a batch can be reproduced alone. */
+  readonly seed: number;
+  readonly images: number;
+  /** Replaces the seeded initial noise: [images, 4, height/8, width/8]. */
+  readonly initialNoise?: Float32Array;
+  readonly accel: AccelPlan;
+  /** Make a preview every n-th evaluation (0 = none). */
+  readonly previewEvery: number;
+}
+
+export interface StepReport {
+  readonly index: number;
+  readonly total: number;
+  readonly kind: StepKind;
+  readonly timestep: number;
+  readonly seconds: number;
+  /** Tokens pruned in each pruned block, and how many blocks pruned, in this evaluation. */
+  readonly prunedTokens: number;
+  readonly prunedBlocks: number;
+  readonly preview?: RgbImage;
+}
+
+export interface Txt2ImgResult {
+  readonly images: RgbImage[];
+  /** Final latents before 1/scale_factor: [images, 4, h, w]. */
+  readonly latents: Float32Array;
+  readonly latentShape: readonly number[];
+  readonly steps: readonly StepReport[];
+  readonly timings: { readonly load: number; readonly textEncode: number; readonly unetLoop: number; readonly decode: number; readonly total: number };
+}
+
+export interface Txt2ImgHooks {
+  onStep?(report: StepReport): void;
+  /** Checked before every UNet evaluation; true aborts with a 'cancelled' error. */
+  isCancelled?(): boolean;
+}
+
+const MAX_PIXELS = 2048 * 2048;
+
+export function checkParams(p: Txt2ImgParams): void {
+  const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
+  if (!Number.isInteger(p.width) || !Number.isInteger(p.height) || p.width % 8 || p.height % 8 || p.width < 64 || p.height < 64) {
+    bad(`Width and height must be multiples of 8 and at least 64 (got ${p.width}×${p.height}).`);
+  }
+  if (p.width * p.height > MAX_PIXELS) bad(`${p.width}×${p.height} is too large (at most ${MAX_PIXELS} pixels).`);
+  if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 1000) bad('Steps must be a whole number from 1 to 1000.');
+  if (!(p.cfg >= 0 && p.cfg <= 50)) bad('CFG scale must be between 0 and 50.');
+  if (!(p.eta >= 0 && p.eta <= 1)) bad('Eta must be between 0 and 1.');
+  if (!Number.isInteger(p.images) || p.images < 1 || p.images > 16) bad('Batch size must be from 1 to 16.');
+  if (!Number.isSafeInteger(p.seed) || p.seed < 0) bad('The seed must be a non-negative whole number.');
+}
+
+/** Uniform + Gaussian draws for DaTo's base-token choice, seeded from the image seed. */
+function selectionRandomness(seed: number): SelectionRandomness {
+  const rng = createRng(BigInt(seed) ^ 0x6461746fn); // 'dato': a stream apart from the latent noise
+  return {
+    randn: (n) => rng.randn(n),
+    uniform: () => 0.5 * (1 + erf(rng.randn(1)[0]! / Math.SQRT2)), // Φ(z) is uniform on (0, 1)
+  };
+}
+
+/** Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7): enough to turn a Gaussian draw into a coin flip. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+/** ᾱ at a (possibly fractional) timestep, interpolated like k-diffusion's t_to_sigma. */
+function alphaBar(t: number): number {
+  const lo = Math.max(0, Math.min(999, Math.floor(t)));
+  const hi = Math.min(999, lo + 1);
+  const w = t - lo;
+  return ALPHAS_CUMPROD[lo]! * (1 - w) + ALPHAS_CUMPROD[hi]! * w;
+}
+
+function assertFinite(values: Float32Array, what: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) {
+      throw new EngineError('numerical-error', `The ${what} contains NaN or infinite values, so the image would be black. The model weights may be damaged, or try another sampler or a lower CFG scale.`);
+    }
+  }
+}
+
+export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2ImgHooks = {}): Promise<Txt2ImgResult> {
+  const t0 = performance.now();
+  // 1. check
+  checkParams(p);
+  const h = p.height / 8;
+  const w = p.width / 8;
+  const channels = rt.model.unet.inChannels;
+  const perImage = channels * h * w;
+  const rows = 2 * p.images;
+  const cancelled = (): void => { if (hooks.isCancelled?.()) throw new EngineError('cancelled', 'The generation was cancelled.'); };
+
+  // 2. prompts → context
+  const tEncode = performance.now();
+  const cond = await encodeConditioning(rt.tokenizer, (ids, n) => rt.encodeText(ids, n), rt.model.text.width,
+    p.prompt, p.negativePrompt, p.images);
+  const textEncode = (performance.now() - tEncode) / 1000;
+
+  // 3. timesteps and plan
+  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta });
+  const evaluations = scheduler.timesteps.length;
+  if (p.accel.kinds.length !== evaluations) {
+    throw new EngineError('internal', `The acceleration plan has ${p.accel.kinds.length} steps for ${evaluations} UNet evaluations.`);
+  }
+  const unet = new UNetRunner(rt.model, rt.sessions, rt.variant, rows, h, w);
+  await unet.prepare(p.accel.kinds, p.accel.pruneRatios.map((r) => r > 0), cond.contextLength);
+  const load = rt.sessions.takeLoadSeconds();
+
+  // 4. initial latents
+  let x: Float32Array;
+  if (p.initialNoise) {
+    if (p.initialNoise.length !== p.images * perImage) {
+      throw new EngineError('invalid-parameters', `The initial noise has ${p.initialNoise.length} values; ${p.images}×${channels}×${h}×${w} are needed.`);
+    }
+    x = Float32Array.from(p.initialNoise, (v) => v * scheduler.initNoiseSigma);
+  } else {
+    x = new Float32Array(p.images * perImage);
+    for (let i = 0; i < p.images; i++) x.set(createRng(p.seed + i).randn(perImage), i * perImage);
+    if (scheduler.initNoiseSigma !== 1) x = x.map((v) => v * scheduler.initNoiseSigma);
+  }
+  const samplerNoise = createRng(BigInt(p.seed) + 0x5eedn);
+
+  // 5. denoising loop
+  const tokens = h * w;
+  const maxPrunable = tokens - windowCount(h, w);
+  const randomness = selectionRandomness(p.seed);
+  const steps: StepReport[] = [];
+  let previousEps: Float32Array | undefined;
+  let dynamics: Float32Array | null = null;
+  let unetLoop = 0;
+  for (let i = 0; i < evaluations; i++) {
+    cancelled();
+    const tStep = performance.now();
+    const kind = p.accel.kinds[i]!;
+    const t = scheduler.timesteps[i]!;
+    const modelInput = scheduler.scaleModelInput(x, i);
+    const count = Math.min(maxPrunable, Math.floor(p.accel.pruneRatios[i]! * tokens));
+    const pruning = count > 0 && kind !== 'skip' ? {
+      count,
+      baseTokens: () => selectBaseTokens(p.accel.useDynamics ? dynamics : null,
+        { height: h, width: w, images: p.images, gamma: p.accel.gamma, alpha: p.accel.alpha, flip: p.accel.flip }, randomness),
+    } : undefined;
+    const { eps, stats } = await unet.evaluate(kind, {
+      x: duplicateRows(modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
+    }, pruning);
+    // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
+    dynamics = previousEps ? tokenDynamics(eps, previousEps, rows, channels) : null;
+    previousEps = eps;
+    const guided = applyGuidance(eps, p.cfg);
+    x = scheduler.step(guided, i, x, samplerNoise);
+    const seconds = (performance.now() - tStep) / 1000;
+    unetLoop += seconds;
+    const report: StepReport = {
+      index: i, total: evaluations, kind, timestep: t, seconds,
+      prunedTokens: stats.prunedBlocks > 0 ? count : 0, prunedBlocks: stats.prunedBlocks,
+      ...(p.previewEvery > 0 && (i % p.previewEvery === 0 || i === evaluations - 1)
+        ? { preview: previewOf(rt, modelInput, guided, t, channels, h, w) } : {}),
+    };
+    steps.push(report);
+    hooks.onStep?.(report);
+  }
+  assertFinite(x, 'final latent');
+
+  // 6. decode
+  const tDecode = performance.now();
+  const images: RgbImage[] = [];
+  for (let i = 0; i < p.images; i++) {
+    cancelled();
+    const latent = x.subarray(i * perImage, (i + 1) * perImage);
+    const decoded = await rt.decode(latent, h, w);
+    assertFinite(decoded, 'decoded image');
+    rt.preview.fit(latent, channels, h, w, decoded);
+    images.push(toRgb(decoded, p.width, p.height));
+  }
+  const decode = (performance.now() - tDecode) / 1000;
+  return {
+    images, latents: x, latentShape: [p.images, channels, h, w], steps,
+    timings: { load: load + rt.sessions.takeLoadSeconds(), textEncode, unetLoop, decode, total: (performance.now() - t0) / 1000 },
+  };
+}
+
+/** Preview of the first image: the model's clean-latent estimate x0 = (x_t − √(1−ᾱ)·ε)/√ᾱ. */
+function previewOf(rt: ModelRuntime, modelInput: Float32Array, eps: Float32Array, t: number, c: number, h: number, w: number): RgbImage {
+  const a = alphaBar(t);
+  const n = c * h * w;
+  const x0 = new Float32Array(n);
+  for (let k = 0; k < n; k++) x0[k] = (modelInput[k]! - Math.sqrt(1 - a) * eps[k]!) / Math.sqrt(a);
+  return rt.preview.project(x0, c, h, w);
+}
+
+/** [3, H, W] in [-1, 1] → 8-bit RGB, uint8(255·clip((x+1)/2, 0, 1)) truncated as ldm's txt2img. */
+export function toRgb(image: Float32Array, width: number, height: number): RgbImage {
+  const n = width * height;
+  const rgb = new Uint8Array(n * 3);
+  for (let k = 0; k < 3; k++) {
+    for (let p = 0; p < n; p++) {
+      const v = Math.min(1, Math.max(0, (Math.min(1, Math.max(-1, image[k * n + p]!)) + 1) / 2));
+      rgb[p * 3 + k] = Math.floor(Math.fround(255 * v));
+    }
+  }
+  return { width, height, rgb };
+}

@@ -1,0 +1,48 @@
+// Sessions are expensive (weights read, cast and pre-packed) and onnxruntime-node leaks a little on every
+// create/release cycle, so each (graph, variant) gets one session for the life of the engine.
+import type * as ort from 'onnxruntime-node';
+import type { BuiltGraph } from '../model/sd1-model';
+import { createSession, type RuntimeConfig } from './session-options';
+
+export class SessionCache {
+  private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
+  /** Seconds spent creating sessions since the last `takeLoadSeconds()`. */
+  private loadSeconds = 0;
+
+  constructor(readonly runtime: RuntimeConfig) {}
+
+  get(key: string, build: () => BuiltGraph): Promise<ort.InferenceSession> {
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = (async () => {
+        const t0 = performance.now();
+        const built = build();
+        const session = await createSession(built.bytes, built.weightsRoot, this.runtime);
+        this.loadSeconds += (performance.now() - t0) / 1000;
+        return session;
+      })();
+      s.catch(() => this.sessions.delete(key)); // a failed creation may be retried
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  has(key: string): boolean { return this.sessions.has(key); }
+
+  takeLoadSeconds(): number {
+    const s = this.loadSeconds;
+    this.loadSeconds = 0;
+    return s;
+  }
+
+  /** Release sessions whose key does not pass `keep` (e.g. another image size on a static-shape EP). */
+  async releaseWhere(drop: (key: string) => boolean): Promise<void> {
+    for (const [key, s] of [...this.sessions]) {
+      if (!drop(key)) continue;
+      this.sessions.delete(key);
+      await (await s.catch(() => undefined))?.release();
+    }
+  }
+
+  async releaseAll(): Promise<void> { await this.releaseWhere(() => true); }
+}
