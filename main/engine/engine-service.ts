@@ -18,6 +18,8 @@ interface Open { readonly key: string; readonly rt: ModelRuntime; readonly selec
 export class EngineService {
   private open: Open | undefined;
   private readonly cancelled = new Set<number>();
+  /** Provider probes create sessions: done once per choice for the life of the engine. */
+  private readonly selections = new Map<string, Promise<ProviderSelection>>();
 
   constructor(
     private readonly clipVocab: string,
@@ -50,7 +52,13 @@ export class EngineService {
   }
 
   private async runtimeFor(req: GenerateRequest): Promise<Open> {
-    const selection = await selectProvider(req.provider);
+    let pending = this.selections.get(req.provider);
+    if (!pending) {
+      pending = selectProvider(req.provider);
+      pending.catch(() => this.selections.delete(req.provider));
+      this.selections.set(req.provider, pending);
+    }
+    const selection = await pending;
     const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}`;
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time

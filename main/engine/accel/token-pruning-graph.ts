@@ -30,17 +30,19 @@ function similarityMetric(x: Tensor): Tensor {
   return div(x, cast(cast(norm, 'float16'), x.dtype)); // [B, N, C]
 }
 
-/**
- * x: block input [B, N, C] (similarity is measured on it), xNorm: norm1(x) (attention input),
- * attend: self-attention over a token subset [B, K, C] → [B, K, C]. Returns the recovered attention
- * output for all N tokens (the caller adds the residual).
- */
-export function prunedSelfAttention(
-  x: Tensor, xNorm: Tensor, pruning: TokenPruning, attend: (kept: Tensor) => Tensor,
-): Tensor {
-  const [b, n] = x.shape as [number, number, number];
+export interface TokenSelection {
+  /** int64 [B, P]: pruned tokens. */
+  readonly pruned: Tensor;
+  /** int64 [B, K]: kept tokens (non-base and base), K = N − P. */
+  readonly kept: Tensor;
+  /** int64 [B, P]: for each pruned token, the position in `kept` of the token whose output it copies. */
+  readonly source: Tensor;
+}
+
+/** Which tokens self-attention skips, and where each skipped token takes its output from. */
+export function selectTokens(x: Tensor, pruning: TokenPruning): TokenSelection {
+  const [, n] = x.shape as [number, number, number];
   const nPruned = pruning.exampleCount;
-  const nKept = n - nPruned;
   const metric = similarityMetric(x);
 
   // 1. Score every token by its best match among the base tokens; base tokens themselves sort last.
@@ -52,18 +54,32 @@ export function prunedSelfAttention(
   // 2. Sort all tokens by that score: the first `count` are pruned, the rest (base tokens included) kept.
   const order = topKIndices(ranked, dim1Of(ranked, 1), n); // [B, N]
   const pruned = sliceDynamic(order, 1, constantOf(order, 'int64', [1], [0]), pruning.count, nPruned); // [B, P]
-  const kept = sliceDynamic(order, 1, pruning.count, constantOf(order, 'int64', [1], [Number.MAX_SAFE_INTEGER]), nKept); // [B, K]
+  const kept = sliceDynamic(order, 1, pruning.count, constantOf(order, 'int64', [1], [Number.MAX_SAFE_INTEGER]), n - nPruned); // [B, K]
 
   // 3. Each pruned token copies the kept token it is most similar to.
   const sim = matmul(batchGather(metric, pruned), transpose(batchGather(metric, kept), [0, 2, 1])); // [B, P, K]
-  const source = argMax(sim, 2); // [B, P], positions in `kept`
+  return { pruned, kept, source: argMax(sim, 2) };
+}
 
-  // 4. Attention over the kept tokens only.
+/**
+ * x: block input [B, N, C] (similarity is measured on it), xNorm: norm1(x) (attention input),
+ * attend: self-attention over a token subset [B, K, C] → [B, K, C]. Returns the recovered attention
+ * output for all N tokens (the caller adds the residual).
+ */
+export function prunedSelfAttention(
+  x: Tensor, xNorm: Tensor, pruning: TokenPruning, attend: (kept: Tensor) => Tensor,
+): Tensor {
+  const { pruned, kept, source } = selectTokens(x, pruning);
+  const [b] = x.shape as [number];
+  const nKept = kept.shape[1]!;
+
+  // Attention over the kept tokens only.
   const attended = attend(batchGather(xNorm, kept)); // [B, K, C]
 
-  // 5. Token t reads row map[t] of `attended`: its own row if kept, its source's row if pruned.
+  // Token t reads row map[t] of `attended`: its own row if kept, its source's row if pruned.
   const keptRows = range(dimOf(kept, 1), nKept); // [K]
   const keptPositions = expandTo(unsqueeze(keptRows, [0]), shapeOf(kept), [b, nKept]); // [B, K]
+  const order = concat([pruned, kept], 1); // [B, N]
   const rowOf = concat([source, keptPositions], 1); // [B, N], aligned with `order`
   const map = scatterElements(fillLike(order, constantOf(order, 'int64', [], [0])), order, rowOf); // [B, N]
   return batchGather(attended, map); // [B, N, C]

@@ -60,12 +60,15 @@ export interface GraphOptions {
   dtype: 'float32' | 'float16';
   /** Target ONNX opset (17..20: the WebGPU EP's Transpose kernel stops at opset 20). */
   opset?: number;
+  /** Inputs have symbolic sizes: outputs are then declared without a fixed shape. */
+  dynamic?: boolean;
 }
 
 export class Graph {
   readonly name: string;
   readonly dtype: 'float32' | 'float16';
   readonly opset: number;
+  readonly dynamic: boolean;
   private readonly nodes: NodeInit[] = [];
   private readonly initializers: TensorProtoInit[] = [];
   private readonly inputs: ValueInfoInit[] = [];
@@ -80,6 +83,7 @@ export class Graph {
     this.name = opts.name;
     this.dtype = opts.dtype;
     this.opset = opts.opset ?? 17;
+    this.dynamic = opts.dynamic ?? false;
   }
 
   /** Run `build` with `prefix` prepended to every node name: names in profiles read like checkpoint keys. */
@@ -104,11 +108,11 @@ export class Graph {
   }
 
   /** Mark `t` as a graph output under `name` (an Identity keeps the names of graph outputs stable). */
-  output(t: Tensor, name: string, dims?: readonly InputDim[]): void {
+  output(t: Tensor, name: string): void {
     if (t.g !== this) throw new Error('output from another graph');
-    const [out] = this.node('Identity', [t], {}, [{ dtype: t.dtype, shape: t.shape }], { outputNames: [name] });
-    const shape = dims ?? out!.shape;
-    this.outputs.push({ name, dataType: PROTO_DTYPE[t.dtype], dims: shape.map((d) => (typeof d === 'number' ? d : d.name)) });
+    this.node('Identity', [t], {}, [{ dtype: t.dtype, shape: t.shape }], { outputNames: [name] });
+    // with symbolic input sizes the output shape is left to the runtime's inference
+    this.outputs.push({ name, dataType: PROTO_DTYPE[t.dtype], dims: this.dynamic ? undefined : t.shape });
   }
 
   /** Append a node; returns its outputs with the given dtypes/shapes (computed by the calling op). */

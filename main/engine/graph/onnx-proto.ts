@@ -38,8 +38,8 @@ export interface NodeInit {
 export interface ValueInfoInit {
   name: string;
   dataType: TensorDataType;
-  /** A number is a fixed dimension; a string is a symbolic (dynamic) one. */
-  dims: readonly (number | string)[];
+  /** A number is a fixed dimension; a string is a symbolic (dynamic) one; undefined: unknown shape. */
+  dims: readonly (number | string)[] | undefined;
 }
 
 export interface ModelInit {
@@ -154,8 +154,10 @@ function writeValueInfo(w: Writer, v: ValueInfoInit): void {
   w.string(1, v.name);
   w.message(2, (type) => type.message(1, (tensor) => {
     tensor.int(1, v.dataType);
+    if (!v.dims) return;
+    const dims = v.dims;
     tensor.message(2, (shape) => {
-      for (const d of v.dims) {
+      for (const d of dims) {
         shape.message(1, (dim) => (typeof d === 'number' ? dim.int(1, d) : dim.string(2, d)));
       }
     });

@@ -79,7 +79,7 @@ export class Sd1Model {
 
   /** One UNet segment; `pruneExample` builds the DaTo-pruned variant (its count is a runtime input). */
   unetSegment(segment: SegmentName, v: GraphVariant, pruneExample?: number): BuiltGraph {
-    const g = new Graph({ name: `unet.${segment}`, dtype: v.dtype });
+    const g = new Graph({ name: `unet.${segment}`, dtype: v.dtype, dynamic: v.dynamic });
     buildUNetSegment(g, new Scope(g, this.src, ''), this.unet, this.partition[segment], this.dims(v),
       pruneExample !== undefined ? { pruneTokens: { exampleCount: pruneExample } } : {});
     return this.finish(g);
@@ -87,14 +87,14 @@ export class Sd1Model {
 
   /** Text encoder over a batch of 77-token chunks. */
   textEncoder(v: Pick<GraphVariant, 'dtype' | 'dynamic'>, chunks: number): BuiltGraph {
-    const g = new Graph({ name: 'text_encoder', dtype: v.dtype });
+    const g = new Graph({ name: 'text_encoder', dtype: v.dtype, dynamic: v.dynamic });
     const batch = this.dims({ ...v, shapes: { batch: chunks, height: 1, width: 1, contextLength: 77 } }).batch;
     buildTextEncoder(g, new Scope(g, this.src, ''), this.text, batch);
     return this.finish(g);
   }
 
   vaeDecoder(v: GraphVariant, images: number): BuiltGraph {
-    const g = new Graph({ name: 'vae_decoder', dtype: v.dtype });
+    const g = new Graph({ name: 'vae_decoder', dtype: v.dtype, dynamic: v.dynamic });
     const d = this.dims({ ...v, shapes: { ...v.shapes, batch: images } }, false);
     buildVaeDecoder(g, new Scope(g, this.src, ''), this.vae, d, this.hints.scaleFactor);
     return this.finish(g);

@@ -7,7 +7,7 @@ import { windowCount, selectBaseTokens, type SelectionRandomness } from '../acce
 import { tokenDynamics } from '../accel/dynamics';
 import type { StepKind } from '../accel/schedule';
 import { EngineError } from '../errors';
-import { ALPHAS_CUMPROD } from '../schedulers/betas';
+import { tToSigma } from '../schedulers/sigmas';
 import { createScheduler } from '../schedulers/index';
 import type { SamplerName } from '../schedulers/scheduler';
 import { applyGuidance, duplicateRows } from './guidance';
@@ -92,14 +92,6 @@ function erf(x: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
   const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;
-}
-
-/** ᾱ at a (possibly fractional) timestep, interpolated like k-diffusion's t_to_sigma. */
-function alphaBar(t: number): number {
-  const lo = Math.max(0, Math.min(999, Math.floor(t)));
-  const hi = Math.min(999, lo + 1);
-  const w = t - lo;
-  return ALPHAS_CUMPROD[lo]! * (1 - w) + ALPHAS_CUMPROD[hi]! * w;
 }
 
 function assertFinite(values: Float32Array, what: string): void {
@@ -210,9 +202,13 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   };
 }
 
-/** Preview of the first image: the model's clean-latent estimate x0 = (x_t − √(1−ᾱ)·ε)/√ᾱ. */
+/**
+ * Preview of the first image: the model's clean-latent estimate x0 = (x_t − √(1−ᾱ)·ε)/√ᾱ. The UNet input
+ * is x_t for every sampler (k-diffusion samplers scale their x by 1/√(σ²+1)); ᾱ = 1/(1+σ(t)²) also holds
+ * at fractional t.
+ */
 function previewOf(rt: ModelRuntime, modelInput: Float32Array, eps: Float32Array, t: number, c: number, h: number, w: number): RgbImage {
-  const a = alphaBar(t);
+  const a = 1 / (1 + tToSigma(t) ** 2);
   const n = c * h * w;
   const x0 = new Float32Array(n);
   for (let k = 0; k < n; k++) x0[k] = (modelInput[k]! - Math.sqrt(1 - a) * eps[k]!) / Math.sqrt(a);

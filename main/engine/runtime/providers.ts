@@ -29,7 +29,7 @@ export async function probeProvider(provider: ProviderName): Promise<void> {
   const g = new Graph({ name: 'probe', dtype: 'float32' });
   const x = g.input('x', 'float32', [1, 4]);
   g.output(add(x, x), 'y');
-  const session = await createSession(g.serialize(), undefined, { provider, threads: 1, disableCpuFallback: provider !== 'cpu' });
+  const session = await createSession(g.serialize(), undefined, { provider, threads: 1, disableCpuFallback: provider !== 'cpu', quiet: true });
   try {
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2, 3, 4), [1, 4]) });
     const y = out.y!.data as Float32Array;

@@ -11,12 +11,17 @@ export interface RuntimeConfig {
   readonly threads?: number;
   /** Fail at creation instead of silently running unsupported nodes on the CPU (tests of GPU graphs). */
   readonly disableCpuFallback?: boolean;
+  /** Only fatal runtime logs (provider probes fail on purpose; their reason is reported, not logged). */
+  readonly quiet?: boolean;
 }
 
 export function sessionOptions(config: RuntimeConfig, weightsRoot: string | undefined): ort.InferenceSession.SessionOptions {
   const session: Record<string, string> = {};
   if (weightsRoot) session.model_external_initializers_file_folder_path = weightsRoot;
   if (config.disableCpuFallback) session.disable_cpu_ep_fallback = '1';
+  // Spinning worker threads help only on an otherwise idle machine; next to a UI, a browser or a second
+  // engine they turn a 40 ms demo-model step into 200 ms. Waiting threads sleep instead.
+  session['intra_op.allow_spinning'] = '0';
   const providers: ort.InferenceSession.ExecutionProviderConfig[] = config.provider === 'cpu'
     ? ['cpu']
     : config.provider === 'webgpu'
@@ -31,6 +36,7 @@ export function sessionOptions(config: RuntimeConfig, weightsRoot: string | unde
     enableCpuMemArena: true,
     enableMemPattern: true,
     extra: { session },
+    ...(config.quiet ? { logSeverityLevel: 4 as const } : {}),
   };
 }
 

@@ -1,0 +1,23 @@
+// The one way the pipeline gets a sampler. A scheduler instance belongs to one generation: the multistep
+// samplers (PLMS, DPM++ 2M) keep the previous predictions between steps.
+
+import { DdimScheduler } from './ddim';
+import { Dpmpp2mScheduler } from './dpmpp-2m';
+import { EulerAncestralScheduler } from './euler-ancestral';
+import { EulerScheduler } from './euler';
+import { PlmsScheduler } from './plms';
+import type { SamplerName, Scheduler, SchedulerOptions } from './scheduler';
+
+export type { NoiseSource, SamplerName, Scheduler, SchedulerOptions } from './scheduler';
+export { SAMPLER_NAMES } from './scheduler';
+
+export function createScheduler(name: SamplerName, opts: SchedulerOptions): Scheduler {
+  switch (name) {
+    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0);
+    case 'plms': return new PlmsScheduler(opts.steps);
+    case 'euler': return new EulerScheduler(opts.steps);
+    case 'euler_a': return new EulerAncestralScheduler(opts.steps);
+    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps);
+    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true });
+  }
+}

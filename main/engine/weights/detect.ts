@@ -1,0 +1,91 @@
+// Which model family a checkpoint is, from its tensor names and shapes alone, with a refusal that says what
+// the file is when it is not an SD 1.x text-to-image model. Sizes are not checked against SD1.5: any
+// SD1-architecture model (the tiny reference, the demo model) is 'sd1'.
+// Ref: stable-diffusion.cpp src/model.cpp `ModelLoader::get_sd_version` (sentinel keys and conv_in channels);
+// ComfyUI comfy/model_detection.py (context_dim 1024 = SD2, label_emb / conditioner = SDXL).
+
+import { EngineError } from '../errors';
+import { TEXT_PREFIX } from './names/clip';
+import { UNET_PREFIX } from './names/unet';
+import { VAE_PREFIX } from './names/vae';
+import type { TensorIndex } from './tensor-index';
+
+export type ModelFamily = 'sd1';
+
+/** Tensors whose absence means a part is missing or incomplete (one per kind of block the graph needs). */
+const REQUIRED_PARTS: readonly { readonly part: string; readonly prefix: string; readonly keys: readonly string[] }[] = [
+  {
+    part: 'UNet', prefix: UNET_PREFIX,
+    keys: ['time_embed.0.weight', 'input_blocks.0.0.weight', 'middle_block.0.in_layers.2.weight',
+      'middle_block.1.transformer_blocks.0.attn2.to_k.weight', 'middle_block.2.in_layers.2.weight', 'out.2.weight'],
+  },
+  {
+    part: 'text encoder', prefix: TEXT_PREFIX,
+    keys: ['embeddings.token_embedding.weight', 'embeddings.position_embedding.weight',
+      'encoder.layers.0.self_attn.q_proj.weight', 'final_layer_norm.weight'],
+  },
+  {
+    part: 'VAE decoder', prefix: VAE_PREFIX,
+    keys: ['post_quant_conv.weight', 'decoder.conv_in.weight', 'decoder.mid.attn_1.q.weight', 'decoder.conv_out.weight'],
+  },
+];
+
+export function detectFamily(index: TensorIndex): ModelFamily {
+  const names = [...index.tensors.keys()];
+  const has = (pattern: RegExp): boolean => names.some((n) => pattern.test(n));
+  const shapeOf = (name: string): readonly number[] | undefined => index.tensors.get(name)?.shape;
+  const model = `"${index.source.path}"`;
+  const unsupported = (what: string, advice = 'DaTo Studio runs Stable Diffusion 1.x models only.'): EngineError =>
+    new EngineError('model-unsupported', `${model} looks like ${what}. ${advice}`);
+
+  if (has(/^conditioner\.embedders\./) || has(/^model\.diffusion_model\.(label_emb|add_embedding)\./)) {
+    throw unsupported('a Stable Diffusion XL model (two text encoders, size/crop conditioning)');
+  }
+  const contextDim = shapeOf(`${UNET_PREFIX}middle_block.1.transformer_blocks.0.attn2.to_k.weight`)?.[1];
+  const textWidth = shapeOf(`${TEXT_PREFIX}embeddings.token_embedding.weight`)?.[1];
+  if (has(/^cond_stage_model\.model\./) || contextDim === 1024 || textWidth === 1024) {
+    throw unsupported('a Stable Diffusion 2.x model (OpenCLIP ViT-H text encoder, 1024-wide text features)',
+      'DaTo Studio runs Stable Diffusion 1.x models only (SD 2.x 768px models also predict v instead of noise).');
+  }
+  const inChannels = shapeOf(`${UNET_PREFIX}input_blocks.0.0.weight`)?.[1];
+  if (inChannels !== undefined && inChannels !== 4) {
+    const what = inChannels === 9 ? 'a Stable Diffusion 1.x inpainting model (its UNet takes 9 input channels: latent, mask and masked image)'
+      : inChannels === 8 ? 'an InstructPix2Pix-style image-editing model (its UNet takes 8 input channels)'
+      : `a modified Stable Diffusion UNet with ${inChannels} input channels (text-to-image models take 4)`;
+    throw unsupported(what, 'DaTo Studio runs Stable Diffusion 1.x text-to-image models only.');
+  }
+  // Two SD parts without a UNet is a broken checkpoint; one part or none is some other kind of file.
+  const partsPresent = REQUIRED_PARTS.filter(({ prefix }) => names.some((n) => n.startsWith(prefix))).length;
+  if (!names.some((n) => n.startsWith(UNET_PREFIX)) && partsPresent < 2) {
+    throw unsupported(describeNonCheckpoint(names), 'Choose a full Stable Diffusion 1.x checkpoint.');
+  }
+
+  for (const { part, prefix, keys } of REQUIRED_PARTS) {
+    const missing = keys.filter((k) => !index.tensors.has(prefix + k));
+    if (missing.length === keys.length) {
+      throw new EngineError('model-incomplete', `${model} has no ${part}, so it cannot generate images. Use a full Stable Diffusion 1.x checkpoint.`);
+    }
+    if (missing.length > 0) {
+      throw new EngineError('model-incomplete', `${model} has an incomplete ${part} (missing ${missing.map((k) => prefix + k).join(', ')}).`);
+    }
+  }
+  if (contextDim !== textWidth) {
+    throw new EngineError('model-incomplete',
+      `${model} does not fit together: its UNet expects text features of width ${contextDim} but its text encoder produces ${textWidth}.`);
+  }
+  return 'sd1';
+}
+
+/** What a file without a UNet looks like, for the refusal message. */
+function describeNonCheckpoint(names: readonly string[]): string {
+  const any = (pattern: RegExp): boolean => names.some((n) => pattern.test(n));
+  if (names.length === 0) return 'an empty file (it holds no weights)';
+  if (any(/lora/i)) return `a LoRA (${names.length} low-rank adapter tensors), not a full checkpoint; LoRAs are applied on top of a checkpoint`;
+  if (any(/^control_model\.|input_hint_block|controlnet_cond_embedding/)) return 'a ControlNet, not a full checkpoint';
+  if (any(/^(emb_params|string_to_param\.|clip_[lg])/)) return 'a textual-inversion embedding, not a full checkpoint';
+  const vaeOnly = names.every((n) => n.startsWith(VAE_PREFIX) || /^(encoder|decoder|quant_conv|post_quant_conv)\./.test(n));
+  if (vaeOnly && any(/(^|\.)decoder\./)) return 'a standalone VAE (autoencoder only), not a full checkpoint';
+  if (names.every((n) => n.startsWith(TEXT_PREFIX))) return 'a text encoder only, not a full checkpoint';
+  const sample = names.slice(0, 3).join(', ');
+  return `something other than a Stable Diffusion checkpoint: none of its ${names.length} tensors belongs to a UNet (first names: ${sample})`;
+}
