@@ -52,7 +52,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
   const accel = accelFromFlags(f);
 
-  const engine = new Engine({ clipVocab: resources.clipVocab });
+  const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
     const info = await engine.inspect(modelPath);
     const d = defaultsFor(f.model === undefined, info.nativeSize);

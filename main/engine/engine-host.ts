@@ -18,7 +18,13 @@ export interface EngineProcess {
   readonly cancelFlag?: Int32Array;
 }
 
-export type EngineSpawner = (script: string, clipVocab: string) => EngineProcess;
+export interface SpawnOptions {
+  readonly clipVocab: string;
+  /** False: one-shot engine that releases sessions after each stage (lowest peak memory). */
+  readonly keepSessions: boolean;
+}
+
+export type EngineSpawner = (script: string, opts: SpawnOptions) => EngineProcess;
 
 /** The bundled worker script: next to this file once built (dist/), else in the checkout's dist/. */
 export function defaultWorkerScript(): string {
@@ -28,9 +34,9 @@ export function defaultWorkerScript(): string {
   return found;
 }
 
-export const spawnThread: EngineSpawner = (script, clipVocab) => {
+export const spawnThread: EngineSpawner = (script, { clipVocab, keepSessions }) => {
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(script, { workerData: { clipVocab, cancelFlag: cancelFlag.buffer } });
+  const worker = new Worker(script, { workerData: { clipVocab, keepSessions, cancelFlag: cancelFlag.buffer } });
   return {
     cancelFlag,
     post: (m) => worker.postMessage(m),
@@ -43,8 +49,9 @@ export const spawnThread: EngineSpawner = (script, clipVocab) => {
   };
 };
 
-export const spawnProcess: EngineSpawner = (script, clipVocab) => {
-  const child = fork(script, [], { serialization: 'advanced', env: { ...process.env, DATO_CLIP_VOCAB: clipVocab }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export const spawnProcess: EngineSpawner = (script, { clipVocab, keepSessions }) => {
+  const env = { ...process.env, DATO_CLIP_VOCAB: clipVocab, DATO_KEEP_SESSIONS: keepSessions ? '1' : '0' };
+  const child = fork(script, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     post: (m) => child.send(m),
     onMessage: (h) => child.on('message', (m) => h(m as WorkerMessage)),
@@ -63,6 +70,8 @@ export interface EngineOptions {
   spawn?: EngineSpawner;
   workerScript?: string;
   clipVocab?: string;
+  /** Default true (the app); the CLI passes false. */
+  keepSessions?: boolean;
 }
 
 export class Engine {
@@ -76,7 +85,9 @@ export class Engine {
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     const spawn = this.opts.spawn ?? spawnThread;
-    const proc = spawn(this.opts.workerScript ?? defaultWorkerScript(), this.opts.clipVocab ?? resolveResources().clipVocab);
+    const proc = spawn(this.opts.workerScript ?? defaultWorkerScript(), {
+      clipVocab: this.opts.clipVocab ?? resolveResources().clipVocab, keepSessions: this.opts.keepSessions ?? true,
+    });
     this.proc = proc;
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       proc.onMessage((msg) => {

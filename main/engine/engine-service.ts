@@ -26,6 +26,8 @@ export class EngineService {
     private readonly post: (m: WorkerMessage) => void,
     /** Shared flag (worker threads): the id of a job to cancel, readable while a run blocks the event loop. */
     private readonly cancelFlag?: Int32Array,
+    /** False for one-shot engines (the CLI): sessions are released as soon as their stage is over. */
+    private readonly keepSessions = true,
   ) {}
 
   async handle(msg: HostMessage): Promise<void> {
@@ -63,7 +65,8 @@ export class EngineService {
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
-    const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) }, this.clipVocab);
+    const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
+      { clipVocab: this.clipVocab, keepSessions: this.keepSessions });
     this.open = { key, rt, selection };
     return this.open;
   }

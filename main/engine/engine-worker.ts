@@ -23,10 +23,11 @@ function channel(): Channel {
 }
 
 const ch = channel();
-const data = (workerData ?? {}) as { clipVocab?: string; cancelFlag?: SharedArrayBuffer };
+const data = (workerData ?? {}) as { clipVocab?: string; cancelFlag?: SharedArrayBuffer; keepSessions?: boolean };
 const clipVocab = data.clipVocab ?? process.env.DATO_CLIP_VOCAB;
 if (!clipVocab) throw new Error('engine-worker: the CLIP vocabulary path is missing');
-const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined);
+const keepSessions = data.keepSessions ?? process.env.DATO_KEEP_SESSIONS !== '0';
+const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined, keepSessions);
 
 // Jobs run strictly one after another; cancel messages must not wait behind them.
 let queue: Promise<void> = Promise.resolve();

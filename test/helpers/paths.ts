@@ -7,3 +7,4 @@ export const tinyRefDir = resolve(sharedDir, 'reference', 'tiny-sd1');
 export const demoModelDir = resolve(repoRoot, 'resources', 'models', 'demo-shapes-sd1');
 export const clipBpePath = resolve(repoRoot, 'resources', 'clip-bpe', 'bpe_simple_vocab_16e6.txt.gz');
 export const artifactsDir = resolve(repoRoot, 'test', 'artifacts');
+export const testCacheDir = resolve(repoRoot, '.cache', 'test');

@@ -9,8 +9,21 @@ import { SessionCache } from '../runtime/session-cache';
 import type { RuntimeConfig } from '../runtime/session-options';
 import { detectFamily } from '../weights/detect';
 import { openCheckpoint } from '../weights/checkpoint';
+import { withFloat32Weights } from '../weights/float32-copy';
+import { defaultCacheDir } from '../cache-dir';
 import { floatTensor, tensorToFloat32 } from '../runtime/tensors';
 import { LatentPreview } from './latent-preview';
+
+export interface OpenOptions {
+  /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
+  readonly clipVocab: string;
+  readonly cacheDir?: string;
+  /**
+   * Keep every session between generations (the app: the next image starts at once), or release the text
+   * encoder before sampling and the UNet before decoding (one-shot runs: peak memory is the UNet alone).
+   */
+  readonly keepSessions?: boolean;
+}
 
 export class ModelRuntime {
   readonly sessions: SessionCache;
@@ -18,21 +31,24 @@ export class ModelRuntime {
   /** fp32 on the CPU (one session serves every size), fp16 with static shapes on GPUs. */
   readonly variant: Omit<GraphVariant, 'shapes'>;
 
-  private constructor(readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig) {
+  private constructor(readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
     this.variant = runtime.provider === 'cpu' ? { dtype: 'float32', dynamic: true } : { dtype: 'float16', dynamic: false };
   }
 
-  /** Open a checkpoint (file or diffusers folder); `clipVocab` is the bundled BPE vocabulary. */
-  static async open(path: string, runtime: RuntimeConfig, clipVocab: string): Promise<ModelRuntime> {
-    const index = await openCheckpoint(path);
+  /** Open a checkpoint (file or diffusers folder). */
+  static async open(path: string, runtime: RuntimeConfig, opts: OpenOptions): Promise<ModelRuntime> {
+    const cacheDir = opts.cacheDir ?? defaultCacheDir();
+    let index = await openCheckpoint(path);
     detectFamily(index);
+    // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
+    if (runtime.provider === 'cpu') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
     const model = new Sd1Model(index);
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
-      : await ClipTokenizer.fromBpeGz(clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime);
+      : await ClipTokenizer.fromBpeGz(opts.clipVocab);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
@@ -52,6 +68,11 @@ export class ModelRuntime {
       { ...this.variant, shapes: { batch: 1, height: h, width: w, contextLength: 77 } }, 1));
     const out = await session.run({ latent: floatTensor(this.variant.dtype, latent, [1, this.model.vae.zChannels, h, w]) });
     return tensorToFloat32(out.image!);
+  }
+
+  /** In one-shot mode, free the sessions of a stage that is over (`text` or `unet`). */
+  async stageDone(stage: 'text' | 'unet'): Promise<void> {
+    if (!this.keepSessions) await this.sessions.releaseWhere((key) => key.startsWith(`${stage}|`) || key.startsWith(`${stage}.`));
   }
 
   async dispose(): Promise<void> { await this.sessions.releaseAll(); }

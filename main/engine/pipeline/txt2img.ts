@@ -118,6 +118,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   const cond = await encodeConditioning(rt.tokenizer, (ids, n) => rt.encodeText(ids, n), rt.model.text.width,
     p.prompt, p.negativePrompt, p.images);
   const textEncode = (performance.now() - tEncode) / 1000;
+  await rt.stageDone('text');
 
   // 3. timesteps and plan
   const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta });
@@ -183,6 +184,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
     hooks.onStep?.(report);
   }
   assertFinite(x, 'final latent');
+  await rt.stageDone('unet');
 
   // 6. decode
   const tDecode = performance.now();

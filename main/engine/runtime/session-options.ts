@@ -33,7 +33,9 @@ export function sessionOptions(config: RuntimeConfig, weightsRoot: string | unde
     graphOptimizationLevel: 'all',
     intraOpNumThreads: config.threads ?? os.availableParallelism(),
     interOpNumThreads: 1,
-    enableCpuMemArena: true,
+    // The CPU arena grows by doubling and never shrinks: at 512² it held 1.3 GB more than malloc does, at
+    // no measurable speed difference.
+    enableCpuMemArena: false,
     enableMemPattern: true,
     extra: { session },
     ...(config.quiet ? { logSeverityLevel: 4 as const } : {}),

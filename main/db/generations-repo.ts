@@ -1,0 +1,153 @@
+// Generations: a row per image a job produces, written 'pending' before the file exists and switched to
+// 'complete' together with its image row in one transaction (F-01). Deleting is soft first (undo), then
+// purged; a purge returns the files the caller must remove.
+// Writes use .run(), never INSERT … RETURNING with .get(): in autocommit mode the commit happens when the
+// statement is reset, and better-sqlite3's .get() drops an error returned by that reset (SQLITE_FULL,
+// SQLITE_BUSY), reporting an id for a row that was never committed (sqlite.org/c3ref/reset.html).
+import type Database from 'better-sqlite3';
+import { EngineError } from '../engine/errors';
+import {
+  GENERATION_SELECT, GENERATION_STATUSES, toGenerationRecord,
+  type GenerationRecord, type GenerationRow, type GenerationStatus, type NewGeneration, type StageTimings,
+} from './generation-record';
+import { GalleryQueries, type GalleryPage, type GalleryQuery } from './gallery-query';
+import type { ImagesRepo, NewImage } from './images-repo';
+import { toJsonColumn } from './json-column';
+
+/** What is known once the image is decoded: where it ran and how long each stage took. */
+export interface Completion {
+  provider: string;
+  timings: StageTimings;
+  unetSeconds: number | null;
+  /** Measured speed-up against the baseline estimate for the same settings; null when unknown. */
+  speedup: number | null;
+}
+
+export interface PurgeResult {
+  generationIds: number[];
+  /** Image and thumbnail files of the purged rows, to be removed by the caller after this returns. */
+  files: string[];
+}
+
+export class GenerationsRepo {
+  private readonly insertStmt;
+  private readonly getStmt;
+  private readonly completeStmt;
+  private readonly failStmt;
+  private readonly favouriteStmt;
+  private readonly softDeleteStmt;
+  private readonly undoDeleteStmt;
+  private readonly purgeCandidatesStmt;
+  private readonly purgeStmt;
+  private readonly countStmt;
+  private readonly pendingStmt;
+  private readonly gallery;
+
+  constructor(private readonly db: Database.Database, private readonly images: ImagesRepo) {
+    this.insertStmt = db.prepare<[Record<string, unknown>]>(`
+      INSERT INTO generations (job_id, batch_index, model_id, prompt, negative_prompt, sampler, steps, cfg,
+        width, height, seed, mode, schedule, accel, comparison_group_id, status, created_at)
+      VALUES (@jobId, @batchIndex, @modelId, @prompt, @negativePrompt, @sampler, @steps, @cfg,
+        @width, @height, @seed, @mode, @schedule, @accel, @comparisonGroupId, 'pending', @createdAt)`);
+    this.getStmt = db.prepare<[number], GenerationRow>(`${GENERATION_SELECT} WHERE g.id = ?`);
+    this.completeStmt = db.prepare(`
+      UPDATE generations SET status = 'complete', error = NULL, provider = @provider, timings = @timings,
+        unet_seconds = @unetSeconds, speedup = @speedup
+      WHERE id = @id AND status = 'pending'`);
+    this.failStmt = db.prepare(`UPDATE generations SET status = @status, error = @error
+      WHERE id = @id AND status = 'pending'`);
+    this.favouriteStmt = db.prepare('UPDATE generations SET favourite = ? WHERE id = ?');
+    this.softDeleteStmt = db.prepare('UPDATE generations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+    this.undoDeleteStmt = db.prepare('UPDATE generations SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL');
+    this.purgeCandidatesStmt = db.prepare<[number], { id: number; path: string | null; thumb_path: string | null }>(`
+      SELECT g.id, i.path, i.thumb_path FROM generations g LEFT JOIN images i ON i.generation_id = g.id
+      WHERE g.deleted_at IS NOT NULL AND g.deleted_at <= ?`);
+    this.purgeStmt = db.prepare('DELETE FROM generations WHERE id = ?');
+    this.countStmt = db.prepare<[], { status: GenerationStatus; n: number }>(
+      'SELECT status, count(*) AS n FROM generations WHERE deleted_at IS NULL GROUP BY status');
+    this.pendingStmt = db.prepare<[], GenerationRow>(`${GENERATION_SELECT} WHERE g.status = 'pending' ORDER BY g.id`);
+    this.gallery = new GalleryQueries(db);
+  }
+
+  /** Record a generation before its image exists; returns its id. */
+  insertPending(generation: NewGeneration, createdAt: number = Date.now()): number {
+    return Number(this.insertStmt.run({
+      ...generation,
+      accel: toJsonColumn(generation.accel),
+      comparisonGroupId: generation.comparisonGroupId ?? null,
+      createdAt,
+    }).lastInsertRowid);
+  }
+
+  /** pending → complete plus its image row, atomically: a complete row always has its file (F-01). */
+  markComplete(id: number, image: NewImage, completion: Completion): void {
+    this.db.transaction(() => {
+      const changed = this.completeStmt.run({
+        id,
+        provider: completion.provider,
+        timings: toJsonColumn(completion.timings),
+        unetSeconds: completion.unetSeconds,
+        speedup: completion.speedup,
+      }).changes;
+      if (changed !== 1) {
+        throw new EngineError('internal', 'Internal error: the image was saved for a generation that is no longer pending.',
+          `generation ${id}`);
+      }
+      this.images.insert(id, image);
+    })();
+  }
+
+  /** pending → failed / interrupted. Returns false when the row was not pending (already settled). */
+  markFailed(id: number, error: string, status: 'failed' | 'interrupted' = 'failed'): boolean {
+    return this.failStmt.run({ id, error, status }).changes === 1;
+  }
+
+  setFavourite(id: number, favourite: boolean): boolean {
+    return this.favouriteStmt.run(favourite ? 1 : 0, id).changes === 1;
+  }
+
+  /** Hide from the gallery (undoable). Returns the ids that were actually deleted by this call. */
+  softDelete(ids: readonly number[], now: number = Date.now()): number[] {
+    return this.db.transaction(() => ids.filter((id) => this.softDeleteStmt.run(now, id).changes === 1))();
+  }
+
+  undoDelete(ids: readonly number[]): number[] {
+    return this.db.transaction(() => ids.filter((id) => this.undoDeleteStmt.run(id).changes === 1))();
+  }
+
+  /**
+   * Permanently remove rows soft-deleted at or before `deletedBefore` (default: all of them). The rows go
+   * first; the caller then deletes the returned files. A crash in between leaves files without rows, which
+   * reconciliation quarantines: nothing the user still sees is ever lost.
+   */
+  purgeDeleted(deletedBefore: number = Number.MAX_SAFE_INTEGER): PurgeResult {
+    return this.db.transaction(() => {
+      const rows = this.purgeCandidatesStmt.all(deletedBefore);
+      for (const row of rows) this.purgeStmt.run(row.id);
+      return {
+        generationIds: rows.map((r) => r.id),
+        files: rows.flatMap((r) => [r.path, r.thumb_path].filter((p): p is string => p !== null)),
+      };
+    })();
+  }
+
+  get(id: number): GenerationRecord | undefined {
+    const row = this.getStmt.get(id);
+    return row && toGenerationRecord(row);
+  }
+
+  listPending(): GenerationRecord[] {
+    return this.pendingStmt.all().map(toGenerationRecord);
+  }
+
+  /** Counts of not-deleted generations per status (every status present, zero when none). */
+  countByStatus(): Record<GenerationStatus, number> {
+    const counts = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, 0])) as Record<GenerationStatus, number>;
+    for (const { status, n } of this.countStmt.all()) counts[status] = n;
+    return counts;
+  }
+
+  listGallery(query: GalleryQuery): GalleryPage {
+    return this.gallery.list(query);
+  }
+}

@@ -1,0 +1,7 @@
+// Every migration the app knows, in order. The last version here is the schema this build expects.
+import type { Migration } from '../migrate';
+import { migration001 } from './001-initial';
+
+export const MIGRATIONS: readonly Migration[] = [migration001];
+
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

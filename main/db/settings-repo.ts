@@ -1,0 +1,84 @@
+// User settings as typed key/value pairs. Only changed values are stored; everything else reads as its
+// default, so adding a setting needs no migration. Values are validated on write and again on read
+// (a hand-edited or older value that no longer fits falls back to the default).
+import type Database from 'better-sqlite3';
+import { isAbsolute } from 'node:path';
+import { EngineError } from '../engine/errors';
+import type { ProviderChoice } from '../engine/runtime/providers';
+import { fromJsonColumn, toJsonColumn } from './json-column';
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface Settings {
+  /** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
+  executionProvider: ProviderChoice;
+  /** Intra-op threads for the CPU provider; null = all cores. */
+  cpuThreads: number | null;
+  /** Absolute folder for generated images; null = the default under the app's data folder. */
+  outputDir: string | null;
+  theme: ThemeSetting;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  executionProvider: 'auto',
+  cpuThreads: null,
+  outputDir: null,
+  theme: 'system',
+});
+
+/** Every engine provider choice (a Record, so adding one to the engine fails to compile here). */
+const PROVIDERS: Record<ProviderChoice, true> = { auto: true, cuda: true, dml: true, webgpu: true, cpu: true };
+const THEMES: readonly string[] = ['system', 'light', 'dark'];
+
+const VALIDATORS: { [K in keyof Settings]: (value: unknown) => value is Settings[K] } = {
+  executionProvider: (v): v is ProviderChoice => typeof v === 'string' && Object.hasOwn(PROVIDERS, v),
+  cpuThreads: (v): v is number | null => v === null || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1024),
+  outputDir: (v): v is string | null =>
+    v === null || (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') && isAbsolute(v)),
+  theme: (v): v is ThemeSetting => typeof v === 'string' && THEMES.includes(v),
+};
+
+export function isSettingKey(key: string): key is keyof Settings {
+  return Object.hasOwn(VALIDATORS, key);
+}
+
+export class SettingsRepo {
+  private readonly getStmt;
+  private readonly setStmt;
+  private readonly resetStmt;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+    this.setStmt = db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    this.resetStmt = db.prepare('DELETE FROM settings WHERE key = ?');
+  }
+
+  get<K extends keyof Settings>(key: K): Settings[K] {
+    const row = this.getStmt.get(key);
+    if (!row) return DEFAULT_SETTINGS[key];
+    const value = fromJsonColumn<unknown>(row.value, undefined);
+    return VALIDATORS[key](value) ? value : DEFAULT_SETTINGS[key];
+  }
+
+  getAll(): Settings {
+    return {
+      executionProvider: this.get('executionProvider'),
+      cpuThreads: this.get('cpuThreads'),
+      outputDir: this.get('outputDir'),
+      theme: this.get('theme'),
+    };
+  }
+
+  set<K extends keyof Settings>(key: K, value: Settings[K]): void {
+    if (!VALIDATORS[key](value)) {
+      throw new EngineError('invalid-parameters', `The value for setting "${key}" is not valid.`, JSON.stringify(value));
+    }
+    this.setStmt.run(key, toJsonColumn(value));
+  }
+
+  /** Back to the default value. */
+  reset(key: keyof Settings): void {
+    this.resetStmt.run(key);
+  }
+}

@@ -1,0 +1,71 @@
+// Reading image files from outside the app (drag-and-drop "load parameters", img2img input) with every
+// resource bounded (F-05): file size, decoded pixels (sharp's default allows 268 MP), decode warnings, and
+// the text-chunk caps of png-text.ts (zTXt/iTXt decompression bombs).
+// Only PNG text chunks are read; A1111 JPEG/WebP files keep their parameters in EXIF, which we do not parse.
+import sharp, { type Sharp } from 'sharp';
+import { readFile, stat } from 'node:fs/promises';
+import { ImageFileError, damaged } from './image-file-error';
+import { readTextChunks } from './png-text';
+import { parseA1111Parameters, type ParsedA1111Parameters } from './parameters';
+import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, parseStudioMetadata, type StudioMetadata } from './studio-metadata';
+
+export const MAX_EXTERNAL_IMAGE_BYTES = 128 * 1024 * 1024;
+/** 8192 × 8192: far above any SD 1.x size, far below what would exhaust memory when decoded. */
+export const MAX_EXTERNAL_IMAGE_PIXELS = 8192 * 8192;
+
+/** sharp with the limits every untrusted image gets; failOn 'error' rejects truncated or corrupt data on decode. */
+export function openExternalImage(input: Buffer | string): Sharp {
+  return sharp(input, { limitInputPixels: MAX_EXTERNAL_IMAGE_PIXELS, failOn: 'error', sequentialRead: true });
+}
+
+export interface ImageParameters {
+  format: string;
+  width: number;
+  height: number;
+  /** The `parameters` text as stored, or null when the image has none. */
+  rawParameters: string | null;
+  parameters: ParsedA1111Parameters | null;
+  /** Our own chunk when the image came from DaTo Studio. */
+  studio: StudioMetadata | null;
+}
+
+function toImageFileError(err: unknown): ImageFileError {
+  if (err instanceof ImageFileError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/pixel limit/i.test(message)) {
+    return new ImageFileError('image-too-large', 'This image has too many pixels to be opened safely.', message);
+  }
+  return damaged(message);
+}
+
+export async function readImageParameters(path: string): Promise<ImageParameters> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new ImageFileError('image-invalid', 'This is not an image file.', path);
+  if (info.size > MAX_EXTERNAL_IMAGE_BYTES) {
+    throw new ImageFileError('image-too-large', 'This image file is larger than 128 MB and was not opened.', `${info.size} bytes`);
+  }
+  const bytes = await readFile(path);
+  try {
+    const metadata = await openExternalImage(bytes).metadata();
+    const result: ImageParameters = {
+      format: metadata.format ?? 'unknown',
+      width: metadata.width ?? 0,
+      height: metadata.height ?? 0,
+      rawParameters: null,
+      parameters: null,
+      studio: null,
+    };
+    if (metadata.format !== 'png') return result;
+    const chunks = readTextChunks(bytes);
+    const raw = chunks.get(PARAMETERS_CHUNK_KEYWORD);
+    const studio = chunks.get(STUDIO_CHUNK_KEYWORD);
+    if (raw !== undefined) {
+      result.rawParameters = raw;
+      result.parameters = parseA1111Parameters(raw);
+    }
+    if (studio !== undefined) result.studio = parseStudioMetadata(studio);
+    return result;
+  } catch (err) {
+    throw toImageFileError(err);
+  }
+}

@@ -1,0 +1,48 @@
+// Our own PNG text chunk (keyword "dato-studio"): the acceleration settings and measured timings that the
+// A1111 `parameters` text has no place for, as JSON. Kept separate so A1111-format readers are unaffected.
+import type { SamplerName } from '../engine/schedulers/scheduler';
+import type { AccelParams, GenerationMode, StageTimings } from '../db/generation-record';
+
+export const STUDIO_CHUNK_KEYWORD = 'dato-studio';
+export const PARAMETERS_CHUNK_KEYWORD = 'parameters';
+
+export interface StudioMetadata {
+  /** Layout version of this JSON. */
+  format: 1;
+  appVersion: string;
+  sampler: SamplerName;
+  mode: GenerationMode;
+  /** The schedule that ran (F / S / K per UNet evaluation), or null when not recorded. */
+  schedule: string | null;
+  accel: AccelParams;
+  provider: string | null;
+  timings: StageTimings | null;
+  unetSeconds: number | null;
+  speedup: number | null;
+}
+
+export function formatStudioMetadata(metadata: StudioMetadata): string {
+  return JSON.stringify(metadata);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The chunk's JSON when it has our layout, else null (another app's chunk, or a future format). */
+export function parseStudioMetadata(text: string): StudioMetadata | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(value) || value.format !== 1) return null;
+  const ok = typeof value.appVersion === 'string' && typeof value.sampler === 'string' && typeof value.mode === 'string'
+    && (value.schedule === null || typeof value.schedule === 'string') && isRecord(value.accel)
+    && (value.provider === null || typeof value.provider === 'string')
+    && (value.timings === null || isRecord(value.timings))
+    && (value.unetSeconds === null || typeof value.unetSeconds === 'number')
+    && (value.speedup === null || typeof value.speedup === 'number');
+  return ok ? (value as unknown as StudioMetadata) : null;
+}
