@@ -18,6 +18,7 @@ const entries = [
   { name: 'main', entry: 'main/index.ts', out: 'dist/main.js' },
   { name: 'web', entry: 'main/web/start-web.ts', out: 'dist/web.js' },
   { name: 'preload', entry: 'preload/index.ts', out: 'dist/preload.js' },
+  { name: 'bench', entry: 'bench/run.ts', out: 'dist/bench.js' },
 ];
 
 for (const e of entries) {

@@ -1,0 +1,117 @@
+// npm run bench -- [--model PATH | --random-sd15] [--width W --height H] [--steps N] [--sampler S]
+//   [--modes baseline,cached,dato,dato-fast,prune] [--repeat K] [--ep E] [--threads N] [--seed S]
+//   [--keep-sessions] [--quality] [--json FILE]
+// Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
+// writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
+// same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseFlags, oneOf, UsageError } from '../main/cli/args';
+import { ACCEL_MODES, planAcceleration, type AccelMode } from '../main/engine/accel/plan';
+import { estimatePlanCost } from '../main/engine/accel/cost';
+import { countKinds } from '../main/engine/accel/schedule';
+import { defaultCacheDir } from '../main/engine/cache-dir';
+import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
+import { txt2img, type Txt2ImgResult } from '../main/engine/pipeline/txt2img';
+import { resolveResources } from '../main/engine/resources';
+import { PROVIDER_CHOICES, selectProvider } from '../main/engine/runtime/providers';
+import { createScheduler } from '../main/engine/schedulers/index';
+import { SAMPLER_NAMES } from '../main/engine/schedulers/scheduler';
+import { SD15_CONFIG } from '../main/engine/weights/sd1-config';
+import { writeRandomCheckpoint } from '../main/engine/weights/random-checkpoint';
+import { machineInfo, peakRssMb, resetPeakRss } from './machine';
+import { maxAbsDiff, median, psnr } from './metrics';
+import { measureQuality } from './quality';
+
+const FLAGS = {
+  model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
+  modes: 'string', repeat: 'integer', ep: 'string', threads: 'integer', seed: 'integer', cfg: 'number',
+  'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string',
+} as const;
+
+/** An SD1.5-sized random-weight checkpoint in the real key layout, made once and kept in the cache. */
+async function randomSd15(): Promise<string> {
+  const path = join(defaultCacheDir(), 'random-sd15-f16.safetensors');
+  if (!existsSync(path)) {
+    console.error(`bench: writing an SD1.5-sized random checkpoint to ${path} (once, ~2 GB)…`);
+    await writeRandomCheckpoint(path, SD15_CONFIG, { dtype: 'F16', seed: 1, layout: 'ldm' });
+  }
+  return path;
+}
+
+interface ModeRun { result: Txt2ImgResult; peakMb: number }
+
+async function main(): Promise<void> {
+  const f = parseFlags(process.argv.slice(2), FLAGS);
+  const resources = resolveResources();
+  const modelPath = f['random-sd15'] === true ? await randomSd15() : resolve(String(f.model ?? resources.demoModel));
+  const modes = String(f.modes ?? 'baseline,cached,dato,dato-fast,prune').split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
+  if (modes[0] !== 'baseline') modes.unshift('baseline'); // every figure is relative to the baseline
+  const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
+  const steps = Number(f.steps ?? 50);
+  const repeat = Number(f.repeat ?? 1);
+  const seed = Number(f.seed ?? 42);
+  const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
+  const runtime = { provider: selection.provider, ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}) };
+  const rt = await ModelRuntime.open(modelPath, runtime, { clipVocab: resources.clipVocab, keepSessions: f['keep-sessions'] === true });
+  const size = rt.model.hints.imageSize ?? 512;
+  const width = Number(f.width ?? size);
+  const height = Number(f.height ?? size);
+  const cfg = Number(f.cfg ?? 7.5);
+  const prompt = String(f.prompt ?? 'a photo of an astronaut riding a horse on mars');
+  const evaluations = createScheduler(sampler, { steps }).timesteps.length;
+
+  const runs = new Map<AccelMode, ModeRun[]>(modes.map((m) => [m, []]));
+  for (let r = 0; r < repeat; r++) {
+    for (const mode of modes) {
+      resetPeakRss();
+      const result = await txt2img(rt, {
+        prompt, negativePrompt: '', sampler, steps, cfg, eta: 0, width, height, seed, images: 1,
+        accel: planAcceleration({ mode }, evaluations), previewEvery: 0,
+      });
+      runs.get(mode)!.push({ result, peakMb: peakRssMb() });
+      console.error(`bench: ${mode} #${r + 1}: UNet loop ${result.timings.unetLoop.toFixed(2)} s`);
+    }
+  }
+
+  const baseline = runs.get('baseline')![0]!.result;
+  const baselineLoop = median(runs.get('baseline')!.map((x) => x.result.timings.unetLoop));
+  const out = {
+    machine: machineInfo(),
+    config: {
+      model: modelPath, provider: selection.provider, width, height, steps, evaluations, sampler, cfg, seed, repeat, prompt,
+      threads: rt.runtime.threads ?? machineInfo().cores, keep_sessions: f['keep-sessions'] === true,
+      note: 'times are medians over the repeats; total_s = text encode + UNet loop + decode (session creation is load_s); peak_rss_mb is per mode on Linux',
+    },
+    modes: modes.map((mode) => {
+      const list = runs.get(mode)!;
+      const first = list[0]!.result;
+      const plan = planAcceleration({ mode }, evaluations);
+      const loop = median(list.map((x) => x.result.timings.unetLoop));
+      const fullSteps = first.steps.filter((s) => s.kind === 'full' && s.prunedBlocks === 0).map((s) => s.seconds);
+      return {
+        mode,
+        unet_loop_s: loop,
+        total_s: median(list.map((x) => x.result.timings.textEncode + x.result.timings.unetLoop + x.result.timings.decode)),
+        load_s: median(list.map((x) => x.result.timings.load)),
+        speedup_vs_baseline: baselineLoop / loop,
+        latent_max_abs_err_vs_baseline: maxAbsDiff(first.latents, baseline.latents),
+        image_psnr_vs_baseline: psnr(first.images[0]!.rgb, baseline.images[0]!.rgb),
+        steps: countKinds(first.steps.map((s) => s.kind)),
+        mac_fraction: estimatePlanCost(rt.model, plan, height / 8, width / 8).macFraction,
+        full_step_s: fullSteps.length ? median(fullSteps) : null,
+        peak_rss_mb: Math.max(...list.map((x) => x.peakMb)),
+      };
+    }),
+    ...(f.quality === true ? { quality: await measureQuality(modes, resources, runtime) } : {}),
+  };
+  await rt.dispose();
+  const text = JSON.stringify(out, (_k, v) => (v === Infinity ? 'Infinity' : v), 2);
+  if (typeof f.json === 'string') writeFileSync(f.json, `${text}\n`);
+  console.log(text);
+}
+
+main().catch((err) => {
+  console.error(`bench: ${err instanceof UsageError ? err.message : err instanceof Error ? err.stack : String(err)}`);
+  process.exit(err instanceof UsageError ? 2 : 1);
+});
