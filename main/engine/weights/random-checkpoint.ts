@@ -14,6 +14,9 @@ import type { DiffusersComponent } from './diffusers-configs';
 import { writeSafetensors } from './safetensors-writer';
 import type { TensorToWrite } from './safetensors-writer';
 
+export { SD15_CONFIG, TINY_CONFIG } from './sd1-config';
+export type { Sd1Config } from './sd1-config';
+
 export interface RandomCheckpointOptions {
   readonly dtype: 'F16' | 'F32';
   readonly seed: number;

@@ -86,8 +86,8 @@ export async function readSafetensorsHeader(path: string): Promise<SafetensorsHe
 }
 
 /**
- * Validate header bytes (everything after the 8-byte length) against the file size. Pure: the corpus
- * and fuzz tests call it directly.
+ * Validate header bytes (everything after the 8-byte length) against the file size. No I/O, so it can
+ * be run on in-memory bytes (e.g. by a nightly fuzzer).
  */
 export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number, file: string):
     Omit<SafetensorsHeader, 'file' | 'fileSize'> {
@@ -111,7 +111,8 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
     if (text.charCodeAt(i) !== 0x20) throw corrupt(file, 'its header is followed by bytes other than space padding');
   }
   const dataStart = 8 + headerBytes.length;
-  const { tensors, metadata } = readHeaderObject(root as JsonObject, file);
+  if (!(root instanceof Map)) throw corrupt(file, 'its header is not a JSON object');
+  const { tensors, metadata } = readHeaderObject(root, file);
   checkLayout(tensors, dataStart, fileSize, file);
   const located = new Map<string, SafetensorsTensor>();
   for (const t of tensors) {

@@ -3,7 +3,7 @@
 // payloads would create a marker file if anything executed them.
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,18 @@ describe('single-file checkpoints', () => {
       'cond_stage_model.transformer.text_model.final_layer_norm.bias': t('F16', [2], 4, 8),
     }, 8));
     expect((await refusalOf(path)).code).toBe('model-corrupt');
+  });
+
+  it('reports a file truncated or deleted after it was opened instead of reading garbage', async () => {
+    const path = join(dir, 'changing.safetensors');
+    await writeFile(path, rawSafetensors({ 'model.diffusion_model.out.2.bias': t('F32', [256], 0, 1024) }, 1024));
+    const entry = (await openCheckpoint(path)).tensors.get('model.diffusion_model.out.2.bias')!;
+    await truncate(path, 600);
+    const truncated = await readTensorF32(entry).catch((e: unknown) => e);
+    expect((truncated as EngineError).code).toBe('model-corrupt');
+    expect((truncated as EngineError).message).toMatch(/changed since it was opened/);
+    await unlink(path);
+    expect(((await readTensorF32(entry).catch((e: unknown) => e)) as EngineError).code).toBe('model-not-found');
   });
 });
 
