@@ -173,6 +173,7 @@ export class Graph {
   }
 
   get nodeCount(): number { return this.nodes.length; }
+  get outputNames(): string[] { return this.outputs.map((o) => o.name); }
 
   serialize(): Uint8Array {
     return encodeModel({

@@ -23,6 +23,8 @@ export interface OpenOptions {
    * encoder before sampling and the UNet before decoding (one-shot runs: peak memory is the UNet alone).
    */
   readonly keepSessions?: boolean;
+  /** UNet and text-encoder precision; default fp32 on the CPU, fp16 on GPUs (the VAE always runs fp32). */
+  readonly precision?: 'float32' | 'float16';
 }
 
 export class ModelRuntime {
@@ -31,10 +33,14 @@ export class ModelRuntime {
   /** fp32 on the CPU (one session serves every size), fp16 with static shapes on GPUs. */
   readonly variant: Omit<GraphVariant, 'shapes'>;
 
-  private constructor(readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean) {
+  private constructor(
+    readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean,
+    precision: 'float32' | 'float16',
+  ) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
-    this.variant = runtime.provider === 'cpu' ? { dtype: 'float32', dynamic: true } : { dtype: 'float16', dynamic: false };
+    // GPU providers are slow with dynamic shapes: one static-shape variant per size there.
+    this.variant = { dtype: precision, dynamic: runtime.provider === 'cpu' };
   }
 
   /** Open a checkpoint (file or diffusers folder). */
@@ -43,12 +49,13 @@ export class ModelRuntime {
     let index = await openCheckpoint(path);
     detectFamily(index);
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
-    if (runtime.provider === 'cpu') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
+    const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
+    if (precision === 'float32') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
     const model = new Sd1Model(index);
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
@@ -61,12 +68,15 @@ export class ModelRuntime {
     return tensorToFloat32(out.last_hidden_state!);
   }
 
-  /** One latent [C, h, w] (unscaled) → image [3, 8h, 8w], not clamped. */
+  /**
+   * One latent [C, h, w] (unscaled) → image [3, 8h, 8w], not clamped. Always float32: SD's VAE decoder
+   * overflows fp16 on some latents (black or NaN images), and it runs once per image.
+   */
   async decode(latent: Float32Array, h: number, w: number): Promise<Float32Array> {
-    const key = `vae|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : `${h}x${w}`}`;
+    const key = `vae|float32|${this.variant.dynamic ? 'dyn' : `${h}x${w}`}`;
     const session = await this.sessions.get(key, () => this.model.vaeDecoder(
-      { ...this.variant, shapes: { batch: 1, height: h, width: w, contextLength: 77 } }, 1));
-    const out = await session.run({ latent: floatTensor(this.variant.dtype, latent, [1, this.model.vae.zChannels, h, w]) });
+      { dtype: 'float32', dynamic: this.variant.dynamic, shapes: { batch: 1, height: h, width: w, contextLength: 77 } }, 1));
+    const out = await session.run({ latent: floatTensor('float32', latent, [1, this.model.vae.zChannels, h, w]) });
     return tensorToFloat32(out.image!);
   }
 

@@ -152,36 +152,40 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   let previousEps: Float32Array | undefined;
   let dynamics: Float32Array | null = null;
   let unetLoop = 0;
-  for (let i = 0; i < evaluations; i++) {
-    cancelled();
-    const tStep = performance.now();
-    const kind = p.accel.kinds[i]!;
-    const t = scheduler.timesteps[i]!;
-    const modelInput = scheduler.scaleModelInput(x, i);
-    const count = Math.min(maxPrunable, Math.floor(p.accel.pruneRatios[i]! * tokens));
-    const pruning = count > 0 && kind !== 'skip' ? {
-      count,
-      baseTokens: () => selectBaseTokens(p.accel.useDynamics ? dynamics : null,
-        { height: h, width: w, images: p.images, gamma: p.accel.gamma, alpha: p.accel.alpha, flip: p.accel.flip }, randomness),
-    } : undefined;
-    const { eps, stats } = await unet.evaluate(kind, {
-      x: duplicateRows(modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
-    }, pruning);
-    // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
-    dynamics = previousEps ? tokenDynamics(eps, previousEps, rows, channels) : null;
-    previousEps = eps;
-    const guided = applyGuidance(eps, p.cfg);
-    x = scheduler.step(guided, i, x, samplerNoise);
-    const seconds = (performance.now() - tStep) / 1000;
-    unetLoop += seconds;
-    const report: StepReport = {
-      index: i, total: evaluations, kind, timestep: t, seconds,
-      prunedTokens: stats.prunedBlocks > 0 ? count : 0, prunedBlocks: stats.prunedBlocks,
-      ...(p.previewEvery > 0 && (i % p.previewEvery === 0 || i === evaluations - 1)
-        ? { preview: previewOf(rt, modelInput, guided, t, channels, h, w) } : {}),
-    };
-    steps.push(report);
-    hooks.onStep?.(report);
+  try {
+    for (let i = 0; i < evaluations; i++) {
+      cancelled();
+      const tStep = performance.now();
+      const kind = p.accel.kinds[i]!;
+      const t = scheduler.timesteps[i]!;
+      const modelInput = scheduler.scaleModelInput(x, i);
+      const count = Math.min(maxPrunable, Math.floor(p.accel.pruneRatios[i]! * tokens));
+      const pruning = count > 0 && kind !== 'skip' ? {
+        count,
+        baseTokens: () => selectBaseTokens(p.accel.useDynamics ? dynamics : null,
+          { height: h, width: w, images: p.images, gamma: p.accel.gamma, alpha: p.accel.alpha, flip: p.accel.flip }, randomness),
+      } : undefined;
+      const { eps, stats } = await unet.evaluate(kind, {
+        x: duplicateRows(modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
+      }, pruning);
+      // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
+      dynamics = previousEps ? tokenDynamics(eps, previousEps, rows, channels) : null;
+      previousEps = eps;
+      const guided = applyGuidance(eps, p.cfg);
+      x = scheduler.step(guided, i, x, samplerNoise);
+      const seconds = (performance.now() - tStep) / 1000;
+      unetLoop += seconds;
+      const report: StepReport = {
+        index: i, total: evaluations, kind, timestep: t, seconds,
+        prunedTokens: stats.prunedBlocks > 0 ? count : 0, prunedBlocks: stats.prunedBlocks,
+        ...(p.previewEvery > 0 && (i % p.previewEvery === 0 || i === evaluations - 1)
+          ? { preview: previewOf(rt, modelInput, guided, t, channels, h, w) } : {}),
+      };
+      steps.push(report);
+      hooks.onStep?.(report);
+    }
+  } finally {
+    unet.reset(); // frees the cached features (GPU memory on WebGPU), also on cancel
   }
   assertFinite(x, 'final latent');
   await rt.stageDone('unet');

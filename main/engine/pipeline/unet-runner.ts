@@ -31,6 +31,10 @@ export interface PruningInputs {
 
 export interface EvaluationStats { readonly segments: readonly SegmentName[]; readonly prunedBlocks: number }
 
+function disposeDeviceTensor(t: ort.Tensor | undefined): void {
+  if (t && t.location === 'gpu-buffer') t.dispose();
+}
+
 export class UNetRunner {
   private deepFeatures: ort.Tensor | undefined;
   private lastEps: Float32Array | undefined;
@@ -46,6 +50,7 @@ export class UNetRunner {
 
   /** Forget cached features (a new generation starts). */
   reset(): void {
+    disposeDeviceTensor(this.deepFeatures);
     this.deepFeatures = undefined;
     this.lastEps = undefined;
   }
@@ -62,7 +67,7 @@ export class UNetRunner {
     };
     const example = Math.floor(0.4 * this.latentHeight * this.latentWidth);
     return this.sessions.get(this.sessionKey(segment, pruned, contextLength),
-      () => this.model.unetSegment(segment, variant, pruned ? example : undefined));
+      () => this.model.unetSegment(segment, variant, pruned ? example : undefined), ['eps']);
   }
 
   /** Create every session a schedule will need, so load time is not counted as sampling time. */
@@ -100,7 +105,10 @@ export class UNetRunner {
     const segments = this.segmentsFor(kind);
     let prunedBlocks = 0;
     for (const segment of segments) {
-      if (segment === 'tail' && kind === 'full') this.deepFeatures = values.get(ACTIVATION_IN);
+      if (segment === 'tail' && kind === 'full') {
+        if (this.deepFeatures !== values.get(ACTIVATION_IN)) disposeDeviceTensor(this.deepFeatures);
+        this.deepFeatures = values.get(ACTIVATION_IN);
+      }
       if (segment === 'tail' && kind === 'shallow') values.set(ACTIVATION_IN, this.deepFeatures!);
       const pruned = pruning !== undefined && PRUNABLE_SEGMENTS.has(segment);
       const session = await this.session(segment, pruned, inputs.contextLength);
@@ -121,6 +129,8 @@ export class UNetRunner {
     }
     const eps = tensorToFloat32(values.get('eps')!);
     this.lastEps = eps;
+    // intermediate results left in GPU memory are freed now, except the features the next steps reuse
+    for (const t of values.values()) if (t !== this.deepFeatures) disposeDeviceTensor(t);
     return { eps, stats: { segments, prunedBlocks } };
   }
 }

@@ -11,13 +11,15 @@ export class SessionCache {
 
   constructor(readonly runtime: RuntimeConfig) {}
 
-  get(key: string, build: () => BuiltGraph): Promise<ort.InferenceSession> {
+  /** `cpuOutputs`: outputs the caller reads; on WebGPU every other output stays in device memory. */
+  get(key: string, build: () => BuiltGraph, cpuOutputs?: readonly string[]): Promise<ort.InferenceSession> {
     let s = this.sessions.get(key);
     if (!s) {
       s = (async () => {
         const t0 = performance.now();
         const built = build();
-        const session = await createSession(built.bytes, built.weightsRoot, this.runtime);
+        const deviceOutputs = cpuOutputs ? built.graph.outputNames.filter((n) => !cpuOutputs.includes(n)) : [];
+        const session = await createSession(built.bytes, built.weightsRoot, this.runtime, { deviceOutputs });
         this.loadSeconds += (performance.now() - t0) / 1000;
         return session;
       })();

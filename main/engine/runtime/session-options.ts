@@ -15,7 +15,16 @@ export interface RuntimeConfig {
   readonly quiet?: boolean;
 }
 
-export function sessionOptions(config: RuntimeConfig, weightsRoot: string | undefined): ort.InferenceSession.SessionOptions {
+export interface SessionExtras {
+  /**
+   * Outputs to leave on the GPU (WebGPU only: the one provider whose node binding can keep results in
+   * device memory and feed them to the next session). Read results must stay on the CPU: reading a
+   * gpu-buffer tensor aborts the process in onnxruntime-node 1.30.
+   */
+  readonly deviceOutputs?: readonly string[];
+}
+
+export function sessionOptions(config: RuntimeConfig, weightsRoot: string | undefined, extras: SessionExtras = {}): ort.InferenceSession.SessionOptions {
   const session: Record<string, string> = {};
   if (weightsRoot) session.model_external_initializers_file_folder_path = weightsRoot;
   if (config.disableCpuFallback) session.disable_cpu_ep_fallback = '1';
@@ -39,9 +48,14 @@ export function sessionOptions(config: RuntimeConfig, weightsRoot: string | unde
     enableMemPattern: true,
     extra: { session },
     ...(config.quiet ? { logSeverityLevel: 4 as const } : {}),
+    ...(config.provider === 'webgpu' && extras.deviceOutputs?.length
+      ? { preferredOutputLocation: Object.fromEntries(extras.deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) } : {}),
   };
 }
 
-export async function createSession(model: Uint8Array, weightsRoot: string | undefined, config: RuntimeConfig): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model, sessionOptions(config, weightsRoot));
+export async function createSession(model: Uint8Array, weightsRoot: string | undefined, config: RuntimeConfig, extras: SessionExtras = {}): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, sessionOptions(config, weightsRoot, extras));
 }
+
+/** Whether results of `provider` can stay in device memory between runs (see SessionExtras). */
+export const keepsOutputsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';
