@@ -4,7 +4,7 @@
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseFlags, oneOf, UsageError } from '../main/cli/args';
 import { ACCEL_MODES, planAcceleration, type AccelMode } from '../main/engine/accel/plan';
@@ -33,6 +33,7 @@ const FLAGS = {
 async function randomSd15(): Promise<string> {
   const path = join(defaultCacheDir(), 'random-sd15-f16.safetensors');
   if (!existsSync(path)) {
+    mkdirSync(defaultCacheDir(), { recursive: true });
     console.error(`bench: writing an SD1.5-sized random checkpoint to ${path} (once, ~2 GB)…`);
     await writeRandomCheckpoint(path, SD15_CONFIG, { dtype: 'F16', seed: 1, layout: 'ldm' });
   }
@@ -44,6 +45,7 @@ interface ModeRun { result: Txt2ImgResult; peakMb: number }
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS);
   const resources = resolveResources();
+  const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
   const modelPath = f['random-sd15'] === true ? await randomSd15() : resolve(String(f.model ?? resources.demoModel));
   const modes = String(f.modes ?? 'baseline,cached,dato,dato-fast,prune').split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
   if (modes[0] !== 'baseline') modes.unshift('baseline'); // every figure is relative to the baseline
@@ -51,7 +53,6 @@ async function main(): Promise<void> {
   const steps = Number(f.steps ?? 50);
   const repeat = Number(f.repeat ?? 1);
   const seed = Number(f.seed ?? 42);
-  const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
   const runtime = { provider: selection.provider, ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}) };
   const rt = await ModelRuntime.open(modelPath, runtime, { clipVocab: resources.clipVocab, keepSessions: f['keep-sessions'] === true });
   const size = rt.model.hints.imageSize ?? 512;

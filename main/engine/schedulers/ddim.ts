@@ -24,15 +24,15 @@ export interface DdimStep {
 }
 
 /**
- * make_ddim_timesteps('uniform'): range(0, 1000, 1000 // steps) + 1, returned in sampling (descending) order.
- * Like ldm, a step count that does not divide 1000 can give more timesteps than steps (30 -> 31).
+ * Exactly `steps` timesteps k·(1000 // steps) + 1, in sampling (descending) order. When `steps` divides 1000
+ * this is ldm's make_ddim_timesteps('uniform') (range(0, 1000, 1000 // steps) + 1; 50 → 981, 961, …, 1).
+ * ldm's range also yields extra timesteps for other counts (30 → 31, 3 → 4 ending at t = 1000, which
+ * crashes ldm); we keep diffusers' 'leading' spacing there instead, so a user asking for 30 steps gets 30.
  */
 export function ddimTimesteps(steps: number): number[] {
   checkSteps(steps);
   const stride = Math.floor(TRAIN_TIMESTEPS / steps);
-  const ascending: number[] = [];
-  for (let t = 0; t < TRAIN_TIMESTEPS; t += stride) ascending.push(t + 1);
-  return ascending.reverse();
+  return Array.from({ length: steps }, (_, k) => (steps - 1 - k) * stride + 1);
 }
 
 /** make_ddim_sampling_parameters, in sampling order (the first entry is the noisiest step). */

@@ -26,10 +26,6 @@ export interface SchedulerSpec {
 }
 
 /** ldm's uniform DDIM schedule has len(range(0, 1000, 1000 // steps)) steps (31 for 30, 8 for 7). */
-export function ldmStepCount(steps: number): number {
-  return Math.ceil(1000 / Math.floor(1000 / steps));
-}
-
 /** Counts draws and hands out seeded normals. */
 export class CountingNoise implements NoiseSource {
   draws = 0;

@@ -3,13 +3,13 @@ import { EngineError } from '../../../../main/engine/errors';
 import { ALPHAS_CUMPROD } from '../../../../main/engine/schedulers/betas';
 import { DdimScheduler, ddimTimesteps } from '../../../../main/engine/schedulers/ddim';
 import {
-  CountingNoise, describeScheduler, exactEps, expectClose, fixedNoise, ldmStepCount, runSampler, STEP_EPS, STEP_X,
+  CountingNoise, describeScheduler, exactEps, expectClose, fixedNoise, runSampler, STEP_EPS, STEP_X,
 } from './conformance';
 
 describeScheduler({
   name: 'ddim',
   create: (steps) => new DdimScheduler(steps),
-  evaluations: ldmStepCount,
+  evaluations: (steps) => steps,
   noiseDraws: () => 0,
   toyFinalAlphaBar: ALPHAS_CUMPROD[0]!,
 });
@@ -18,8 +18,8 @@ describeScheduler({
   name: 'ddim',
   label: 'ddim (eta 0.5)',
   create: (steps) => new DdimScheduler(steps, 0.5),
-  evaluations: ldmStepCount,
-  noiseDraws: ldmStepCount, // one torch.randn(x.shape) per step, like ldm
+  evaluations: (steps) => steps,
+  noiseDraws: (steps) => steps, // one torch.randn(x.shape) per step, like ldm
   toyFinalAlphaBar: null,
 });
 
@@ -39,9 +39,11 @@ describe('ddim: ldm schedule and update', () => {
     expect(s.steps.every((c) => c.sigma === 0)).toBe(true);
   });
 
-  test('a step count that does not divide 1000 gives ldm\'s extra step', () => {
-    expect(ddimTimesteps(30).slice(0, 3)).toEqual([991, 958, 925]);
-    expect(ddimTimesteps(30)).toHaveLength(31);
+  test('exactly the requested steps; ldm\'s uniform grid when the count divides 1000', () => {
+    expect(ddimTimesteps(30).slice(0, 3)).toEqual([958, 925, 892]);
+    expect(ddimTimesteps(30)).toHaveLength(30);
+    expect(ddimTimesteps(3)).toEqual([667, 334, 1]); // ldm would give 4 steps ending at t = 1000
+    expect(ddimTimesteps(50)).toEqual(Array.from({ length: 50 }, (_, k) => 981 - 20 * k));
     expect(ddimTimesteps(1)).toEqual([1]);
     expect(ddimTimesteps(1000)).toHaveLength(1000);
   });
