@@ -1,62 +1,70 @@
-// IEEE-754 half-precision conversion (Node 20 has no Float16Array): fp16 tensors travel as raw bits in
-// a Uint16Array. Round-to-nearest-even, like numpy's astype(float16) and PyTorch's .half().
+// IEEE binary16 (fp16) and bfloat16 conversions to float32 and back, for weights and fp16 graph I/O.
+// Node 20 has no Float16Array, so fp16 values travel as raw bits in Uint16Arrays.
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
+import { endianness } from 'node:os';
 
-export function float32ToFloat16Bits(value: number): number {
-  f32[0] = value;
-  const x = u32[0]!;
+// Safetensors data is little-endian; typed-array views read in host order. Every platform Node and
+// Electron ship for is little-endian, so a view is a correct read; this guard makes the assumption loud.
+if (endianness() !== 'LE') throw new Error('DaTo Studio needs a little-endian CPU to read safetensors weights');
+
+/** float32 value of every binary16 bit pattern (256 KiB): one table lookup per element. */
+const F16_TO_F32 = buildF16Table();
+
+function buildF16Table(): Float32Array {
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const mantissa = bits & 0x3ff;
+    if (exponent === 0) table[bits] = sign * mantissa * 2 ** -24; // zero and subnormals
+    else if (exponent === 31) table[bits] = mantissa === 0 ? sign * Infinity : NaN;
+    else table[bits] = sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
+  }
+  return table;
+}
+
+export function f16BitsToF32(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+  for (let i = 0; i < bits.length; i++) out[i] = F16_TO_F32[bits[i]!]!;
+  return out;
+}
+
+/** bfloat16 is the top half of a float32: shift the bits up. */
+export function bf16BitsToF32(bits: Uint16Array, out: Float32Array = new Float32Array(bits.length)): Float32Array {
+  const outBits = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < bits.length; i++) outBits[i] = bits[i]! << 16;
+  return out;
+}
+
+const scratch = new Float32Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+/** binary16 bits of a float32, rounded to nearest even; overflow gives ±Inf, NaN stays NaN. */
+export function f32ToF16Bits(value: number): number {
+  scratch[0] = value;
+  const x = scratchBits[0]!;
   const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // Inf / NaN
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow -> Inf
+  const exponent = (x >>> 23) & 0xff;
+  const mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa !== 0 ? 0x200 : 0);
+  const e = exponent - 127 + 15;
+  if (e >= 31) return sign | 0x7c00;
   if (e <= 0) {
-    if (e < -10) return sign; // underflow -> signed zero
-    mant |= 0x800000; // implicit bit
+    if (e < -10) return sign; // below half the smallest subnormal: ±0
+    const full = mantissa | 0x800000; // implicit leading 1
     const shift = 14 - e;
-    const half = 1 << (shift - 1);
-    const rest = mant & ((1 << shift) - 1);
-    let m = mant >>> shift;
-    if (rest > half || (rest === half && (m & 1))) m++;
-    return sign | m;
+    const half = full >>> shift;
+    const rest = full & ((1 << shift) - 1);
+    const halfway = 1 << (shift - 1);
+    const roundUp = rest > halfway || (rest === halfway && (half & 1) === 1);
+    return sign | (half + (roundUp ? 1 : 0));
   }
-  const rest = mant & 0x1fff;
-  let m = mant >>> 13;
-  if (rest > 0x1000 || (rest === 0x1000 && (m & 1))) {
-    m++;
-    if (m === 0x400) { m = 0; e++; if (e >= 0x1f) return sign | 0x7c00; }
-  }
-  return sign | (e << 10) | m;
+  const half = (e << 10) | (mantissa >>> 13);
+  const rest = mantissa & 0x1fff;
+  const roundUp = rest > 0x1000 || (rest === 0x1000 && (half & 1) === 1);
+  return sign | (half + (roundUp ? 1 : 0)); // a carry into the exponent is the correct rounding (up to Inf)
 }
 
-export function float16BitsToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >>> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
-export function toFloat16Array(src: Float32Array): Uint16Array {
-  const out = new Uint16Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = float32ToFloat16Bits(src[i]!);
-  return out;
-}
-
-export function fromFloat16Array(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = float16BitsToFloat32(src[i]!);
-  return out;
-}
-
-/** bfloat16 is the top half of a float32. */
-export function fromBFloat16Array(src: Uint16Array): Float32Array {
-  const out = new Float32Array(src.length);
-  const bits = new Uint32Array(out.buffer);
-  for (let i = 0; i < src.length; i++) bits[i] = src[i]! << 16;
+export function f32ToF16(values: Float32Array, out: Uint16Array = new Uint16Array(values.length)): Uint16Array {
+  for (let i = 0; i < values.length; i++) out[i] = f32ToF16Bits(values[i]!);
   return out;
 }

@@ -5,7 +5,7 @@
 
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { f32ToF16 } from './half';
+import { f32ToF16 } from '../util/float16';
 import type { Sd1Config } from './sd1-config';
 import { sd1TensorSpecs } from './sd1-tensors';
 import type { TensorInit, TensorSpec } from './sd1-tensors';

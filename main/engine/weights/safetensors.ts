@@ -7,7 +7,7 @@
 import { open, realpath } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors';
-import { bf16BitsToF32, f16BitsToF32 } from './half';
+import { bf16BitsToF32, f16BitsToF32 } from '../util/float16';
 import { JsonNumber, StrictJsonError, parseStrictJsonPrefix } from './strict-json';
 import type { JsonObject, JsonValue } from './strict-json';
 import type { TensorEntry, WeightDType } from './tensor-index';

@@ -1,6 +1,6 @@
 // Element-wise ops. Scalars are materialised as constants of the operand's dtype, so the same block code
 // builds fp32 and fp16 graphs.
-import { float32ToFloat16Bits } from '../../util/float16';
+import { f32ToF16Bits } from '../../util/float16';
 import { attr, type DType, type Tensor } from '../graph';
 import { broadcastShapes } from './broadcast';
 
@@ -15,7 +15,7 @@ export function constantOf(like: Tensor, dtype: DType, shape: readonly number[],
   const g = like.g;
   switch (dtype) {
     case 'float32': return g.constant(dtype, shape, Float32Array.from(values));
-    case 'float16': return g.constant(dtype, shape, Uint16Array.from(Array.from(values, float32ToFloat16Bits)));
+    case 'float16': return g.constant(dtype, shape, Uint16Array.from(Array.from(values, f32ToF16Bits)));
     case 'int64': return g.constant(dtype, shape, BigInt64Array.from(Array.from(values, (v) => BigInt(v))));
     case 'int32': return g.constant(dtype, shape, Int32Array.from(values));
     case 'bool': return g.constant(dtype, shape, Uint8Array.from(values));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bf16BitsToF32, f16BitsToF32, f32ToF16, f32ToF16Bits } from '../../../../main/engine/weights/half';
+import { bf16BitsToF32, f16BitsToF32, f32ToF16, f32ToF16Bits } from '../../../../main/engine/util/float16';
 
 describe('half precision', () => {
   it('decodes binary16 special values exactly', () => {
