@@ -46,10 +46,10 @@ function run(command, args) {
 const passThrough = process.argv.slice(2);
 const electron = electronBinary();
 if (electron.path) {
-  ensureBuilt(['main.js', 'preload.js', 'engine-worker.js']);
+  ensureBuilt(['main.js', 'preload.js', 'engine-worker.js', 'renderer/index.html']);
   run(electron.path, [join(root, 'dist', 'main.js'), ...passThrough]);
 } else {
   console.log(`Electron is not available here (${electron.reason}); starting web mode instead`);
-  ensureBuilt(['web.js', 'engine-worker.js']);
+  ensureBuilt(['web.js', 'engine-worker.js', 'renderer/index.html']);
   run(process.execPath, [join(root, 'dist', 'web.js'), ...passThrough]);
 }

@@ -1,0 +1,70 @@
+// The Electron main process, top to bottom: one instance → privileged schemes → security rules → library and
+// engines → protocols → window → IPC. Everything the UI can do goes through preload/contract.ts.
+import { app, BrowserWindow, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
+import { join } from 'node:path';
+import { createDesktopIntegration } from './app/desktop';
+import { openMainWindow } from './app/main-window';
+import { handleProtocols, registerSchemes } from './app/protocols';
+import { denyPermissions, lockDownWebContents } from './app/security';
+import { utilityProcessSpawner } from './app/utility-engine';
+import { AppStateRepo } from './db/app-state-repo';
+import { Engine } from './engine/engine-host';
+import { forwardEvents } from './ipc/forward-events';
+import { registerIpc } from './ipc/register-ipc';
+import { isTrustedSender } from './ipc/sender-check';
+import { openStudio, type Studio } from './services/studio';
+import { defaultDataDir } from './services/studio-paths';
+
+// dist/main.js sits next to dist/preload.js, dist/engine-worker.js and dist/renderer/.
+const PRELOAD = join(__dirname, 'preload.js');
+const RENDERER_DIR = join(__dirname, 'renderer');
+// The same library folder as web mode ($DATO_STUDIO_HOME or the platform's config folder), whatever name
+// Electron derives for the app when started from a checkout.
+const DATA_DIR = defaultDataDir();
+
+app.setPath('userData', DATA_DIR);
+registerSchemes(protocol);
+
+async function start(): Promise<void> {
+  let win: BrowserWindow | undefined;
+  const studio: Studio = await openStudio({
+    dataDir: DATA_DIR,
+    shell: 'electron',
+    engine: new Engine({ spawn: utilityProcessSpawner('DaTo Studio engine') }),
+    inspector: new Engine({ spawn: utilityProcessSpawner('DaTo Studio model checker') }),
+    desktop: createDesktopIntegration({
+      dialog, shell, window: () => win,
+      iconFor: (file) => nativeImage.createFromPath(file).resize({ width: 64 }),
+    }),
+  });
+  denyPermissions(session.defaultSession);
+  handleProtocols(protocol, RENDERER_DIR, studio.gallery);
+  win = openMainWindow(PRELOAD, new AppStateRepo(studio.db.db));
+  const mainId = win.webContents.id;
+  registerIpc(ipcMain, studio.dispatch, (event) => isTrustedSender(event, mainId));
+  forwardEvents(studio.events, win.webContents);
+
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closed = true;
+    void studio.close().finally(() => app.quit());
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('second-instance', () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  lockDownWebContents(app, shell);
+  app.whenReady().then(start).catch((err: unknown) => {
+    dialog.showErrorBox('DaTo Studio could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
+}

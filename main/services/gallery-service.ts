@@ -1,0 +1,110 @@
+// The gallery: pages of finished generations (FTS5 search, filters, keyset pagination in the database), the
+// detail of one, favourite, delete (soft and undoable until the next start, or permanent after a confirm),
+// and "reuse parameters". Files are looked up by generation id only; the UI never names a path.
+import { basename } from 'node:path';
+import type {
+  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant,
+} from '../../preload/contract';
+import type { GenerationRecord } from '../db/generation-record';
+import { purgeGenerationsById } from '../db/generation-purge';
+import type { StudioDb } from '../db/index';
+import { deleteImageFiles } from '../images/image-store';
+import { formatA1111Parameters } from '../images/parameters';
+import { accelFromColumns } from './accel-mapping';
+import type { EventHub } from './event-hub';
+import { heatmapPathFor } from './heatmap-path';
+import { speedupFromRecord, timingsDto, type RecordedTimings } from './recorded-timings';
+import { notFound } from './service-error';
+
+export function galleryItem(r: GenerationRecord): GalleryItemDto {
+  return {
+    id: r.id, prompt: r.prompt, modelId: r.modelId, modelName: r.modelName, mode: r.mode, width: r.width, height: r.height,
+    seed: r.seed, favourite: r.favourite, createdAt: r.createdAt, speedup: r.speedup, comparisonId: r.comparisonGroupId,
+    missing: r.image?.missing ?? true,
+  };
+}
+
+const withHeatmaps = (files: readonly string[]): string[] =>
+  files.flatMap((f) => (f.endsWith('.png') ? [f, heatmapPathFor(f)] : [f]));
+
+export class GalleryService {
+  constructor(private readonly db: StudioDb, private readonly events: EventHub) {}
+
+  list(query: GalleryQueryDto): GalleryPageDto {
+    const page = this.db.generations.listGallery(query);
+    return { items: page.items.map(galleryItem), nextCursor: page.nextCursor };
+  }
+
+  private record(id: number): GenerationRecord {
+    const r = this.db.generations.get(id);
+    if (!r || r.deletedAt !== null) throw notFound('This image');
+    return r;
+  }
+
+  get(id: number): GenerationDetailDto {
+    const r = this.record(id);
+    const timings = r.timings as RecordedTimings | null;
+    return {
+      ...galleryItem(r),
+      jobId: r.jobId, batchIndex: r.batchIndex, negativePrompt: r.negativePrompt, sampler: r.sampler, steps: r.steps, cfg: r.cfg,
+      accel: accelFromColumns(r.mode, r.schedule, r.accel), schedule: r.schedule, provider: r.provider,
+      timings: timings ? timingsDto(timings) : null, unetSeconds: r.unetSeconds, speedupDetail: speedupFromRecord(r.speedup, timings),
+      psnrVsBaseline: r.psnrVsBaseline, fileName: r.image ? basename(r.image.path) : null, bytes: r.image?.bytes ?? null,
+      parametersText: formatA1111Parameters({
+        prompt: r.prompt, negativePrompt: r.negativePrompt, steps: r.steps, sampler: r.sampler, cfg: r.cfg, seed: r.seed,
+        width: r.width, height: r.height, modelName: r.modelName,
+      }),
+    };
+  }
+
+  setFavourite(id: number, favourite: boolean): GalleryItemDto {
+    this.record(id);
+    this.db.generations.setFavourite(id, favourite);
+    this.events.emit('onGalleryEvent', { type: 'updated', generationIds: [id] });
+    return galleryItem(this.record(id));
+  }
+
+  async delete(ids: readonly number[], permanent: boolean): Promise<number[]> {
+    const softDeleted = this.db.generations.softDelete(ids);
+    const deleted = permanent ? await this.purge(ids) : softDeleted;
+    if (deleted.length) this.events.emit('onGalleryEvent', { type: 'deleted', generationIds: deleted });
+    return deleted;
+  }
+
+  undoDelete(ids: readonly number[]): number[] {
+    const restored = this.db.generations.undoDelete(ids);
+    if (restored.length) this.events.emit('onGalleryEvent', { type: 'restored', generationIds: restored });
+    return restored;
+  }
+
+  /** Rows first, then their image, thumbnail and heat-map files. Returns the ids removed. */
+  async purge(ids: readonly number[]): Promise<number[]> {
+    const { generationIds, files } = purgeGenerationsById(this.db.db, ids);
+    await deleteImageFiles(withHeatmaps(files));
+    return generationIds;
+  }
+
+  /** Purge everything soft-deleted (startup: deletes are undoable until the app restarts). */
+  async purgeAllDeleted(): Promise<number> {
+    const { generationIds, files } = this.db.generations.purgeDeleted();
+    await deleteImageFiles(withHeatmaps(files));
+    return generationIds.length;
+  }
+
+  reuseParameters(id: number): GenerateParams {
+    const r = this.record(id);
+    return {
+      modelId: r.modelId, prompt: r.prompt, negativePrompt: r.negativePrompt, accel: accelFromColumns(r.mode, r.schedule, r.accel),
+      sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seed: { mode: 'fixed', value: r.seed }, batchCount: 1,
+    };
+  }
+
+  /** The file behind an image URL, or null (unknown id, deleted, no such variant). */
+  filePath(id: number, variant: ImageVariant): string | null {
+    const r = this.db.generations.get(id);
+    if (!r || r.deletedAt !== null || r.status !== 'complete' || !r.image) return null;
+    if (variant === 'full') return r.image.path;
+    if (variant === 'thumb') return r.image.thumbPath;
+    return heatmapPathFor(r.image.path);
+  }
+}

@@ -1,0 +1,204 @@
+// Generate: UI parameters → queued jobs (one per batch image, seeds seed, seed+1, …) → engine → saved image.
+// Each job: 1 resolve (and re-validate) the model · 2 free-space preflight · 3 run in the engine with live
+// progress (it/s, ETA, preview) · 4 save the PNG atomically with its metadata · 5 measure the speed-up.
+// A job's gallery row is written 'pending' at enqueue, so a restart finds unfinished jobs (interrupted).
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import type {
+  AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PresetDto, SeedChoice,
+} from '../../preload/contract';
+import { LIMITS } from '../../preload/contract';
+import type { AppStateRepo } from '../db/app-state-repo';
+import type { StudioDb } from '../db/index';
+import { planAcceleration } from '../engine/accel/plan';
+import type { Engine } from '../engine/engine-host';
+import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
+import { EngineError } from '../engine/errors';
+import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
+import { saveGeneratedImage } from '../images/image-store';
+import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
+import type { EventHub } from './event-hub';
+import { JobQueue, type JobControl, type JobSpec } from './job-queue';
+import type { ModelsService } from './models-service';
+import { PlanCostCache } from './plan-cost';
+import { ProgressTracker } from './progress-tracker';
+import type { ProviderReports } from './provider-report';
+import { recordedTimings, timingsDto } from './recorded-timings';
+import { ServiceError } from './service-error';
+import type { SettingsService } from './settings-service';
+import { sizeOptions, samplingDefaults } from './size-options';
+import { steadyLoopSeconds } from './steady-time';
+import type { SpeedupBook } from './speedup-book';
+
+/** A running job that ignores a cancel this long (a stuck native call) is stopped by restarting the engine (G-03). */
+export const HARD_CANCEL_MS = 20_000;
+const LAST_SEED_KEY = 'generation:last-seed';
+const isSeed = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+export interface GenerationServiceOptions {
+  db: StudioDb;
+  state: AppStateRepo;
+  engine: Engine;
+  models: ModelsService;
+  settings: SettingsService;
+  reports: ProviderReports;
+  speedups: SpeedupBook;
+  events: EventHub;
+  appVersion: string;
+  maxJobs?: number;
+}
+
+/** One job to queue, model and seed resolved (compare uses this directly). */
+export interface JobPlan {
+  params: Omit<GenerateParams, 'accel' | 'batchCount' | 'seed' | 'modelId'>;
+  modelId: number | null;
+  accel: AccelDto;
+  seed: number;
+  comparisonId: number | null;
+}
+
+export class GenerationService {
+  readonly queue: JobQueue;
+  private readonly costs = new PlanCostCache();
+
+  constructor(private readonly opts: GenerationServiceOptions) {
+    this.queue = new JobQueue({
+      maxJobs: opts.maxJobs ?? LIMITS.maxQueuedJobs,
+      keepFinished: 50,
+      run: (job, control) => this.run(job, control),
+      discard: (job) => { if (job.generationId !== null) opts.db.generations.markFailed(job.generationId, 'Cancelled before it started.'); },
+      onJob: (job) => opts.events.emit('onJobEvent', { type: 'job', job }),
+      onProgress: (jobId, progress) => opts.events.emit('onJobEvent', { type: 'progress', jobId, progress }),
+    });
+  }
+
+  /** The seed a SeedChoice stands for now. */
+  resolveSeed(choice: SeedChoice): number {
+    if (choice.mode === 'fixed') return choice.value;
+    if (choice.mode === 'reuse-last') return this.opts.state.get(LAST_SEED_KEY, isSeed) ?? randomInt(0, LIMITS.maxSeed);
+    return randomInt(0, LIMITS.maxSeed);
+  }
+
+  enqueue(params: GenerateParams): JobDto[] {
+    const seed = this.resolveSeed(params.seed);
+    const { accel, batchCount, seed: _choice, modelId, ...rest } = params;
+    const plans = Array.from({ length: batchCount }, (_, i): JobPlan => ({ params: rest, modelId, accel, seed: seed + i, comparisonId: null }));
+    return this.enqueuePlans(plans);
+  }
+
+  /** Queue jobs, all or none: checks room and parameters, writes the pending rows, then queues. */
+  enqueuePlans(plans: readonly JobPlan[]): JobDto[] {
+    if (this.opts.db.readonly) {
+      throw new ServiceError('unavailable', 'This library was written by a newer DaTo Studio and is read-only: update the app to generate.');
+    }
+    this.queue.assertRoom(plans.length);
+    const batchId = randomUUID();
+    const specs = this.opts.db.db.transaction(() => plans.map((plan, batchIndex): JobSpec => {
+      const model = this.opts.models.describe(plan.modelId);
+      try {
+        planAcceleration(toAccelSettings(plan.accel), PlanCostCache.evaluations(plan.params.sampler, plan.params.steps));
+      } catch (err) {
+        throw new EngineError('invalid-parameters', (err as Error).message);
+      }
+      const params: JobParamsDto = {
+        ...plan.params, modelId: model.id, modelName: model.name, accel: plan.accel, seed: plan.seed, batchIndex, batchCount: plans.length,
+      };
+      const generationId = this.opts.db.generations.insertPending({
+        jobId: batchId, batchIndex, modelId: model.id, prompt: params.prompt, negativePrompt: params.negativePrompt,
+        sampler: params.sampler, steps: params.steps, cfg: params.cfg, width: params.width, height: params.height, seed: params.seed,
+        mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
+      });
+      return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
+    }))();
+    if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
+    return this.queue.enqueue(specs);
+  }
+
+  defaults(modelId: number | null): GenerationDefaults {
+    const model = this.opts.models.describe(modelId);
+    const d = samplingDefaults(model.isDemo, model.nativeSize);
+    return {
+      modelId: model.id, sampler: 'ddim', steps: d.steps, cfg: d.cfg, width: d.size, height: d.size,
+      sizes: sizeOptions(d.size), lastSeed: this.opts.state.get(LAST_SEED_KEY, isSeed) ?? null,
+    };
+  }
+
+  presets(): PresetDto[] {
+    return this.opts.db.presets.list().map((p) => ({ id: p.id, name: p.name, builtin: p.builtin, accel: accelFromColumns(p.mode, p.schedule, p.accel) }));
+  }
+
+  private async run(job: JobDto, control: JobControl): Promise<JobResultDto> {
+    const started = performance.now();
+    const generationId = job.generationId!;
+    try {
+      return await this.runJob(job, generationId, control, started);
+    } catch (err) {
+      const cancelled = control.cancelRequested && err instanceof EngineError && (err.code === 'cancelled' || err.code === 'engine-crashed');
+      const error = cancelled ? new EngineError('cancelled', 'Cancelled.') : err;
+      this.opts.db.generations.markFailed(generationId, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private async runJob(job: JobDto, generationId: number, control: JobControl, started: number): Promise<JobResultDto> {
+    const p = job.params;
+    const model = await this.opts.models.resolve(p.modelId);
+    const settings = this.opts.settings.get();
+    await mkdir(settings.outputDir, { recursive: true });
+    await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
+    if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
+
+    const request: GenerateRequest = {
+      modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,
+      sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: 0, width: p.width, height: p.height, seed: p.seed, images: 1,
+      accel: toAccelSettings(p.accel), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
+    };
+    const tracker = new ProgressTracker(control);
+    const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step));
+    let hardCancel: NodeJS.Timeout | undefined;
+    control.onCancel(() => {
+      this.opts.engine.cancel(engineJob.id);
+      hardCancel = setTimeout(() => this.opts.engine.kill(), HARD_CANCEL_MS);
+    });
+    let result: GenerateResult;
+    try {
+      result = await engineJob.result;
+    } finally {
+      clearTimeout(hardCancel);
+      await tracker.flushed();
+    }
+    this.opts.reports.record(settings.executionProvider, result.provider);
+
+    control.setState('saving');
+    const speedup = await this.opts.speedups.measure({
+      key: { modelId: model.id, provider: result.provider.provider, width: p.width, height: p.height, sampler: p.sampler, steps: p.steps },
+      evaluations: result.steps.length,
+      unetSeconds: steadyLoopSeconds(result.steps),
+      isBaseline: isBaselinePlan(result.plan),
+      macFraction: () => this.costs.macFraction({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
+        .catch(() => 0),
+    });
+    const image = result.images[0];
+    if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
+    const saveStarted = performance.now();
+    const timings = recordedTimings(result, speedup);
+    await saveGeneratedImage({
+      generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
+      completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
+      rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
+      // The files are written; the row is committed next, with `timings` as it is then: record the save
+      // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
+      onProgress: (step) => {
+        if (step !== 'thumbnail-written') return;
+        timings.save = (performance.now() - saveStarted) / 1000;
+        timings.wall = (performance.now() - started) / 1000;
+      },
+    });
+    this.opts.events.emit('onGalleryEvent', { type: 'added', generationIds: [generationId] });
+    return {
+      generationId, width: image.width, height: image.height, provider: result.provider.provider,
+      timings: timingsDto(timings), schedule: result.plan.schedule, speedup,
+    };
+  }
+}

@@ -1,0 +1,82 @@
+// The contract's methods, implemented by the services: one line each, so the mapping from what the UI can
+// ask to the code that does it reads top to bottom. Arguments arrive already validated (dispatch.ts).
+import { availableParallelism } from 'node:os';
+import type { CapabilitiesDto, SystemInfoDto } from '../../preload/contract';
+import type { CompareService } from './compare-service';
+import type { DesktopIntegration } from './desktop-integration';
+import type { Handlers } from './dispatch';
+import type { GalleryService } from './gallery-service';
+import type { GenerationService } from './generation-service';
+import type { ModelsService } from './models-service';
+import { notFound, ServiceError } from './service-error';
+import type { SettingsService } from './settings-service';
+
+export interface HandlerServices {
+  generation: GenerationService;
+  compare: CompareService;
+  gallery: GalleryService;
+  models: ModelsService;
+  settings: SettingsService;
+  desktop: DesktopIntegration | undefined;
+  shell: 'electron' | 'web';
+  appVersion: string;
+  databaseReadonly: boolean;
+}
+
+function capabilities(desktop: boolean): CapabilitiesDto {
+  return { dialogs: desktop, revealInFolder: desktop, dragOut: desktop, importByPath: desktop, importByUpload: !desktop };
+}
+
+export function createHandlers(s: HandlerServices): Handlers {
+  const desktop = (): DesktopIntegration => {
+    if (!s.desktop) throw new ServiceError('unavailable', 'This action needs the desktop app.');
+    return s.desktop;
+  };
+  const imageFile = (id: number): string => {
+    const path = s.gallery.filePath(id, 'full');
+    if (!path) throw notFound('This image');
+    return path;
+  };
+  const info = (): SystemInfoDto => ({
+    appVersion: s.appVersion, shell: s.shell, platform: process.platform, arch: process.arch, cpuCount: availableParallelism(),
+    databaseReadonly: s.databaseReadonly, demoModelId: s.models.demoId, capabilities: capabilities(s.desktop !== undefined),
+  });
+
+  return {
+    'generation.enqueue': (a) => s.generation.enqueue(a),
+    'generation.cancel': (a) => ({ cancelled: s.generation.queue.cancel(a.jobId) }),
+    'generation.cancelAll': () => ({ cancelled: s.generation.queue.cancelAll() }),
+    'generation.jobs': () => s.generation.queue.list(),
+    'generation.defaults': (a) => s.generation.defaults(a.modelId),
+    'generation.presets': () => s.generation.presets(),
+    'compare.start': (a) => s.compare.start(a),
+    'compare.get': (a) => s.compare.get(a.comparisonId),
+    'compare.list': (a) => s.compare.list(a.limit),
+    'gallery.list': (a) => s.gallery.list(a),
+    'gallery.get': (a) => s.gallery.get(a.generationId),
+    'gallery.setFavourite': (a) => s.gallery.setFavourite(a.generationId, a.favourite),
+    'gallery.delete': async (a) => ({ deleted: await s.gallery.delete(a.generationIds, a.permanent ?? false) }),
+    'gallery.undoDelete': (a) => ({ restored: s.gallery.undoDelete(a.generationIds) }),
+    'gallery.reuseParameters': (a) => s.gallery.reuseParameters(a.generationId),
+    'gallery.revealInFolder': (a) => { desktop().revealFile(imageFile(a.generationId)); return {}; },
+    'gallery.startDrag': (a, ctx) => { desktop().startDrag(ctx.sender, imageFile(a.generationId)); return {}; },
+    'models.list': () => s.models.list(),
+    'models.importWithDialog': async (a) => {
+      const path = await desktop().chooseModel(a.kind);
+      return path === null ? null : s.models.importPath(path);
+    },
+    'models.importPath': (a) => s.models.importPath(a.path),
+    'models.setDefault': (a) => s.models.setDefault(a.modelId),
+    'models.rename': (a) => s.models.rename(a.modelId, a.name),
+    'models.remove': (a) => s.models.remove(a.modelId),
+    'settings.get': () => s.settings.get(),
+    'settings.update': (a) => s.settings.update(a),
+    'settings.chooseOutputDir': async () => {
+      const dir = await desktop().chooseFolder();
+      return dir === null ? null : s.settings.setOutputDir(dir);
+    },
+    'settings.resetOutputDir': () => s.settings.setOutputDir(null),
+    'settings.providers': (a) => s.settings.providers(a.refresh ?? false),
+    'system.info': () => info(),
+  };
+}

@@ -1,0 +1,78 @@
+// User settings (provider, CPU threads, output folder, theme), persisted in SQLite, plus the provider
+// detection report. Changes take effect for the next job (the engine reopens the model when the provider
+// or thread count differs).
+import { access, mkdir } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { ProviderReportDto, SettingsDto, SettingsPatch } from '../../preload/contract';
+import type { SettingsRepo } from '../db/settings-repo';
+import type { Engine } from '../engine/engine-host';
+import { EngineError, toEngineError } from '../engine/errors';
+import type { EventHub } from './event-hub';
+import { probeRequest, type ProviderReports } from './provider-report';
+
+export interface SettingsServiceOptions {
+  repo: SettingsRepo;
+  reports: ProviderReports;
+  events: EventHub;
+  defaultOutputDir: string;
+  demoModelPath: string;
+  /** Runs provider probes (the inspector engine, so the generating engine keeps its model loaded). */
+  probeEngine: Engine;
+}
+
+export class SettingsService {
+  constructor(private readonly opts: SettingsServiceOptions) {}
+
+  get(): SettingsDto {
+    const s = this.opts.repo.getAll();
+    return {
+      executionProvider: s.executionProvider, cpuThreads: s.cpuThreads, theme: s.theme,
+      outputDir: s.outputDir ?? this.opts.defaultOutputDir, outputDirIsDefault: s.outputDir === null,
+    };
+  }
+
+  private changed(): SettingsDto {
+    const settings = this.get();
+    this.opts.events.emit('onSettingsEvent', { settings });
+    return settings;
+  }
+
+  update(patch: SettingsPatch): SettingsDto {
+    if (patch.executionProvider !== undefined) this.opts.repo.set('executionProvider', patch.executionProvider);
+    if (patch.cpuThreads !== undefined) this.opts.repo.set('cpuThreads', patch.cpuThreads);
+    if (patch.theme !== undefined) this.opts.repo.set('theme', patch.theme);
+    return this.changed();
+  }
+
+  /** A folder the user picked in a dialog (Electron only): created if needed, must be writable. */
+  async setOutputDir(dir: string | null): Promise<SettingsDto> {
+    if (dir === null) {
+      this.opts.repo.reset('outputDir');
+      return this.changed();
+    }
+    if (!isAbsolute(dir)) throw new EngineError('invalid-parameters', 'The output folder must be an absolute path.');
+    const absolute = resolve(dir);
+    try {
+      await mkdir(absolute, { recursive: true });
+      await access(absolute, fsConstants.W_OK);
+    } catch (err) {
+      throw new EngineError('invalid-parameters', `Images cannot be saved in "${absolute}": ${(err as Error).message}. Choose another folder.`);
+    }
+    this.opts.repo.set('outputDir', absolute);
+    return this.changed();
+  }
+
+  async providers(refresh: boolean): Promise<ProviderReportDto> {
+    const { executionProvider: choice, cpuThreads } = this.opts.repo.getAll();
+    if (!refresh) return this.opts.reports.last(choice);
+    try {
+      const job = this.opts.probeEngine.generate(probeRequest(this.opts.demoModelPath, choice, cpuThreads));
+      return this.opts.reports.record(choice, (await job.result).provider);
+    } catch (err) {
+      const error = toEngineError(err);
+      if (error.code !== 'provider-unavailable') throw error;
+      return this.opts.reports.recordFailure(choice, error);
+    }
+  }
+}

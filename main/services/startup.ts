@@ -1,0 +1,30 @@
+// Before the queue takes jobs (G-02, F-02): jobs left unfinished by the previous session become
+// 'interrupted'; generations deleted in that session (undoable until restart) are purged with their files;
+// then the output folder and the database are reconciled (stray temp files, orphans, missing files).
+import { mkdir } from 'node:fs/promises';
+import type { StudioDb } from '../db/index';
+import { reconcile, type ReconcileReport } from '../images/reconcile';
+import type { GalleryService } from './gallery-service';
+
+export const INTERRUPTED_JOB_MESSAGE = 'DaTo Studio closed before this job finished.';
+
+export interface StartupReport extends ReconcileReport {
+  interrupted: number[];
+  purged: number;
+}
+
+export async function prepareLibrary(db: StudioDb, gallery: GalleryService, outputDir: string): Promise<StartupReport> {
+  if (db.readonly) {
+    // A newer app's library: look, don't touch.
+    return {
+      tempFilesRemoved: [], pendingMarkedFailed: [], quarantined: [], thumbnailsRemoved: [], missing: [], found: [],
+      thumbnailsRendered: [], interrupted: [], purged: 0,
+    };
+  }
+  const interrupted = db.generations.listPending()
+    .filter((g) => db.generations.markFailed(g.id, INTERRUPTED_JOB_MESSAGE, 'interrupted'))
+    .map((g) => g.id);
+  const purged = await gallery.purgeAllDeleted();
+  await mkdir(outputDir, { recursive: true });
+  return { ...(await reconcile(outputDir, db)), interrupted, purged };
+}

@@ -1,0 +1,91 @@
+// The app behind the UI, the same for the Electron window and web mode: opens the library, registers the
+// demo model, settles what the last session left behind, and wires the services to the contract.
+//   engine    runs generations (Electron: utilityProcess; web mode: child process; tests: worker thread)
+//   inspector validates model files and probes providers, so the generating engine keeps its model loaded
+//             and a hostile file can only crash the inspector
+import packageJson from '../../package.json';
+import { AppStateRepo } from '../db/app-state-repo';
+import { openStudioDb, type StudioDb } from '../db/index';
+import type { Engine } from '../engine/engine-host';
+import { resolveResources, type Resources } from '../engine/resources';
+import { CompareService } from './compare-service';
+import type { DesktopIntegration } from './desktop-integration';
+import { createDispatch, type Dispatch } from './dispatch';
+import { EventHub } from './event-hub';
+import { GalleryService } from './gallery-service';
+import { GenerationService } from './generation-service';
+import { createHandlers } from './handlers';
+import { ModelsService } from './models-service';
+import { ProviderReports } from './provider-report';
+import { SettingsService } from './settings-service';
+import { SpeedupBook } from './speedup-book';
+import { prepareLibrary, type StartupReport } from './startup';
+import { studioPaths, type StudioPaths } from './studio-paths';
+
+export interface StudioOptions {
+  dataDir: string;
+  shell: 'electron' | 'web';
+  engine: Engine;
+  inspector: Engine;
+  desktop?: DesktopIntegration;
+  resources?: Resources;
+  appVersion?: string;
+  maxJobs?: number;
+}
+
+export interface Studio {
+  readonly paths: StudioPaths;
+  readonly db: StudioDb;
+  readonly events: EventHub;
+  readonly dispatch: Dispatch;
+  readonly generation: GenerationService;
+  readonly compare: CompareService;
+  readonly gallery: GalleryService;
+  readonly models: ModelsService;
+  readonly settings: SettingsService;
+  readonly startup: StartupReport;
+  /** Cancel every job, let the engines finish, close the library. */
+  close(): Promise<void>;
+}
+
+export async function openStudio(opts: StudioOptions): Promise<Studio> {
+  const paths = studioPaths(opts.dataDir);
+  const resources = opts.resources ?? resolveResources();
+  const appVersion = opts.appVersion ?? packageJson.version;
+  const db = openStudioDb(paths.dataDir);
+  try {
+    const events = new EventHub();
+    const state = new AppStateRepo(db.db);
+    const reports = new ProviderReports(state);
+    const models = new ModelsService({
+      repo: db.models, inspect: (p) => opts.inspector.inspect(p), demoModelPath: resources.demoModel, modelsDir: paths.modelsDir, events,
+    });
+    const settings = new SettingsService({
+      repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
+    });
+    const gallery = new GalleryService(db, events);
+    const generation = new GenerationService({
+      db, state, engine: opts.engine, models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
+      ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
+    });
+    const compare = new CompareService(db, generation, events);
+    await models.init();
+    const startup = await prepareLibrary(db, gallery, settings.get().outputDir);
+    const dispatch = createDispatch(createHandlers({
+      generation, compare, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+    }));
+    return {
+      paths, db, events, dispatch, generation, compare, gallery, models, settings, startup,
+      close: async () => {
+        generation.queue.cancelAll();
+        await Promise.race([generation.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+        await compare.settled();
+        await Promise.all([opts.engine.close(), opts.inspector.close()]);
+        db.close();
+      },
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

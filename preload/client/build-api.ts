@@ -1,0 +1,32 @@
+// Builds the namespaced StudioApi object (`api.gallery.list(...)`) from the contract's method list and one
+// transport function, so the Electron and WebSocket clients cannot drift from the contract.
+import {
+  EVENT_NAMES, METHOD_NAMES,
+  type EventMap, type EventName, type ImageVariant, type MethodName, type ModelDto, type StudioApi, type Unsubscribe,
+} from '../contract';
+
+export interface Transport {
+  readonly shell: 'electron' | 'web';
+  /** Resolves with the method's value or rejects with ApiError. */
+  call(method: MethodName, args: unknown): Promise<unknown>;
+  subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): Unsubscribe;
+  imageUrl(generationId: number, variant: ImageVariant): string;
+  importDroppedModel(file: File): Promise<ModelDto>;
+}
+
+export function buildApi(transport: Transport): StudioApi {
+  const api: Record<string, unknown> = {
+    shell: transport.shell,
+    imageUrl: (id: number, variant: ImageVariant) => transport.imageUrl(id, variant),
+    importDroppedModel: (file: File) => transport.importDroppedModel(file),
+  };
+  for (const method of METHOD_NAMES) {
+    const [ns, fn] = method.split('.') as [string, string];
+    const group = (api[ns] ??= {}) as Record<string, unknown>;
+    group[fn] = (args?: unknown) => transport.call(method, args ?? {});
+  }
+  for (const event of EVENT_NAMES) {
+    api[event] = (listener: (payload: EventMap[typeof event]) => void) => transport.subscribe(event, listener);
+  }
+  return api as unknown as StudioApi;
+}

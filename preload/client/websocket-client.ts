@@ -1,0 +1,106 @@
+// StudioApi in a browser (web mode): JSON request/response over one WebSocket, events pushed on the same
+// socket, images and model uploads over HTTP with the session token. Reconnects after a drop; calls in
+// flight when the socket closes reject with 'unavailable' (the server may still finish them).
+import {
+  WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
+  type EventMap, type EventName, type MethodName, type ModelDto, type Result, type StudioApi, type WireEvent, type WireResponse,
+} from '../contract';
+import { ApiError, unwrap } from './api-error';
+import { buildApi } from './build-api';
+
+/** The subset of the DOM WebSocket this client uses (so Node tests can pass the `ws` package's class). */
+export interface SocketLike {
+  readyState: number;
+  send(data: string): void;
+  close(): void;
+  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (ev: { data?: unknown }) => void): void;
+}
+export type SocketFactory = (url: string, protocols: string[]) => SocketLike;
+
+export interface WebClientOptions {
+  /** `http://127.0.0.1:PORT` (the page's own origin in the browser). */
+  baseUrl: string;
+  token: string;
+  /** Defaults to the browser's WebSocket. */
+  socket?: SocketFactory;
+  /** Defaults to globalThis.fetch. */
+  fetch?: typeof fetch;
+}
+
+const OPEN = 1;
+
+export function createWebSocketClient(opts: WebClientOptions): StudioApi {
+  const base = opts.baseUrl.replace(/\/$/, '');
+  const wsUrl = `${base.replace(/^http/, 'ws')}/ws`;
+  const makeSocket: SocketFactory = opts.socket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike);
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  let nextId = 1;
+  let socket: SocketLike | undefined;
+  let opened: Promise<SocketLike> | undefined;
+  let retryMs = 250;
+
+  const connect = (): Promise<SocketLike> => {
+    if (opened) return opened;
+    opened = new Promise((resolve, reject) => {
+      const ws = makeSocket(wsUrl, [WEB_PROTOCOL, `${WEB_TOKEN_PROTOCOL_PREFIX}${opts.token}`]);
+      socket = ws;
+      ws.addEventListener('open', () => { retryMs = 250; resolve(ws); });
+      ws.addEventListener('message', (ev) => onMessage(String(ev.data)));
+      ws.addEventListener('close', () => {
+        opened = undefined;
+        socket = undefined;
+        reject(new ApiError('unavailable', 'Could not connect to DaTo Studio (is `npm run web` still running, and is the link complete?).'));
+        for (const p of pending.values()) p.reject(new ApiError('unavailable', 'The connection to DaTo Studio was lost.'));
+        pending.clear();
+        if (listeners.size > 0) setTimeout(() => void connect().catch(() => undefined), (retryMs = Math.min(retryMs * 2, 10_000)));
+      });
+    });
+    return opened;
+  };
+
+  function onMessage(text: string): void {
+    let msg: WireResponse | WireEvent;
+    try { msg = JSON.parse(text) as WireResponse | WireEvent; } catch { return; }
+    if ('event' in msg) {
+      for (const l of listeners.get(msg.event) ?? []) l(msg.payload as never);
+      return;
+    }
+    const p = pending.get(msg.id);
+    if (!p) return;
+    pending.delete(msg.id);
+    if (msg.ok) p.resolve(msg.value);
+    else p.reject(ApiError.from(msg.error));
+  }
+
+  const call = async (method: MethodName, args: unknown): Promise<unknown> => {
+    const ws = socket && socket.readyState === OPEN ? socket : await connect();
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      ws.send(JSON.stringify({ id, method, args }));
+    });
+  };
+
+  return buildApi({
+    shell: 'web',
+    call,
+    subscribe: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: never) => void);
+      void connect().catch(() => undefined);
+      return () => { set.delete(listener as (payload: never) => void); };
+    },
+    imageUrl: (id, variant) => `${base}/images/${id}/${variant}?token=${encodeURIComponent(opts.token)}`,
+    importDroppedModel: async (file: File): Promise<ModelDto> => {
+      const res = await doFetch(`${base}/upload?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${opts.token}`, 'Content-Type': 'application/octet-stream' },
+        body: file,
+      });
+      return unwrap((await res.json()) as Result<ModelDto>);
+    },
+  });
+}

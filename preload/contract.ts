@@ -1,0 +1,208 @@
+// THE contract between the UI and the app: every request, response and event, with runtime validation.
+// One definition, three transports: Electron IPC (preload → ipcMain.handle), the web-mode WebSocket, and the
+// in-process services that implement it. Read this file to know everything the UI can ask.
+//
+// Conventions (VS Code's ProxyChannel): methods are named `namespace.method`, take ONE plain-object argument
+// (`{}` when there is nothing to say) and return a Promise; names matching /^on[A-Z]/ are events.
+// Errors: a failed call rejects with ApiError { code, message } (codes in contract/dto.ts).
+// Images are referred to by generation id; the client's imageUrl(id, variant) makes the URL for an <img>.
+// Imports: only this folder (no main/, no electron, no packages), so the sandboxed preload and the renderer
+// can both bundle it.
+import type {
+  ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
+  GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageVariant, JobDto, JobEvent,
+  ModelDto, ModelsEvent, PresetDto, ProviderReportDto, Result, SettingsDto, SettingsEvent, SettingsPatch, SystemInfoDto,
+} from './contract/dto';
+import { empty, object, optional, nullable, type Schema } from './contract/schema';
+import {
+  compareParamsSchema, galleryQuerySchema, generateParamsSchema, schemas as s, settingsPatchSchema,
+} from './contract/validators';
+
+export * from './contract/dto';
+export { LIMITS } from './contract/validators';
+export { ValidationError } from './contract/schema';
+
+/** No arguments: send `{}` (or nothing). */
+type Empty = Record<never, never>;
+
+/** Every method: its argument and what it resolves to. */
+export interface MethodMap {
+  // Generation ------------------------------------------------------------------------------------------
+  /** Queue `batchCount` jobs (seeds seed, seed+1, …). Rejects with 'queue-full' past LIMITS.maxQueuedJobs. */
+  'generation.enqueue': { args: GenerateParams; result: JobDto[] };
+  /** Cancel a queued job, or stop a running one before its next UNet evaluation. */
+  'generation.cancel': { args: { jobId: string }; result: { cancelled: boolean } };
+  'generation.cancelAll': { args: Empty; result: { cancelled: number } };
+  /** Queued and running jobs, then the most recent finished ones (newest first), for a fresh UI. */
+  'generation.jobs': { args: Empty; result: JobDto[] };
+  /** Form defaults for a model (null = the default model): steps, CFG, size options, last seed. */
+  'generation.defaults': { args: { modelId: number | null }; result: GenerationDefaults };
+  /** Built-in presets (Baseline, Cached-only, DaTo, DaTo fast) then the user's. */
+  'generation.presets': { args: Empty; result: PresetDto[] };
+  // Compare ---------------------------------------------------------------------------------------------
+  /** Queue the same prompt+seed in each variant (baseline first); progress arrives as onComparisonEvent. */
+  'compare.start': { args: CompareParams; result: ComparisonDto };
+  'compare.get': { args: { comparisonId: number }; result: ComparisonDto };
+  'compare.list': { args: { limit: number }; result: ComparisonDto[] };
+  // Gallery ---------------------------------------------------------------------------------------------
+  /** One page, newest first; pass nextCursor back as `cursor` for the next page. */
+  'gallery.list': { args: GalleryQueryDto; result: GalleryPageDto };
+  'gallery.get': { args: { generationId: number }; result: GenerationDetailDto };
+  'gallery.setFavourite': { args: { generationId: number; favourite: boolean }; result: GalleryItemDto };
+  /** Soft delete (undoable with undoDelete until the app restarts); permanent: rows and files go now. */
+  'gallery.delete': { args: { generationIds: number[]; permanent?: boolean }; result: { deleted: number[] } };
+  'gallery.undoDelete': { args: { generationIds: number[] }; result: { restored: number[] } };
+  /** The generation's parameters as a Generate form (seed fixed to the image's seed). */
+  'gallery.reuseParameters': { args: { generationId: number }; result: GenerateParams };
+  /** Electron only: show the file in the OS file manager. */
+  'gallery.revealInFolder': { args: { generationId: number }; result: Empty };
+  /** Electron only: call from the image's `dragstart` handler (with event.preventDefault()). */
+  'gallery.startDrag': { args: { generationId: number }; result: Empty };
+  // Models ----------------------------------------------------------------------------------------------
+  /** The demo model is always first. */
+  'models.list': { args: Empty; result: ModelDto[] };
+  /** Electron only: native open dialog (a .safetensors file or a diffusers folder); null when cancelled. */
+  'models.importWithDialog': { args: { kind: 'file' | 'folder' }; result: ModelDto | null };
+  /** Electron only: a dropped file/folder (the preload turns the File into its path). */
+  'models.importPath': { args: { path: string }; result: ModelDto };
+  'models.setDefault': { args: { modelId: number }; result: ModelDto[] };
+  'models.rename': { args: { modelId: number; name: string }; result: ModelDto };
+  /** Forget a model (the user's own file is never deleted; an uploaded copy is). The demo model stays. */
+  'models.remove': { args: { modelId: number }; result: ModelDto[] };
+  // Settings --------------------------------------------------------------------------------------------
+  'settings.get': { args: Empty; result: SettingsDto };
+  'settings.update': { args: SettingsPatch; result: SettingsDto };
+  /** Electron only: folder dialog; null when cancelled. */
+  'settings.chooseOutputDir': { args: Empty; result: SettingsDto | null };
+  'settings.resetOutputDir': { args: Empty; result: SettingsDto };
+  /** refresh: probe the providers now in the engine process (a second or two); else the last report. */
+  'settings.providers': { args: { refresh?: boolean }; result: ProviderReportDto };
+  // System ----------------------------------------------------------------------------------------------
+  'system.info': { args: Empty; result: SystemInfoDto };
+}
+
+export type MethodName = keyof MethodMap;
+export type ArgsOf<M extends MethodName> = MethodMap[M]['args'];
+export type ResultOf<M extends MethodName> = MethodMap[M]['result'];
+
+export interface MethodSpec<A> {
+  readonly args: Schema<A>;
+  /** False: refused over the web-mode WebSocket (W-07: no paths, dialogs or OS integration for remote clients). */
+  readonly remoteAllowed: boolean;
+}
+
+const local = false;
+const remote = true;
+const spec = <A>(args: Schema<A>, remoteAllowed: boolean): MethodSpec<A> => ({ args, remoteAllowed });
+const emptyArgs = empty as Schema<Empty>;
+
+/** The runtime table: one entry per method (the type makes a missing or extra entry a compile error). */
+export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
+  'generation.enqueue': spec(generateParamsSchema, remote),
+  'generation.cancel': spec(object({ jobId: s.jobId }), remote),
+  'generation.cancelAll': spec(emptyArgs, remote),
+  'generation.jobs': spec(emptyArgs, remote),
+  'generation.defaults': spec(object({ modelId: nullable(s.id) }), remote),
+  'generation.presets': spec(emptyArgs, remote),
+  'compare.start': spec(compareParamsSchema, remote),
+  'compare.get': spec(object({ comparisonId: s.id }), remote),
+  'compare.list': spec(object({ limit: s.recentLimit }), remote),
+  'gallery.list': spec(galleryQuerySchema, remote),
+  'gallery.get': spec(object({ generationId: s.id }), remote),
+  'gallery.setFavourite': spec(object({ generationId: s.id, favourite: s.bool }), remote),
+  'gallery.delete': spec(object({ generationIds: s.ids, permanent: optional(s.bool) }), remote),
+  'gallery.undoDelete': spec(object({ generationIds: s.ids }), remote),
+  'gallery.reuseParameters': spec(object({ generationId: s.id }), remote),
+  'gallery.revealInFolder': spec(object({ generationId: s.id }), local),
+  'gallery.startDrag': spec(object({ generationId: s.id }), local),
+  'models.list': spec(emptyArgs, remote),
+  'models.importWithDialog': spec(object({ kind: s.importKind }), local),
+  'models.importPath': spec(object({ path: s.absolutePath }), local),
+  'models.setDefault': spec(object({ modelId: s.id }), remote),
+  'models.rename': spec(object({ modelId: s.id, name: s.modelName }), remote),
+  'models.remove': spec(object({ modelId: s.id }), remote),
+  'settings.get': spec(emptyArgs, remote),
+  'settings.update': spec(settingsPatchSchema, remote),
+  'settings.chooseOutputDir': spec(emptyArgs, local),
+  'settings.resetOutputDir': spec(emptyArgs, local),
+  'settings.providers': spec(object({ refresh: optional(s.bool) }), remote),
+  'system.info': spec(emptyArgs, remote),
+};
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(METHODS, name);
+}
+
+/** Events pushed from the app to the UI. */
+export interface EventMap {
+  onJobEvent: JobEvent;
+  onComparisonEvent: ComparisonEvent;
+  onGalleryEvent: GalleryEvent;
+  onModelsEvent: ModelsEvent;
+  onSettingsEvent: SettingsEvent;
+}
+export type EventName = keyof EventMap;
+export const EVENT_NAMES: readonly EventName[] = ['onJobEvent', 'onComparisonEvent', 'onGalleryEvent', 'onModelsEvent', 'onSettingsEvent'];
+
+export type Unsubscribe = () => void;
+
+// ------------------------------------------------------------------------------------------- the UI's API
+
+type Namespaces = MethodName extends `${infer N}.${string}` ? N : never;
+// `{} extends A`: every field of A is optional, so the argument may be left out.
+type Call<A, R> = {} extends A ? (args?: A) => Promise<R> : (args: A) => Promise<R>;
+type Namespace<N extends string, Out extends 'value' | 'result'> = {
+  [M in MethodName as M extends `${N}.${infer F}` ? F : never]:
+    Call<ArgsOf<M>, Out extends 'value' ? ResultOf<M> : Result<ResultOf<M>>>;
+};
+type Events = { [E in EventName]: (listener: (event: EventMap[E]) => void) => Unsubscribe };
+
+/**
+ * What renderer code uses (`api.generation.enqueue(params)`, `api.onJobEvent(cb)`): calls reject with ApiError.
+ * Built by preload/client (Electron: over window.studio; web mode: over the WebSocket).
+ */
+export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & {
+  /** URL for an <img>: Electron `studio-image://image/<id>/<variant>`, web `/images/<id>/<variant>?token=…`. */
+  imageUrl(generationId: number, variant: ImageVariant): string;
+  /** Import a model the user dropped: Electron sends its path, web mode uploads its bytes (one file). */
+  importDroppedModel(file: File): Promise<ModelDto>;
+  readonly shell: 'electron' | 'web';
+};
+
+/** What the preload exposes as `window.studio`: the same methods resolving to Result envelopes. */
+export type StudioBridge = { [N in Namespaces]: Namespace<N, 'result'> } & Events & {
+  /** Path of a dropped File (Electron's webUtils.getPathForFile), for models.importPath. */
+  pathForFile(file: File): string;
+};
+
+// ------------------------------------------------------------------------------------------- transports
+
+/** Electron IPC channel of a method / event. Main accepts only these channels. */
+export const methodChannel = (m: MethodName): string => `studio:${m}`;
+export const eventChannel = (e: EventName): string => `studio:event:${e}`;
+/** The privileged schemes of the Electron app: the UI and images by id. */
+export const APP_SCHEME = 'studio';
+export const APP_ORIGIN = 'studio://app';
+export const IMAGE_SCHEME = 'studio-image';
+export const imageSchemeUrl = (generationId: number, variant: ImageVariant): string =>
+  `${IMAGE_SCHEME}://image/${generationId}/${variant}`;
+
+/**
+ * Web mode. Start: `node dist/web.js [--port N] [--data-dir DIR]` prints `http://127.0.0.1:PORT/#token=HEX`.
+ * - WebSocket at `/ws`, token as the subprotocol `studio-token.HEX` (plus WEB_PROTOCOL); messages are JSON
+ *   WireRequest → WireResponse, and WireEvent pushed at any time.
+ * - Images: GET `/images/<generationId>/<full|thumb|heatmap>?token=HEX`.
+ * - Upload a model: POST `/upload?name=<file name>` with `Authorization: Bearer HEX`, body = the file's bytes;
+ *   responds with a JSON Result<ModelDto>.
+ */
+export const WEB_PROTOCOL = 'studio.v1';
+export const WEB_TOKEN_PROTOCOL_PREFIX = 'studio-token.';
+export const WEB_MAX_MESSAGE_BYTES = 256 * 1024;
+
+export interface WireRequest { readonly id: number; readonly method: MethodName; readonly args: unknown }
+export type WireResponse =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: ApiErrorDto };
+export interface WireEvent { readonly event: EventName; readonly payload: unknown }

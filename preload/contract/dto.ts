@@ -1,0 +1,386 @@
+// The data that crosses the UI boundary: plain JSON-able objects only (structured clone over Electron IPC,
+// JSON over the web-mode WebSocket). Self-contained on purpose: the renderer imports these types without
+// pulling in anything from main/. Times are Unix milliseconds; durations are seconds.
+
+// ---------------------------------------------------------------------------------------------- enums
+
+/** Acceleration modes (same names as the engine's AccelMode). */
+export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
+export type AccelMode = (typeof ACCEL_MODES)[number];
+
+export const SAMPLERS = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
+export type Sampler = (typeof SAMPLERS)[number];
+
+/** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
+export const PROVIDER_CHOICES = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'] as const;
+export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
+export type ProviderName = Exclude<ProviderChoice, 'auto'>;
+
+export const THEMES = ['system', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+
+/**
+ * A job's life: queued → loading (model/sessions) → running (UNet loop) → saving → done, or failed /
+ * cancelled at any point. 'interrupted': the app stopped while the job was unfinished (seen after restart).
+ */
+export const JOB_STATES = ['queued', 'loading', 'running', 'saving', 'done', 'failed', 'cancelled', 'interrupted'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const TERMINAL_JOB_STATES: readonly JobState[] = ['done', 'failed', 'cancelled', 'interrupted'];
+
+export type ImageVariant = 'full' | 'thumb' | 'heatmap';
+
+// ---------------------------------------------------------------------------------------------- errors
+
+/**
+ * Every failed call rejects with an ApiError carrying one of these codes. The engine's codes plus:
+ * 'invalid-request' (payload failed validation), 'forbidden' (sender/capability), 'not-found' (unknown id),
+ * 'queue-full', 'unavailable' (not possible in this shell, e.g. a dialog in web mode), database codes.
+ */
+export type ApiErrorCode =
+  | 'model-not-found' | 'model-pickle' | 'model-corrupt' | 'model-unsupported' | 'model-incomplete'
+  | 'invalid-parameters' | 'provider-unavailable' | 'out-of-memory' | 'numerical-error' | 'disk-full'
+  | 'cancelled' | 'engine-crashed' | 'internal'
+  | 'invalid-request' | 'forbidden' | 'not-found' | 'queue-full' | 'unavailable'
+  | 'database-corrupt' | 'database-too-new' | 'database-migration-failed' | 'database-busy' | 'database-misconfigured'
+  | 'image-invalid' | 'image-too-large';
+
+export interface ApiErrorDto { readonly code: ApiErrorCode; readonly message: string }
+
+/** What window.studio's functions resolve to (Electron); the client wrappers turn errors into ApiError throws. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiErrorDto };
+
+// ---------------------------------------------------------------------------------------------- generation
+
+/** Acceleration as the user picked it: a preset's values or Custom (schedule letters F/S/K + prune ratio). */
+export interface AccelDto {
+  mode: AccelMode;
+  /** `F,S,K,…` one letter per UNet evaluation (resampled to the step count); required for 'custom'. */
+  schedule?: string;
+  /** DeepCache interval for 'cached' (default 3). */
+  cacheInterval?: number;
+  /** Fraction of tokens pruned in full-resolution self-attention, 0 ≤ r < 0.75 (DaTo default 0.4). */
+  pruneRatio?: number;
+  gamma?: number;
+  alpha?: number;
+  flip?: number;
+}
+
+export type SeedChoice = { mode: 'random' } | { mode: 'fixed'; value: number } | { mode: 'reuse-last' };
+
+export interface GenerateParams {
+  /** null = the default model. */
+  modelId: number | null;
+  prompt: string;
+  negativePrompt: string;
+  accel: AccelDto;
+  sampler: Sampler;
+  steps: number;
+  cfg: number;
+  /** Multiples of 8. */
+  width: number;
+  height: number;
+  seed: SeedChoice;
+  /** N jobs with seeds seed, seed+1, … */
+  batchCount: number;
+}
+
+export interface SizeOption { readonly label: string; readonly width: number; readonly height: number }
+
+/** Defaults for one model: what the Generate form should show when that model is picked. */
+export interface GenerationDefaults {
+  readonly modelId: number;
+  readonly sampler: Sampler;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly width: number;
+  readonly height: number;
+  /** Common aspect ratios at the model's native size, multiples of 8. */
+  readonly sizes: readonly SizeOption[];
+  /** The seed the next 'reuse-last' would use (null before the first generation). */
+  readonly lastSeed: number | null;
+}
+
+export interface PresetDto {
+  readonly id: number;
+  readonly name: string;
+  readonly builtin: boolean;
+  readonly accel: AccelDto;
+}
+
+export interface ProgressDto {
+  /** 1-based evaluation just finished, of `total` UNet evaluations. */
+  readonly step: number;
+  readonly total: number;
+  /** 'full' | 'shallow' | 'skip' evaluation. */
+  readonly kind: string;
+  readonly itPerSec: number;
+  readonly etaSeconds: number;
+  /** Latent-sized preview (16×16 for the demo model, 64×64 for SD 1.5 at 512): scale it up in CSS. */
+  readonly preview: PreviewDto | null;
+}
+
+/** A small PNG as a data URL (`data:image/png;base64,…`), encoded in main. */
+export interface PreviewDto { readonly width: number; readonly height: number; readonly dataUrl: string }
+
+export interface StageTimingsDto {
+  readonly load: number;
+  readonly textEncode: number;
+  readonly unetLoop: number;
+  readonly decode: number;
+  readonly save: number;
+  /** Wall time of the whole job, queue wait excluded. */
+  readonly total: number;
+}
+
+/**
+ * Speed-up = baseline UNet-loop seconds / this run's UNet-loop seconds, both steady-state: each evaluation
+ * counted at the median time of its kind in its run, so one-off costs of a graph's first use (WebGPU shader
+ * compilation after a model load) do not count; the wall times in StageTimingsDto are as measured.
+ * basis 'measured': against a real baseline run of the same model, provider, size, sampler and steps;
+ * 'estimated': no such run yet, so the baseline is this run's seconds per full-evaluation equivalent × the
+ * evaluations a baseline would run (i.e. the arithmetic speed-up 1 / MAC fraction).
+ */
+export interface SpeedupDto {
+  readonly value: number;
+  readonly basis: 'measured' | 'estimated';
+  readonly baselineUnetSeconds: number;
+}
+
+export interface JobResultDto {
+  readonly generationId: number;
+  readonly width: number;
+  readonly height: number;
+  readonly provider: string;
+  readonly timings: StageTimingsDto;
+  /** Letters F/S/K per evaluation, as run. */
+  readonly schedule: string;
+  readonly speedup: SpeedupDto | null;
+}
+
+/** The parameters a job runs with, everything resolved (model, seed). */
+export interface JobParamsDto {
+  readonly modelId: number;
+  readonly modelName: string;
+  readonly prompt: string;
+  readonly negativePrompt: string;
+  readonly accel: AccelDto;
+  readonly sampler: Sampler;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly width: number;
+  readonly height: number;
+  readonly seed: number;
+  readonly batchIndex: number;
+  readonly batchCount: number;
+}
+
+export interface JobDto {
+  readonly id: string;
+  readonly state: JobState;
+  /** 0 = next to run; null when not queued. */
+  readonly queuePosition: number | null;
+  readonly params: JobParamsDto;
+  readonly comparisonId: number | null;
+  /** The gallery row (written when the job starts; its image exists once state is 'done'). */
+  readonly generationId: number | null;
+  readonly createdAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+  readonly progress: ProgressDto | null;
+  readonly result: JobResultDto | null;
+  readonly error: ApiErrorDto | null;
+}
+
+// ---------------------------------------------------------------------------------------------- compare
+
+/** One prompt and seed through several presets; baseline always runs first (added when missing). */
+export interface CompareParams {
+  params: Omit<GenerateParams, 'accel' | 'batchCount'>;
+  variants: AccelDto[];
+}
+
+export interface ComparisonMemberDto {
+  readonly jobId: string | null;
+  readonly generationId: number | null;
+  readonly accel: AccelDto;
+  readonly state: JobState;
+  readonly wallSeconds: number | null;
+  readonly unetSeconds: number | null;
+  /** Against this group's baseline run (basis 'measured'). */
+  readonly speedup: number | null;
+  /** dB vs the baseline image; null for the baseline itself (identical: infinite) or before both exist. */
+  readonly psnr: number | null;
+  /** True when a difference heat map exists: imageUrl(generationId, 'heatmap'). */
+  readonly hasHeatmap: boolean;
+}
+
+export interface ComparisonDto {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly prompt: string;
+  readonly seed: number;
+  readonly width: number;
+  readonly height: number;
+  readonly baselineGenerationId: number | null;
+  readonly members: readonly ComparisonMemberDto[];
+}
+
+// ---------------------------------------------------------------------------------------------- gallery
+
+export interface GalleryQueryDto {
+  search?: string;
+  modelId?: number;
+  mode?: AccelMode;
+  favouritesOnly?: boolean;
+  /** createdAt >= from */
+  from?: number;
+  /** createdAt < to */
+  to?: number;
+  /** nextCursor of the previous page. */
+  cursor?: string;
+  limit: number;
+}
+
+export interface GalleryItemDto {
+  readonly id: number;
+  readonly prompt: string;
+  readonly modelId: number | null;
+  readonly modelName: string | null;
+  readonly mode: AccelMode;
+  readonly width: number;
+  readonly height: number;
+  readonly seed: number;
+  readonly favourite: boolean;
+  readonly createdAt: number;
+  readonly speedup: number | null;
+  readonly comparisonId: number | null;
+  /** The file is gone or changed on disk (found by the startup check). */
+  readonly missing: boolean;
+}
+
+export interface GalleryPageDto { readonly items: readonly GalleryItemDto[]; readonly nextCursor: string | null }
+
+export interface GenerationDetailDto extends GalleryItemDto {
+  readonly jobId: string;
+  readonly batchIndex: number;
+  readonly negativePrompt: string;
+  readonly sampler: Sampler;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly accel: AccelDto;
+  /** F/S/K letters as run (null: the mode's own). */
+  readonly schedule: string | null;
+  readonly provider: string | null;
+  readonly timings: StageTimingsDto | null;
+  readonly unetSeconds: number | null;
+  readonly speedupDetail: SpeedupDto | null;
+  readonly psnrVsBaseline: number | null;
+  readonly fileName: string | null;
+  readonly bytes: number | null;
+  /** The A1111 `parameters` text (what "copy parameters" puts on the clipboard). */
+  readonly parametersText: string;
+}
+
+// ---------------------------------------------------------------------------------------------- models
+
+export interface ArchitectureDto {
+  readonly family: 'sd1';
+  readonly nativeSize: number;
+  readonly unetParameters: number;
+  readonly textParameters: number;
+  readonly vaeParameters: number;
+  readonly modelChannels: number;
+  readonly contextDim: number;
+}
+
+export interface ModelDto {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: 'single-file' | 'diffusers' | 'embedded';
+  /** The embedded demo model (small, draws coloured shapes): always listed, cannot be removed. */
+  readonly isDemo: boolean;
+  /** One line for the UI (the demo model's says what it is and points at importing a real checkpoint). */
+  readonly description: string;
+  readonly isDefault: boolean;
+  readonly architecture: ArchitectureDto | null;
+  readonly sizeBytes: number;
+  readonly fileName: string;
+  /** Copied (uploaded) into the app's models folder: removing it deletes that copy. */
+  readonly managedCopy: boolean;
+  readonly addedAt: number;
+}
+
+// ---------------------------------------------------------------------------------------------- settings
+
+export interface SettingsDto {
+  readonly executionProvider: ProviderChoice;
+  /** null = all cores. */
+  readonly cpuThreads: number | null;
+  /** Where images are saved (the effective folder). */
+  readonly outputDir: string;
+  readonly outputDirIsDefault: boolean;
+  readonly theme: Theme;
+}
+
+export interface SettingsPatch {
+  executionProvider?: ProviderChoice;
+  cpuThreads?: number | null;
+  theme?: Theme;
+}
+
+export interface ProviderAttemptDto { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }
+
+export interface ProviderReportDto {
+  readonly choice: ProviderChoice;
+  /** Providers tried by the last detection, in preference order (CUDA → DirectML → WebGPU → CPU). */
+  readonly candidates: readonly ProviderName[];
+  /** The provider that runs, or null when none could start / nothing detected yet. */
+  readonly selected: ProviderName | null;
+  readonly attempts: readonly ProviderAttemptDto[];
+  /** One line: "Running on CPU; CUDA unavailable (…)". */
+  readonly summary: string;
+  readonly detectedAt: number | null;
+}
+
+// ---------------------------------------------------------------------------------------------- system
+
+export interface CapabilitiesDto {
+  /** Native dialogs (import model, choose output folder). */
+  readonly dialogs: boolean;
+  readonly revealInFolder: boolean;
+  readonly dragOut: boolean;
+  /** Import by dropping a local file path (Electron). */
+  readonly importByPath: boolean;
+  /** Import by uploading the file's bytes (web mode). */
+  readonly importByUpload: boolean;
+}
+
+export interface SystemInfoDto {
+  readonly appVersion: string;
+  readonly shell: 'electron' | 'web';
+  readonly platform: string;
+  readonly arch: string;
+  readonly cpuCount: number;
+  readonly databaseReadonly: boolean;
+  readonly demoModelId: number;
+  readonly capabilities: CapabilitiesDto;
+}
+
+// ---------------------------------------------------------------------------------------------- events
+
+export type JobEvent =
+  /** Any change of state (including enqueue, and 'done' with its result). */
+  | { readonly type: 'job'; readonly job: JobDto }
+  /** One UNet evaluation finished (high rate: do not store every one). */
+  | { readonly type: 'progress'; readonly jobId: string; readonly progress: ProgressDto };
+
+export interface ComparisonEvent { readonly comparison: ComparisonDto }
+
+export type GalleryEvent =
+  | { readonly type: 'added'; readonly generationIds: readonly number[] }
+  | { readonly type: 'updated'; readonly generationIds: readonly number[] }
+  | { readonly type: 'deleted'; readonly generationIds: readonly number[] }
+  | { readonly type: 'restored'; readonly generationIds: readonly number[] };
+
+export interface ModelsEvent { readonly models: readonly ModelDto[] }
+export interface SettingsEvent { readonly settings: SettingsDto }

@@ -1,0 +1,111 @@
+// Runtime schemas for every argument the UI can send (G-05: parameters validated in main before enqueue).
+// Limits are exported so the UI can use the same bounds on its inputs.
+import {
+  ACCEL_MODES, PROVIDER_CHOICES, SAMPLERS, THEMES,
+  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type SeedChoice, type SettingsPatch,
+} from './dto';
+import {
+  arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
+} from './schema';
+
+export const LIMITS = {
+  promptChars: 10_000,
+  /** Each side, multiples of 8. */
+  minSide: 64,
+  maxSide: 2048,
+  /** width × height budget (G-05): 2048×1024 or 1448×1448. */
+  maxPixels: 2048 * 1024,
+  minSteps: 1,
+  maxSteps: 150,
+  maxCfg: 30,
+  maxBatchCount: 16,
+  maxSeed: 0xffff_ffff,
+  /** Pending jobs, the running one included (G-02 hard bound). */
+  maxQueuedJobs: 64,
+  maxCompareVariants: 6,
+  maxScheduleChars: 4000,
+  maxPruneRatio: 0.75,
+  maxGalleryPage: 200,
+  maxSearchChars: 500,
+  maxIdsPerCall: 500,
+  maxModelNameChars: 200,
+  maxPathChars: 4096,
+  maxCpuThreads: 1024,
+} as const;
+
+const id = int(1, Number.MAX_SAFE_INTEGER);
+const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+
+export const accelSchema: Schema<AccelDto> = refine(
+  object({
+    mode: oneOf(ACCEL_MODES),
+    schedule: optional(str({ min: 1, max: LIMITS.maxScheduleChars, pattern: /^[FSKfsk](\s*,?\s*[FSKfsk])*$/ })),
+    cacheInterval: optional(int(1, 50)),
+    pruneRatio: optional(num(0, LIMITS.maxPruneRatio - 1e-9)),
+    gamma: optional(num(-10, 10)),
+    alpha: optional(num(0, 10)),
+    flip: optional(num(0, 1)),
+  }),
+  (a) => (a.mode === 'custom' && a.schedule === undefined ? 'the custom mode needs a schedule (F, S, K letters)' : null),
+);
+
+const seedSchema: Schema<SeedChoice> = tagged<SeedChoice>('mode', {
+  random: object({ mode: oneOf(['random']) }),
+  fixed: object({ mode: oneOf(['fixed']), value: int(0, LIMITS.maxSeed) }),
+  'reuse-last': object({ mode: oneOf(['reuse-last']) }),
+});
+
+const side = int(LIMITS.minSide, LIMITS.maxSide, 8);
+const sizeRule = (p: { width: number; height: number }): string | null =>
+  (p.width * p.height > LIMITS.maxPixels ? `${p.width}×${p.height} is more than ${LIMITS.maxPixels} pixels` : null);
+
+const baseFields = {
+  modelId: nullable(id),
+  prompt: str({ max: LIMITS.promptChars }),
+  negativePrompt: str({ max: LIMITS.promptChars }),
+  sampler: oneOf(SAMPLERS),
+  steps: int(LIMITS.minSteps, LIMITS.maxSteps),
+  cfg: num(0, LIMITS.maxCfg),
+  width: side,
+  height: side,
+  seed: seedSchema,
+};
+
+export const generateParamsSchema: Schema<GenerateParams> = refine(
+  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount) }),
+  sizeRule,
+);
+
+export const compareParamsSchema: Schema<CompareParams> = object({
+  params: refine(object(baseFields), sizeRule),
+  variants: arrayOf(accelSchema, { min: 1, max: LIMITS.maxCompareVariants }),
+});
+
+export const galleryQuerySchema: Schema<GalleryQueryDto> = object({
+  search: optional(str({ max: LIMITS.maxSearchChars })),
+  modelId: optional(id),
+  mode: optional(oneOf(ACCEL_MODES)),
+  favouritesOnly: optional(bool),
+  from: optional(int(0, 8.64e15)),
+  to: optional(int(0, 8.64e15)),
+  cursor: optional(str({ max: 40, pattern: /^\d{1,16}\.\d{1,16}$/ })),
+  limit: int(1, LIMITS.maxGalleryPage),
+});
+
+export const settingsPatchSchema: Schema<SettingsPatch> = object({
+  executionProvider: optional(oneOf(PROVIDER_CHOICES)),
+  cpuThreads: optional(nullable(int(1, LIMITS.maxCpuThreads))),
+  theme: optional(oneOf(THEMES)),
+});
+
+export const schemas = {
+  id,
+  jobId,
+  ids: arrayOf(id, { min: 1, max: LIMITS.maxIdsPerCall }),
+  modelName: str({ min: 1, max: LIMITS.maxModelNameChars }),
+  /** Only from a drag-and-drop in the Electron window (preload turns the File into its path). */
+  absolutePath: str({ min: 1, max: LIMITS.maxPathChars, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ }),
+  bool,
+  recentLimit: int(1, 200),
+  importKind: oneOf(['file', 'folder'] as const),
+};

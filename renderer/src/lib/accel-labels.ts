@@ -1,0 +1,47 @@
+// Human names and one-line explanations of the acceleration modes (the contract's AccelMode values).
+import type { AccelDto, AccelMode, Sampler } from '../../../preload/contract';
+
+export const MODE_LABELS: Record<AccelMode, string> = {
+  baseline: 'Baseline',
+  cached: 'Cached-only',
+  dato: 'DaTo',
+  'dato-fast': 'DaTo fast',
+  prune: 'Pruning only',
+  custom: 'Custom',
+};
+
+export const MODE_HINTS: Record<AccelMode, string> = {
+  baseline: 'Every step runs the whole UNet. The reference for speed and quality.',
+  cached: 'DeepCache-style: the whole UNet every few steps, only its outer blocks in between.',
+  dato: 'Searched schedule of full, shallow and skipped steps, plus token pruning in self-attention.',
+  'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning.',
+  prune: 'Every step runs the whole UNet, with token pruning in self-attention.',
+  custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio.',
+};
+
+export const SAMPLER_LABELS: Record<Sampler, string> = {
+  ddim: 'DDIM',
+  plms: 'PLMS',
+  euler: 'Euler',
+  euler_a: 'Euler a',
+  dpmpp_2m: 'DPM++ 2M',
+  dpmpp_2m_karras: 'DPM++ 2M Karras',
+};
+
+/** "DaTo · prune 0.40", "Cached-only · every 3", "Custom · F,S,S,K · prune 0.30". */
+export function describeAccel(accel: AccelDto): string {
+  return [MODE_LABELS[accel.mode], ...accelSettings(accel)].join(' · ');
+}
+
+/** What a preset sets besides its mode: "every 3", "prune 0.40" (empty for Baseline). */
+export function accelSettings(accel: AccelDto): string[] {
+  const parts: string[] = [];
+  if (accel.mode === 'custom' && accel.schedule) parts.push(shorten(accel.schedule, 24));
+  if (accel.cacheInterval !== undefined) parts.push(`every ${accel.cacheInterval}`);
+  if (accel.pruneRatio !== undefined && accel.pruneRatio > 0) parts.push(`prune ${accel.pruneRatio.toFixed(2)}`);
+  return parts;
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

@@ -1,0 +1,128 @@
+// The Compare view: one prompt and seed through the chosen presets (Baseline always included), the running
+// comparison (updated by onComparisonEvent) and the past comparisons.
+import type {
+  AccelDto, CompareParams, ComparisonDto, GenerateParams, Sampler, StudioApi,
+} from '../../../preload/contract';
+import { LIMITS, TERMINAL_JOB_STATES } from '../../../preload/contract';
+import { errorMessage } from '../lib/error-message';
+import { randomSeed } from '../lib/random-seed';
+import { sizeError } from '../lib/sizes';
+import type { PresetsState } from './presets.svelte';
+
+export class CompareState {
+  prompt = $state('');
+  negativePrompt = $state('');
+  seed = $state(randomSeed());
+  modelId = $state<number | null>(null);
+  sampler = $state<Sampler>('ddim');
+  steps = $state(30);
+  cfg = $state(7.5);
+  width = $state(512);
+  height = $state(512);
+  /** Chosen presets besides Baseline (ids). */
+  chosen = $state.raw<ReadonlySet<number>>(new Set());
+
+  current = $state.raw<ComparisonDto | null>(null);
+  past = $state.raw<readonly ComparisonDto[]>([]);
+  starting = $state(false);
+  error = $state<string | null>(null);
+
+  variants: AccelDto[] = $derived.by(() => {
+    const base = this.presets.baseline;
+    const others = this.presets.list.filter((p) => this.chosen.has(p.id) && p.id !== base?.id).map((p) => p.accel);
+    return [base?.accel ?? { mode: 'baseline' }, ...others];
+  });
+
+  problem: string | null = $derived.by(() => {
+    if (this.variants.length < 2) return 'Choose at least one preset to compare with Baseline.';
+    if (this.variants.length > LIMITS.maxCompareVariants) return `Compare at most ${LIMITS.maxCompareVariants} presets at once.`;
+    if (!Number.isInteger(this.steps) || this.steps < LIMITS.minSteps || this.steps > LIMITS.maxSteps) {
+      return `Steps must be a whole number from ${LIMITS.minSteps} to ${LIMITS.maxSteps}.`;
+    }
+    if (!(Number.isInteger(this.seed) && this.seed >= 0 && this.seed <= LIMITS.maxSeed)) return `The seed must be from 0 to ${LIMITS.maxSeed}.`;
+    return sizeError(this.width, this.height);
+  });
+
+  running = $derived(this.current?.members.some((m) => !TERMINAL_JOB_STATES.includes(m.state)) ?? false);
+
+  constructor(private readonly api: StudioApi, private readonly presets: PresetsState) {
+    api.onComparisonEvent(({ comparison }) => {
+      if (this.current?.id === comparison.id) this.current = comparison;
+      this.past = this.past.some((c) => c.id === comparison.id)
+        ? this.past.map((c) => (c.id === comparison.id ? comparison : c))
+        : [comparison, ...this.past];
+    });
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.past = await this.api.compare.list({ limit: 30 });
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  /** Start from what the Generate form holds (model, sampler, steps, size); Cached-only and DaTo chosen. */
+  initFrom(params: GenerateParams): void {
+    this.prompt = params.prompt;
+    this.negativePrompt = params.negativePrompt;
+    this.modelId = params.modelId;
+    this.sampler = params.sampler;
+    this.steps = params.steps;
+    this.cfg = params.cfg;
+    this.width = params.width;
+    this.height = params.height;
+    if (params.seed.mode === 'fixed') this.seed = params.seed.value;
+    this.chosen = new Set(this.presets.list.filter((p) => p.builtin && (p.accel.mode === 'cached' || p.accel.mode === 'dato')).map((p) => p.id));
+  }
+
+  adoptPrompt(prompt: string, negativePrompt: string): void {
+    this.prompt = prompt;
+    this.negativePrompt = negativePrompt;
+  }
+
+  toggle(presetId: number, on: boolean): void {
+    const next = new Set(this.chosen);
+    if (on) next.add(presetId);
+    else next.delete(presetId);
+    this.chosen = next;
+  }
+
+  async start(): Promise<void> {
+    if (this.problem) return;
+    this.starting = true;
+    this.error = null;
+    const params: CompareParams = {
+      params: {
+        modelId: this.modelId, prompt: this.prompt, negativePrompt: this.negativePrompt, sampler: this.sampler,
+        steps: this.steps, cfg: this.cfg, width: this.width, height: this.height, seed: { mode: 'fixed', value: this.seed },
+      },
+      variants: $state.snapshot(this.variants),
+    };
+    try {
+      const comparison = await this.api.compare.start(params);
+      this.current = comparison;
+      this.past = [comparison, ...this.past.filter((c) => c.id !== comparison.id)];
+    } catch (error) {
+      this.error = errorMessage(error);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Stop the comparison's queued and running jobs. */
+  async cancel(): Promise<void> {
+    const jobIds = (this.current?.members ?? []).flatMap((m) => (m.jobId && !TERMINAL_JOB_STATES.includes(m.state) ? [m.jobId] : []));
+    const results = await Promise.allSettled(jobIds.map((jobId) => this.api.generation.cancel({ jobId })));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) this.error = errorMessage(failed.reason);
+  }
+
+  async show(comparisonId: number): Promise<void> {
+    try {
+      this.current = await this.api.compare.get({ comparisonId });
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+}

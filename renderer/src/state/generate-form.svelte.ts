@@ -1,0 +1,173 @@
+// The Generate form: every field of GenerateParams, the presets and per-model defaults it is filled from,
+// and its validation. "Reuse parameters" from the gallery fills it through apply().
+import {
+  LIMITS,
+  type AccelDto, type GenerateParams, type GenerationDefaults, type Sampler, type SeedChoice, type StudioApi,
+} from '../../../preload/contract';
+import { errorMessage } from '../lib/error-message';
+import { normaliseSchedule, scheduleError } from '../lib/schedule-letters';
+import { sizeError } from '../lib/sizes';
+import type { PresetsState } from './presets.svelte';
+
+export type SeedMode = SeedChoice['mode'];
+/** A preset's id, or the Custom schedule. */
+export type PresetChoice = number | 'custom';
+
+const DEFAULT_CUSTOM_SCHEDULE = 'F,S,S,F,S,K';
+const DEFAULT_CUSTOM_PRUNE = 0.3;
+
+function sameAccel(a: AccelDto, b: AccelDto): boolean {
+  const keys = ['mode', 'schedule', 'cacheInterval', 'pruneRatio', 'gamma', 'alpha', 'flip'] as const;
+  return keys.every((k) => a[k] === b[k]);
+}
+
+export class GenerateForm {
+  modelId = $state<number | null>(null);
+  prompt = $state('');
+  negativePrompt = $state('');
+  preset = $state<PresetChoice>('custom');
+  customSchedule = $state(DEFAULT_CUSTOM_SCHEDULE);
+  customPruneRatio = $state(DEFAULT_CUSTOM_PRUNE);
+  sampler = $state<Sampler>('ddim');
+  steps = $state(30);
+  cfg = $state(7.5);
+  width = $state(512);
+  height = $state(512);
+  seedMode = $state<SeedMode>('random');
+  seedValue = $state(0);
+  batchCount = $state(1);
+
+  defaults = $state.raw<GenerationDefaults | null>(null);
+  loadError = $state<string | null>(null);
+
+  accel: AccelDto = $derived.by(() => {
+    if (this.preset === 'custom') {
+      return { mode: 'custom', schedule: normaliseSchedule(this.customSchedule), pruneRatio: this.customPruneRatio };
+    }
+    const id = this.preset;
+    return this.presets.byId(id)?.accel ?? { mode: 'baseline' };
+  });
+
+  /** The first problem that stops a run, or null. */
+  problem: string | null = $derived.by(() => {
+    if (!Number.isInteger(this.steps) || this.steps < LIMITS.minSteps || this.steps > LIMITS.maxSteps) {
+      return `Steps must be a whole number from ${LIMITS.minSteps} to ${LIMITS.maxSteps}.`;
+    }
+    if (!(this.cfg >= 0 && this.cfg <= LIMITS.maxCfg)) return `CFG must be between 0 and ${LIMITS.maxCfg}.`;
+    const size = sizeError(this.width, this.height);
+    if (size) return size;
+    if (!Number.isInteger(this.batchCount) || this.batchCount < 1 || this.batchCount > LIMITS.maxBatchCount) {
+      return `Batch count must be from 1 to ${LIMITS.maxBatchCount}.`;
+    }
+    if (this.seedMode === 'fixed' && !(Number.isInteger(this.seedValue) && this.seedValue >= 0 && this.seedValue <= LIMITS.maxSeed)) {
+      return `The seed must be a whole number from 0 to ${LIMITS.maxSeed}.`;
+    }
+    if (this.preset === 'custom') {
+      const schedule = scheduleError(this.customSchedule);
+      if (schedule) return schedule;
+      if (!(this.customPruneRatio >= 0 && this.customPruneRatio < LIMITS.maxPruneRatio)) {
+        return `The prune ratio must be at least 0 and below ${LIMITS.maxPruneRatio}.`;
+      }
+    }
+    if (this.prompt.length > LIMITS.promptChars) return `The prompt is longer than ${LIMITS.promptChars} characters.`;
+    return null;
+  });
+
+  constructor(private readonly api: StudioApi, private readonly presets: PresetsState) {}
+
+  /** Fill in the default model's defaults and the first preset (call after presets.load()). */
+  async load(): Promise<void> {
+    try {
+      const first = this.presets.list[0];
+      if (this.preset === 'custom' && first) this.preset = first.id;
+      const defaults = await this.api.generation.defaults({ modelId: this.modelId });
+      this.defaults = defaults;
+      this.sampler = defaults.sampler;
+      this.steps = defaults.steps;
+      this.cfg = defaults.cfg;
+      this.width = defaults.width;
+      this.height = defaults.height;
+    } catch (error) {
+      this.loadError = errorMessage(error);
+    }
+  }
+
+  /** A different model: its native size and size options (steps, CFG and sampler stay as the user set them). */
+  async selectModel(modelId: number | null): Promise<void> {
+    this.modelId = modelId;
+    try {
+      const defaults = await this.api.generation.defaults({ modelId });
+      this.defaults = defaults;
+      this.width = defaults.width;
+      this.height = defaults.height;
+    } catch (error) {
+      this.loadError = errorMessage(error);
+    }
+  }
+
+  /** Last seed the app used (for "reuse last" and the recycle button). */
+  async refreshLastSeed(): Promise<void> {
+    try {
+      this.defaults = await this.api.generation.defaults({ modelId: this.modelId });
+    } catch {
+      // Not worth interrupting the user: the recycle button just stays disabled.
+    }
+  }
+
+  setSize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+  }
+
+  fixSeed(value: number): void {
+    this.seedMode = 'fixed';
+    this.seedValue = value;
+  }
+
+  seedChoice(): SeedChoice {
+    if (this.seedMode === 'fixed') return { mode: 'fixed', value: this.seedValue };
+    return { mode: this.seedMode };
+  }
+
+  toParams(): GenerateParams {
+    return {
+      modelId: this.modelId,
+      prompt: this.prompt,
+      negativePrompt: this.negativePrompt,
+      accel: $state.snapshot(this.accel),
+      sampler: this.sampler,
+      steps: this.steps,
+      cfg: this.cfg,
+      width: this.width,
+      height: this.height,
+      seed: this.seedChoice(),
+      batchCount: this.batchCount,
+    };
+  }
+
+  /** Fill the form from stored parameters ("Reuse parameters"). */
+  apply(params: GenerateParams): void {
+    this.modelId = params.modelId;
+    this.prompt = params.prompt;
+    this.negativePrompt = params.negativePrompt;
+    this.sampler = params.sampler;
+    this.steps = params.steps;
+    this.cfg = params.cfg;
+    this.width = params.width;
+    this.height = params.height;
+    this.batchCount = params.batchCount;
+    this.seedMode = params.seed.mode;
+    if (params.seed.mode === 'fixed') this.seedValue = params.seed.value;
+    const presets = this.presets.list;
+    const match = presets.find((p) => sameAccel(p.accel, params.accel))
+      ?? (params.accel.mode === 'custom' ? undefined : presets.find((p) => p.accel.mode === params.accel.mode));
+    if (match) {
+      this.preset = match.id;
+    } else {
+      this.preset = 'custom';
+      this.customSchedule = params.accel.schedule ?? DEFAULT_CUSTOM_SCHEDULE;
+      this.customPruneRatio = params.accel.pruneRatio ?? 0;
+    }
+    void this.api.generation.defaults({ modelId: params.modelId }).then((d) => { this.defaults = d; }, () => undefined);
+  }
+}

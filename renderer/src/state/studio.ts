@@ -1,0 +1,60 @@
+// The renderer's state, built once from the StudioApi and shared through context: one runes class per
+// concern, wired together here (and only here) where one concern reacts to another.
+import type { StudioApi } from '../../../preload/contract';
+import { CompareState } from './compare.svelte';
+import { GalleryDetail } from './gallery-detail.svelte';
+import { GalleryState } from './gallery.svelte';
+import { GenerateForm } from './generate-form.svelte';
+import { JobsState } from './jobs.svelte';
+import { ModelsState } from './models.svelte';
+import { Navigation } from './navigation.svelte';
+import { PresetsState } from './presets.svelte';
+import { SettingsState } from './settings.svelte';
+import { SystemState } from './system.svelte';
+import { Toasts } from './toasts.svelte';
+
+export interface Studio {
+  readonly api: StudioApi;
+  readonly nav: Navigation;
+  readonly toasts: Toasts;
+  readonly system: SystemState;
+  readonly settings: SettingsState;
+  readonly models: ModelsState;
+  readonly presets: PresetsState;
+  readonly form: GenerateForm;
+  readonly jobs: JobsState;
+  readonly gallery: GalleryState;
+  readonly detail: GalleryDetail;
+  readonly compare: CompareState;
+}
+
+export function createStudio(api: StudioApi): Studio {
+  const toasts = new Toasts();
+  const presets = new PresetsState(api);
+  const gallery = new GalleryState(api, toasts);
+  const studio: Studio = {
+    api,
+    nav: new Navigation(),
+    toasts,
+    system: new SystemState(api),
+    settings: new SettingsState(api),
+    models: new ModelsState(api),
+    presets,
+    form: new GenerateForm(api, presets),
+    jobs: new JobsState(api),
+    gallery,
+    detail: new GalleryDetail(api, gallery, toasts),
+    compare: new CompareState(api, presets),
+  };
+  studio.jobs.onDone = () => void studio.form.refreshLastSeed();
+  return studio;
+}
+
+/** First load: the system check decides whether anything else is worth asking. */
+export async function startStudio(studio: Studio): Promise<void> {
+  if (!(await studio.system.load())) return;
+  await Promise.all([studio.settings.load(), studio.models.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  await studio.form.load();
+  studio.compare.initFrom(studio.form.toParams());
+  await studio.gallery.reload();
+}

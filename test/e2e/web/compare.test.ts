@@ -1,0 +1,73 @@
+// Compare, the signature view: one prompt and seed through Baseline, Cached-only and DaTo side by side,
+// each with wall time, speed-up and PSNR against the baseline, and a difference heat map; the comparison is
+// kept in the list of past comparisons after a reload.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { screenshot } from './helpers/artifacts';
+import { chromiumAvailable, imagesSettled, launchBrowser, openApp } from './helpers/browser';
+import { removeDataDirs, startWebApp, type WebApp } from './helpers/web-app';
+
+describe.skipIf(!chromiumAvailable())('Compare (web mode, demo model)', () => {
+  let browser: Browser;
+  let app: WebApp;
+
+  beforeAll(async () => {
+    [browser, app] = await Promise.all([launchBrowser(), startWebApp()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    removeDataDirs();
+  });
+
+  it('runs Baseline, Cached-only and DaTo on one seed and shows speed-up, PSNR and heat maps', async () => {
+    const { page, problems } = await openApp(browser, app.url);
+    await page.getByRole('link', { name: 'Compare' }).click();
+    await page.getByLabel('Prompt', { exact: true }).fill('a yellow star on a purple background');
+    await page.getByRole('spinbutton', { name: 'Seed' }).fill('42');
+    await page.getByRole('spinbutton', { name: 'Steps', exact: true }).fill('20');
+    const presets = page.getByRole('group', { name: 'Presets to compare' });
+    await expect(presets.getByRole('checkbox', { name: /^Baseline/ }).isDisabled()).resolves.toBe(true);
+    await expect(presets.getByRole('checkbox', { name: /^Baseline/ }).isChecked()).resolves.toBe(true);
+    // Exactly Cached-only and DaTo besides Baseline.
+    for (const box of await presets.getByRole('checkbox').all()) {
+      const name = (await box.getAttribute('aria-label')) ?? (await box.evaluate((el) => el.closest('label')?.textContent ?? ''));
+      const wanted = /^\s*(Baseline|Cached-only|DaTo)(?! fast)/.test(name);
+      if ((await box.isChecked()) !== wanted && !(await box.isDisabled())) await box.setChecked(wanted);
+    }
+    await page.getByRole('button', { name: 'Run comparison (3)' }).click();
+
+    const results = page.getByRole('region', { name: 'Comparison results' });
+    await results.waitFor();
+    await screenshot(page, 'compare-running');
+    const cards = results.getByRole('article');
+    await expect(cards.count()).resolves.toBe(3);
+    // Every variant finishes: its image is shown.
+    for (const title of [/^Baseline/, /^Cached-only/, /^DaTo/]) {
+      await results.getByRole('article', { name: title }).getByRole('img', { name: /result$/ }).waitFor({ timeout: 120_000 });
+    }
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="variant-psnr"]')].filter((el) => /dB/.test(el.textContent ?? '')).length === 2);
+    const psnrs = await results.getByTestId('variant-psnr').allTextContents();
+    expect(psnrs[0]).toBe('reference');
+    for (const psnr of psnrs.slice(1)) expect(psnr).toMatch(/^(\d+\.\d dB|∞ dB \(identical\))$/);
+    const speedups = await results.getByTestId('variant-speedup').allTextContents();
+    expect(speedups[0]).toBe('1.00×');
+    for (const s of speedups.slice(1)) expect(s).toMatch(/^\d+\.\d{2}×$/);
+    await imagesSettled(page);
+    await screenshot(page, 'compare-results');
+
+    await page.getByRole('checkbox', { name: 'Show difference heat maps' }).check();
+    const heatmaps = results.getByRole('img', { name: /^Difference heat map of / });
+    await expect(heatmaps.count()).resolves.toBe(2);
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img[alt^="Difference heat map"]')].every((img) => img.complete && img.naturalWidth > 0));
+    await screenshot(page, 'compare-heatmaps');
+
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const past = page.getByRole('region', { name: 'Past comparisons' });
+    await past.getByRole('button', { name: /a yellow star on a purple background/ }).click();
+    await results.waitFor();
+    await expect(results.getByRole('article').count()).resolves.toBe(3);
+    expect(problems).toEqual([]);
+  });
+});

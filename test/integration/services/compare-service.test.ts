@@ -1,0 +1,53 @@
+// Compare: one prompt and seed in three presets → a comparison group with the baseline first, speed-ups
+// against that baseline run, PSNR vs the baseline image (none for the baseline itself) and heat maps.
+import { existsSync } from 'node:fs';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heatmapPathFor } from '../../../main/services/heatmap-path';
+import type { ComparisonDto } from '../../../preload/contract';
+import { openTestStudio, quickParams, settled, type TestStudio } from './studio-fixture';
+
+describe('compare service', () => {
+  let t: TestStudio;
+  beforeAll(async () => { t = await openTestStudio(); });
+  afterAll(async () => { await t?.close(); });
+
+  it('runs baseline, cached and DaTo on one seed and stores the group with PSNR and heat maps', async () => {
+    const events: ComparisonDto[] = [];
+    t.studio.events.connect((event, payload) => {
+      if (event === 'onComparisonEvent') events.push((payload as { comparison: ComparisonDto }).comparison);
+    });
+    const { seed: _seed, batchCount: _b, accel: _a, ...base } = quickParams({ steps: 10 });
+    const started = t.studio.compare.start({
+      params: { ...base, seed: { mode: 'fixed', value: 1234 } },
+      variants: [{ mode: 'cached', cacheInterval: 2 }, { mode: 'dato' }, { mode: 'baseline' }],
+    });
+    expect(started.members.map((m) => m.accel.mode)).toEqual(['baseline', 'cached', 'dato']);
+    expect(started.seed).toBe(1234);
+    expect(started.baselineGenerationId).toBe(started.members[0]!.generationId);
+
+    const jobs = t.studio.generation.queue.list().filter((j) => j.comparisonId === started.id);
+    expect(jobs).toHaveLength(3);
+    await Promise.all(jobs.map((j) => settled(t.studio, j.id)));
+    await t.studio.compare.settled();
+
+    const group = t.studio.compare.get(started.id);
+    const [baseline, cached, dato] = group.members;
+    expect(group.members.every((m) => m.state === 'done')).toBe(true);
+    expect(baseline).toMatchObject({ speedup: 1, psnr: null, hasHeatmap: false });
+    for (const m of [cached!, dato!]) {
+      console.log(`${m.accel.mode}: speed-up ${m.speedup?.toFixed(2)}, PSNR ${m.psnr?.toFixed(2)} dB`);
+      expect(m.psnr).toBeGreaterThan(5);
+      expect(m.psnr).toBeLessThan(100);
+      expect(m.speedup).toBeGreaterThan(0);
+      expect(m.hasHeatmap).toBe(true);
+      const heatmap = heatmapPathFor(t.studio.db.generations.get(m.generationId!)!.image!.path);
+      expect(existsSync(heatmap)).toBe(true);
+      expect(await sharp(heatmap).metadata()).toMatchObject({ format: 'png', width: 128, height: 128 });
+      expect(t.studio.gallery.filePath(m.generationId!, 'heatmap')).toBe(heatmap);
+    }
+    expect(events.at(-1)!.members.every((m) => m.state === 'done')).toBe(true);
+    expect(t.studio.compare.list(5).map((c) => c.id)).toContain(started.id);
+    expect(t.studio.gallery.get(cached!.generationId!).comparisonId).toBe(started.id);
+  });
+});

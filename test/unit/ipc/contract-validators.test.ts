@@ -1,0 +1,114 @@
+// Every payload is parsed by the contract before any handler runs: wrong types, huge strings, unknown keys,
+// `__proto__`, NaN, oversize images, unknown methods and local-only methods from remote callers are all
+// refused with 'invalid-request' / 'forbidden', and no handler is ever called for them (zero side effects).
+import { describe, expect, it } from 'vitest';
+import { createDispatch, type Handlers } from '../../../main/services/dispatch';
+import { LIMITS, METHODS, METHOD_NAMES, type GenerateParams } from '../../../preload/contract';
+
+function recordingHandlers(): { handlers: Handlers; calls: string[] } {
+  const calls: string[] = [];
+  const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, (args: unknown) => { calls.push(m); return { echoed: args }; }])) as unknown as Handlers;
+  return { handlers, calls };
+}
+
+const valid: GenerateParams = {
+  modelId: null, prompt: 'a cat', negativePrompt: '', accel: { mode: 'dato', pruneRatio: 0.4 }, sampler: 'ddim', steps: 30, cfg: 7.5,
+  width: 512, height: 512, seed: { mode: 'random' }, batchCount: 1,
+};
+
+const malformed: [string, unknown][] = [
+  ['not an object', 'hello'],
+  ['an array', [valid]],
+  ['null', null],
+  ['prompt not a string', { ...valid, prompt: 42 }],
+  ['huge prompt', { ...valid, prompt: 'x'.repeat(LIMITS.promptChars + 1) }],
+  ['NUL in prompt', { ...valid, prompt: 'a\0b' }],
+  ['unknown key', { ...valid, modelPath: '/etc/passwd' }],
+  ['__proto__ key', JSON.parse(`{"modelId":null,"prompt":"a","negativePrompt":"","accel":{"mode":"baseline"},"sampler":"ddim","steps":30,"cfg":7,"width":512,"height":512,"seed":{"mode":"random"},"batchCount":1,"__proto__":{"polluted":true}}`)],
+  ['__proto__ in nested accel', { ...valid, accel: JSON.parse('{"mode":"baseline","__proto__":{"x":1}}') }],
+  ['NaN cfg', { ...valid, cfg: NaN }],
+  ['Infinity steps', { ...valid, steps: Infinity }],
+  ['fractional steps', { ...valid, steps: 2.5 }],
+  ['steps out of range', { ...valid, steps: 100000 }],
+  ['width not a multiple of 8', { ...valid, width: 500 }],
+  ['oversize width×height', { ...valid, width: 2048, height: 2048 }],
+  ['side too large', { ...valid, width: 4096, height: 64 }],
+  ['negative batch', { ...valid, batchCount: -1 }],
+  ['batch too large', { ...valid, batchCount: LIMITS.maxBatchCount + 1 }],
+  ['unknown sampler', { ...valid, sampler: 'magic' }],
+  ['unknown mode', { ...valid, accel: { mode: 'turbo' } }],
+  ['custom without schedule', { ...valid, accel: { mode: 'custom' } }],
+  ['bad schedule letters', { ...valid, accel: { mode: 'custom', schedule: 'F,X,S' } }],
+  ['prune ratio too high', { ...valid, accel: { mode: 'dato', pruneRatio: 0.9 } }],
+  ['seed out of range', { ...valid, seed: { mode: 'fixed', value: 2 ** 40 } }],
+  ['seed with unknown mode', { ...valid, seed: { mode: 'lucky' } }],
+  ['seed value on random', { ...valid, seed: { mode: 'random', value: 3 } }],
+  ['string number', { ...valid, steps: '30' }],
+  ['getter field', Object.defineProperty({ ...valid }, 'prompt', { get: () => 'x', enumerable: true })],
+  ['class instance', Object.assign(Object.create({ inherited: 1 }) as object, valid)],
+];
+
+describe('contract validation through dispatch', () => {
+  it.each(malformed)('rejects generation.enqueue with %s and calls nothing', async (_name, payload) => {
+    const { handlers, calls } = recordingHandlers();
+    const result = await createDispatch(handlers)('generation.enqueue', payload, { remote: false });
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(calls).toEqual([]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('accepts a valid payload and hands the handler a fresh copy', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const result = await createDispatch(handlers)('generation.enqueue', valid, { remote: false });
+    expect(result).toEqual({ ok: true, value: { echoed: valid } });
+    expect((result as { value: { echoed: unknown } }).value.echoed).not.toBe(valid);
+    expect(calls).toEqual(['generation.enqueue']);
+  });
+
+  it('rejects unknown methods, prototype names and bad argument shapes on every method', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatch = createDispatch(handlers);
+    for (const method of ['nope', '__proto__', 'constructor', 'toString', 'generation', 42, null]) {
+      expect(await dispatch(method, {}, { remote: false })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+    for (const method of METHOD_NAMES) {
+      expect(await dispatch(method, { unexpected: true }, { remote: false })).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+      expect(await dispatch(method, 'string', { remote: false })).toMatchObject({ ok: false });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses local-only methods to remote callers before validating or running them', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatch = createDispatch(handlers);
+    const local = METHOD_NAMES.filter((m) => !METHODS[m].remoteAllowed);
+    expect(local).toEqual(expect.arrayContaining(['models.importPath', 'models.importWithDialog', 'gallery.revealInFolder', 'settings.chooseOutputDir']));
+    expect(await dispatch('models.importPath', { path: '/etc/passwd' }, { remote: true })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await dispatch('models.importPath', { path: '/etc/passwd' }, { remote: false })).toMatchObject({ ok: true });
+    expect(calls).toEqual(['models.importPath']);
+  });
+
+  it('checks ids, id lists and paths', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatch = createDispatch(handlers);
+    const bad: [string, unknown][] = [
+      ['gallery.get', { generationId: 0 }], ['gallery.get', { generationId: -1 }], ['gallery.get', { generationId: 1.5 }],
+      ['gallery.delete', { generationIds: [] }], ['gallery.delete', { generationIds: new Array(LIMITS.maxIdsPerCall + 1).fill(1) }],
+      ['models.importPath', { path: 'relative/model.safetensors' }], ['models.importPath', { path: `/${'a'.repeat(5000)}` }],
+      ['gallery.list', { limit: 0 }], ['gallery.list', { limit: 10, cursor: "1; DROP TABLE generations" }],
+      ['gallery.list', { limit: 10, search: 'x'.repeat(LIMITS.maxSearchChars + 1) }],
+      ['settings.update', { executionProvider: 'tpu' }], ['settings.update', { cpuThreads: 0 }],
+      ['generation.cancel', { jobId: '../../x' }], ['compare.start', { params: {}, variants: [] }],
+    ];
+    for (const [method, args] of bad) {
+      expect(await dispatch(method, args, { remote: false }), `${method} ${JSON.stringify(args).slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it('maps errors thrown by handlers to { code, message }', async () => {
+    const { handlers } = recordingHandlers();
+    handlers['system.info'] = () => { throw Object.assign(new Error('boom'), { code: 'SQLITE_FULL' }); };
+    expect(await createDispatch(handlers)('system.info', {}, { remote: false })).toMatchObject({ ok: false, error: { code: 'disk-full' } });
+  });
+});
