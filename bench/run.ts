@@ -4,24 +4,22 @@
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseFlags, oneOf, UsageError } from '../main/cli/args';
 import { ACCEL_MODES, planAcceleration, type AccelMode } from '../main/engine/accel/plan';
 import { estimatePlanCost } from '../main/engine/accel/cost';
 import { countKinds } from '../main/engine/accel/schedule';
-import { defaultCacheDir } from '../main/engine/cache-dir';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { txt2img, type Txt2ImgResult } from '../main/engine/pipeline/txt2img';
 import { resolveResources } from '../main/engine/resources';
 import { PROVIDER_CHOICES, selectProvider } from '../main/engine/runtime/providers';
 import { createScheduler } from '../main/engine/schedulers/index';
 import { SAMPLER_NAMES } from '../main/engine/schedulers/scheduler';
-import { SD15_CONFIG } from '../main/engine/weights/sd1-config';
-import { writeRandomCheckpoint } from '../main/engine/weights/random-checkpoint';
 import { machineInfo, peakRssMb, resetPeakRss } from './machine';
 import { maxAbsDiff, median, psnr } from './metrics';
 import { measureQuality } from './quality';
+import { ensureRandomSd15 } from './random-sd15';
 
 const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
@@ -29,24 +27,13 @@ const FLAGS = {
   'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string',
 } as const;
 
-/** An SD1.5-sized random-weight checkpoint in the real key layout, made once and kept in the cache. */
-async function randomSd15(): Promise<string> {
-  const path = join(defaultCacheDir(), 'random-sd15-f16.safetensors');
-  if (!existsSync(path)) {
-    mkdirSync(defaultCacheDir(), { recursive: true });
-    console.error(`bench: writing an SD1.5-sized random checkpoint to ${path} (once, ~2 GB)…`);
-    await writeRandomCheckpoint(path, SD15_CONFIG, { dtype: 'F16', seed: 1, layout: 'ldm' });
-  }
-  return path;
-}
-
 interface ModeRun { result: Txt2ImgResult; peakMb: number }
 
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS);
   const resources = resolveResources();
   const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
-  const modelPath = f['random-sd15'] === true ? await randomSd15() : resolve(String(f.model ?? resources.demoModel));
+  const modelPath = f['random-sd15'] === true ? await ensureRandomSd15() : resolve(String(f.model ?? resources.demoModel));
   const modes = String(f.modes ?? 'baseline,cached,dato,dato-fast,prune').split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
   if (modes[0] !== 'baseline') modes.unshift('baseline'); // every figure is relative to the baseline
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);

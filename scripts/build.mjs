@@ -19,6 +19,7 @@ const entries = [
   { name: 'web', entry: 'main/web/start-web.ts', out: 'dist/web.js' },
   { name: 'preload', entry: 'preload/index.ts', out: 'dist/preload.js' },
   { name: 'bench', entry: 'bench/run.ts', out: 'dist/bench.js' },
+  { name: 'bench-segments', entry: 'bench/segments.ts', out: 'dist/bench-segments.js' },
 ];
 
 for (const e of entries) {

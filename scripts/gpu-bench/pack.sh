@@ -13,14 +13,14 @@ out=$(realpath -m "${1:-$root/.gpu-bundle}")
 [ "$(uname -sm)" = "Linux x86_64" ] || { echo "pack.sh must run on Linux x86-64 (its node binary travels)"; exit 1; }
 
 cd "$root"
-node scripts/build.mjs bench engine-worker
+node scripts/build.mjs bench bench-segments engine-worker
 rm -rf "$out" && mkdir -p "$out/debs"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 
 # the app: bundled JS plus the one native dependency the bench loads
 mkdir -p "$stage/app/dist" "$stage/app/node_modules"
-cp dist/bench.js dist/engine-worker.js "$stage/app/dist/"
+cp dist/bench.js dist/bench-segments.js dist/engine-worker.js "$stage/app/dist/"
 cp -r resources "$stage/app/resources"
 rm -rf "$stage/app/resources/models"   # the bench makes an SD1.5-sized random checkpoint there instead
 ort=node_modules/onnxruntime-node

@@ -25,6 +25,11 @@ tar -C "$work" -xJf "$bundle/app.tar.xz"
 
 cd "$work/app"
 export DATO_CACHE_DIR="$work/cache"
+# where a step's time goes: each UNet segment (plain and DaTo-pruned) and the whole UNet, with a per-op profile
+if [ "${BENCH_SEGMENTS:-1}" = 1 ]; then
+  "$work/node" dist/bench-segments.js --random-sd15 --width "${BENCH_SIZE:-512}" --height "${BENCH_SIZE:-512}" \
+    --ep "${BENCH_EP:-webgpu}" --runs 10 --profile --json "$results/gpu-segments.json" 2>&1 | tail -n 40 | tee "$results/gpu-segments.log"
+fi
 "$work/node" dist/bench.js --random-sd15 --width "${BENCH_SIZE:-512}" --height "${BENCH_SIZE:-512}" --steps "${BENCH_STEPS:-50}" \
   --modes "${BENCH_MODES:-baseline,cached,dato,prune}" --ep "${BENCH_EP:-webgpu}" --keep-sessions --json "$results/gpu-bench.json" "$@" \
   2>&1 | tee "$results/gpu-bench.log"

@@ -62,6 +62,11 @@ export interface GraphOptions {
   opset?: number;
   /** Inputs have symbolic sizes: outputs are then declared without a fixed shape. */
   dynamic?: boolean;
+  /**
+   * Build without operators that produce or compute on int64 tensors (TopK, ArgMax, int64 Cast/arithmetic).
+   * WebGPU has no 64-bit integers, so onnxruntime runs such nodes on the CPU, syncing the GPU mid-graph.
+   */
+  avoidInt64?: boolean;
 }
 
 export class Graph {
@@ -69,9 +74,11 @@ export class Graph {
   readonly dtype: 'float32' | 'float16';
   readonly opset: number;
   readonly dynamic: boolean;
+  readonly avoidInt64: boolean;
   private readonly nodes: NodeInit[] = [];
   private readonly initializers: TensorProtoInit[] = [];
   private readonly inputs: ValueInfoInit[] = [];
+  private readonly inputTensors: { name: string; dtype: DType; shape: number[] }[] = [];
   private readonly outputs: ValueInfoInit[] = [];
   private readonly usedNames = new Set<string>();
   private readonly memo = new Map<string, Tensor>();
@@ -84,6 +91,7 @@ export class Graph {
     this.dtype = opts.dtype;
     this.opset = opts.opset ?? 17;
     this.dynamic = opts.dynamic ?? false;
+    this.avoidInt64 = opts.avoidInt64 ?? false;
   }
 
   /** Run `build` with `prefix` prepended to every node name: names in profiles read like checkpoint keys. */
@@ -104,7 +112,9 @@ export class Graph {
     if (this.usedNames.has(name)) throw new Error(`graph ${this.name}: duplicate input ${name}`);
     this.usedNames.add(name);
     this.inputs.push({ name, dataType: PROTO_DTYPE[dtype], dims: dims.map((d) => (typeof d === 'number' ? d : d.name)) });
-    return { g: this, name, dtype, shape: dims.map((d) => (typeof d === 'number' ? d : d.example)) };
+    const shape = dims.map((d) => (typeof d === 'number' ? d : d.example));
+    this.inputTensors.push({ name, dtype, shape });
+    return { g: this, name, dtype, shape };
   }
 
   /** Mark `t` as a graph output under `name` (an Identity keeps the names of graph outputs stable). */
@@ -174,6 +184,9 @@ export class Graph {
 
   get nodeCount(): number { return this.nodes.length; }
   get outputNames(): string[] { return this.outputs.map((o) => o.name); }
+  get opTypes(): string[] { return this.nodes.map((n) => n.opType); }
+  /** Graph inputs with their build-time (example) shapes. */
+  get inputInfo(): { name: string; dtype: DType; shape: number[] }[] { return [...this.inputTensors]; }
 
   serialize(): Uint8Array {
     return encodeModel({

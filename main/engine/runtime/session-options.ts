@@ -13,6 +13,8 @@ export interface RuntimeConfig {
   readonly disableCpuFallback?: boolean;
   /** Only fatal runtime logs (provider probes fail on purpose; their reason is reported, not logged). */
   readonly quiet?: boolean;
+  /** Write onnxruntime's per-node trace to `<prefix>_<date>.json` (bench:segments --profile). */
+  readonly profileFilePrefix?: string;
 }
 
 export interface SessionExtras {
@@ -48,6 +50,7 @@ export function sessionOptions(config: RuntimeConfig, weightsRoot: string | unde
     enableMemPattern: true,
     extra: { session },
     ...(config.quiet ? { logSeverityLevel: 4 as const } : {}),
+    ...(config.profileFilePrefix ? { enableProfiling: true, profileFilePrefix: config.profileFilePrefix } : {}),
     ...(config.provider === 'webgpu' && extras.deviceOutputs?.length
       ? { preferredOutputLocation: Object.fromEntries(extras.deviceOutputs.map((n) => [n, 'gpu-buffer' as const])) } : {}),
   };

@@ -1,4 +1,4 @@
-// The fp16 graphs the GPU providers run, checked on the CPU provider (which executes fp16 graphs too)
+// The graphs the GPU providers run, checked on the CPU provider (which executes fp16 graphs too)
 // against the fp32 graphs: same builder, `dtype` option only. Stated tolerance: one UNet evaluation within
 // relative L2 1e-2 of fp32, and a whole 20-step generation of the demo model within 30 dB PSNR.
 import { join } from 'node:path';
@@ -11,8 +11,9 @@ import { psnr } from '../../../bench/metrics';
 import { refArray, relL2, report } from '../../helpers/numeric';
 import { clipBpePath, demoModelDir, testCacheDir, tinyRefDir } from '../../helpers/paths';
 
+// fp16 runs use exactly the graphs WebGPU gets: fp16, static shapes, no int64 operators.
 const open = (path: string, precision: 'float32' | 'float16') =>
-  ModelRuntime.open(path, { provider: 'cpu' }, { clipVocab: clipBpePath, cacheDir: testCacheDir, precision });
+  ModelRuntime.open(path, { provider: 'cpu' }, { clipVocab: clipBpePath, cacheDir: testCacheDir, precision, webgpuGraphs: precision === 'float16' });
 
 describe('fp16 graphs agree with fp32', () => {
   let ref32: ModelRuntime; let ref16: ModelRuntime;
