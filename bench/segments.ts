@@ -34,7 +34,7 @@ function feedsFor(built: BuiltGraph, dtype: 'float32' | 'float16', h: number, w:
     if (input.name === 'dato_count') feeds[input.name] = new ort.Tensor('int64', BigInt64Array.of(BigInt(Math.floor(0.4 * h * w))), [1]);
     else if (input.name.startsWith('dato_base')) {
       const rows = input.shape[0]!;
-      feeds[input.name] = new ort.Tensor('int32', Int32Array.from({ length: rows * base.length }, (_, i) => base[i % base.length]!), input.shape);
+      feeds[input.name] = new ort.Tensor('int64', BigInt64Array.from({ length: rows * base.length }, (_, i) => BigInt(base[i % base.length]!)), input.shape);
     } else if (input.name === 'timestep') feeds[input.name] = new ort.Tensor('float32', new Float32Array(n).fill(500), input.shape);
     else feeds[input.name] = floatTensor(input.dtype === 'float32' ? 'float32' : dtype, Float32Array.from({ length: n }, () => Math.random() - 0.5), input.shape);
   }

@@ -41,7 +41,7 @@ beforeAll(async () => {
   const g = new Graph({ name: 'dato-block', dtype: 'float32' });
   const s = new Scope(g, rt.model.src, BLOCK);
   const x = g.input('x', 'float32', [2, N, C]);
-  const pruning = { base: g.input('base', 'int32', [2, 256]), count: g.input('count', 'int64', [1]), exampleCount: 409 };
+  const pruning = { base: g.input('base', 'int64', [2, 256]), count: g.input('count', 'int64', [1]), exampleCount: 409 };
   const heads = 4;
   const n1 = layerNorm(s.at('norm1'), x, 1e-5);
   g.output(add(x, prunedSelfAttention(x, n1, pruning, (kept) => attention(s.at('attn1'), kept, kept, heads))), 'after');
@@ -67,12 +67,12 @@ describe('DaTo selection and recovery in output_blocks.11', () => {
         expect([...base.slice(half * 256, half * 256 + 256)].map(Number).sort((a, b) => a - b)).toEqual(step.batch[half as 0 | 1].base);
       }
       const out = await session.run({
-        x: new ort.Tensor('float32', x!, [2, N, C]), base: new ort.Tensor('int32', base, [2, 256]),
+        x: new ort.Tensor('float32', x!, [2, N, C]), base: new ort.Tensor('int64', base, [2, 256]),
         count: new ort.Tensor('int64', BigInt64Array.of(409n), [1]),
       });
-      const pruned = out.pruned!.data as Int32Array;
-      const kept = out.kept!.data as Int32Array;
-      const source = out.source!.data as Int32Array;
+      const pruned = out.pruned!.data as BigInt64Array;
+      const kept = out.kept!.data as BigInt64Array;
+      const source = out.source!.data as BigInt64Array;
       const after = out.after!.data as Float32Array;
       const expected = cases.get(`${key}.after_self_attn`)!;
       let differing = 0;
@@ -81,7 +81,7 @@ describe('DaTo selection and recovery in output_blocks.11', () => {
         const ref = step.batch[half];
         const refSource = new Map(ref.pruned.map((p, i) => [p, ref.pruned_takes_output_of[i]!]));
         const ours = new Map<number, number>();
-        for (let i = 0; i < 409; i++) ours.set(pruned[half * 409 + i]!, kept[half * 615 + source[half * 409 + i]!]!);
+        for (let i = 0; i < 409; i++) ours.set(Number(pruned[half * 409 + i]), Number(kept[half * 615 + Number(source[half * 409 + i])]));
         for (let t = 0; t < N; t++) {
           const refFrom = refSource.get(t) ?? t;
           const ourFrom = ours.get(t) ?? t;

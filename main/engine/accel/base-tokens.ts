@@ -43,15 +43,15 @@ export function windowArgmax(score: Float32Array, height: number, width: number)
 }
 
 /**
- * Base tokens for all 2·images UNet rows → int32 [2·images, windows]. `dynamics` is [2·images, H·W]
+ * Base tokens for all 2·images UNet rows → int64 [2·images, windows]. `dynamics` is [2·images, H·W]
  * or null (no dynamics yet). One flip and one noise draw per call, like the official code per block call.
  */
-export function selectBaseTokens(dynamics: Float32Array | null, opts: BaseTokenOptions, rnd: SelectionRandomness): Int32Array {
+export function selectBaseTokens(dynamics: Float32Array | null, opts: BaseTokenOptions, rnd: SelectionRandomness): BigInt64Array {
   const n = opts.height * opts.width;
   const windows = windowCount(opts.height, opts.width);
   const sign = rnd.uniform() < opts.flip ? -1 : 1;
   const noise = rnd.randn(opts.images * n);
-  const out = new Int32Array(2 * opts.images * windows);
+  const out = new BigInt64Array(2 * opts.images * windows);
   const score = new Float32Array(n);
   for (let i = 0; i < opts.images; i++) {
     for (let t = 0; t < n; t++) {
@@ -60,8 +60,8 @@ export function selectBaseTokens(dynamics: Float32Array | null, opts: BaseTokenO
     }
     const base = windowArgmax(score, opts.height, opts.width);
     for (let w = 0; w < windows; w++) {
-      out[i * windows + w] = base[w]!; // uncond row i
-      out[(opts.images + i) * windows + w] = base[w]!; // cond row i: align_cfg
+      out[i * windows + w] = BigInt(base[w]!); // uncond row i
+      out[(opts.images + i) * windows + w] = BigInt(base[w]!); // cond row i: align_cfg
     }
   }
   return out;

@@ -9,14 +9,14 @@
 import type { Tensor } from '../graph/graph';
 import { cast, constantOf, div, mul, sqrt } from '../graph/ops/elementwise';
 import {
-  batchGather, dimOf, expandTo, fillLike, range, scatterElements, sliceDynamic,
+  batchGather, dim1Of, dimOf, expandTo, fillLike, range, scatterElements, sliceDynamic,
 } from '../graph/ops/indexing';
 import { matmul } from '../graph/ops/linalg';
-import { argMaxLast, argsortDescending, reduceMax, reduceSum } from '../graph/ops/reduce';
+import { argMax, reduceMax, reduceSum, topKIndices } from '../graph/ops/reduce';
 import { concat, shapeOf, transpose, unsqueeze } from '../graph/ops/shape';
 
 export interface TokenPruning {
-  /** int32 [B, N/4]: the base token of every window, per batch row (cond rows repeat the uncond rows). */
+  /** int64 [B, N/4]: the base token of every window, per batch row (cond rows repeat the uncond rows). */
   readonly base: Tensor;
   /** int64 [1]: how many non-base tokens to prune (⌊ratio·N⌋). */
   readonly count: Tensor;
@@ -31,11 +31,11 @@ function similarityMetric(x: Tensor): Tensor {
 }
 
 export interface TokenSelection {
-  /** int32 [B, P]: pruned tokens. */
+  /** int64 [B, P]: pruned tokens. */
   readonly pruned: Tensor;
-  /** int32 [B, K]: kept tokens (non-base and base), K = N − P. */
+  /** int64 [B, K]: kept tokens (non-base and base), K = N − P. */
   readonly kept: Tensor;
-  /** int32 [B, P]: for each pruned token, the position in `kept` of the token whose output it copies. */
+  /** int64 [B, P]: for each pruned token, the position in `kept` of the token whose output it copies. */
   readonly source: Tensor;
 }
 
@@ -46,20 +46,19 @@ export function selectTokens(x: Tensor, pruning: TokenPruning): TokenSelection {
   const metric = similarityMetric(x);
 
   // 1. Score every token by its best match among the base tokens; base tokens themselves sort last.
-  const base = pruning.base;
-  const baseMetric = batchGather(metric, base); // [B, Nb, C]
+  const baseMetric = batchGather(metric, pruning.base); // [B, Nb, C]
   const score = reduceMax(matmul(metric, transpose(baseMetric, [0, 2, 1])), -1, false); // [B, N]
   const lowest = constantOf(score, score.dtype, [], [score.dtype === 'float16' ? -65504 : -3.4e38]);
-  const ranked = scatterElements(score, base, fillLike(base, lowest)); // [B, N]
+  const ranked = scatterElements(score, pruning.base, fillLike(pruning.base, lowest)); // [B, N]
 
   // 2. Sort all tokens by that score: the first `count` are pruned, the rest (base tokens included) kept.
-  const order = argsortDescending(ranked); // [B, N]
+  const order = topKIndices(ranked, dim1Of(ranked, 1), n); // [B, N]
   const pruned = sliceDynamic(order, 1, constantOf(order, 'int64', [1], [0]), pruning.count, nPruned); // [B, P]
   const kept = sliceDynamic(order, 1, pruning.count, constantOf(order, 'int64', [1], [Number.MAX_SAFE_INTEGER]), n - nPruned); // [B, K]
 
   // 3. Each pruned token copies the kept token it is most similar to.
   const sim = matmul(batchGather(metric, pruned), transpose(batchGather(metric, kept), [0, 2, 1])); // [B, P, K]
-  return { pruned, kept, source: argMaxLast(sim) };
+  return { pruned, kept, source: argMax(sim, 2) };
 }
 
 /**
@@ -82,6 +81,6 @@ export function prunedSelfAttention(
   const keptPositions = expandTo(unsqueeze(keptRows, [0]), shapeOf(kept), [b, nKept]); // [B, K]
   const order = concat([pruned, kept], 1); // [B, N]
   const rowOf = concat([source, keptPositions], 1); // [B, N], aligned with `order`
-  const map = scatterElements(fillLike(order, constantOf(order, 'int32', [], [0])), order, rowOf); // [B, N]
+  const map = scatterElements(fillLike(order, constantOf(order, 'int64', [], [0])), order, rowOf); // [B, N]
   return batchGather(attended, map); // [B, N, C]
 }

@@ -62,11 +62,6 @@ export interface GraphOptions {
   opset?: number;
   /** Inputs have symbolic sizes: outputs are then declared without a fixed shape. */
   dynamic?: boolean;
-  /**
-   * Build without operators that produce or compute on int64 tensors (TopK, ArgMax, int64 Cast/arithmetic).
-   * WebGPU has no 64-bit integers, so onnxruntime runs such nodes on the CPU, syncing the GPU mid-graph.
-   */
-  avoidInt64?: boolean;
 }
 
 export class Graph {
@@ -74,7 +69,6 @@ export class Graph {
   readonly dtype: 'float32' | 'float16';
   readonly opset: number;
   readonly dynamic: boolean;
-  readonly avoidInt64: boolean;
   private readonly nodes: NodeInit[] = [];
   private readonly initializers: TensorProtoInit[] = [];
   private readonly inputs: ValueInfoInit[] = [];
@@ -91,7 +85,6 @@ export class Graph {
     this.dtype = opts.dtype;
     this.opset = opts.opset ?? 17;
     this.dynamic = opts.dynamic ?? false;
-    this.avoidInt64 = opts.avoidInt64 ?? false;
   }
 
   /** Run `build` with `prefix` prepended to every node name: names in profiles read like checkpoint keys. */
@@ -184,7 +177,6 @@ export class Graph {
 
   get nodeCount(): number { return this.nodes.length; }
   get outputNames(): string[] { return this.outputs.map((o) => o.name); }
-  get opTypes(): string[] { return this.nodes.map((n) => n.opType); }
   /** Graph inputs with their build-time (example) shapes. */
   get inputInfo(): { name: string; dtype: DType; shape: number[] }[] { return [...this.inputTensors]; }
 

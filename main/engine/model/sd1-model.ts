@@ -25,8 +25,6 @@ export interface GraphVariant {
   readonly dtype: 'float32' | 'float16';
   /** Symbolic batch/size dims (one CPU session serves every size) or fully static shapes (GPU). */
   readonly dynamic: boolean;
-  /** No int64-computing operators (WebGPU; see GraphOptions.avoidInt64). */
-  readonly avoidInt64?: boolean;
   readonly shapes: GraphShapes;
 }
 
@@ -81,7 +79,7 @@ export class Sd1Model {
 
   /** One UNet segment; `pruneExample` builds the DaTo-pruned variant (its count is a runtime input). */
   unetSegment(segment: SegmentName, v: GraphVariant, pruneExample?: number): BuiltGraph {
-    const g = new Graph({ name: `unet.${segment}`, dtype: v.dtype, dynamic: v.dynamic, avoidInt64: v.avoidInt64 ?? false });
+    const g = new Graph({ name: `unet.${segment}`, dtype: v.dtype, dynamic: v.dynamic });
     buildUNetSegment(g, new Scope(g, this.src, ''), this.unet, this.partition[segment], this.dims(v),
       pruneExample !== undefined ? { pruneTokens: { exampleCount: pruneExample } } : {});
     return this.finish(g);
@@ -89,7 +87,7 @@ export class Sd1Model {
 
   /** The whole UNet in one graph (x, timestep, context → eps), for profiling what segmenting costs. */
   unetWhole(v: GraphVariant): BuiltGraph {
-    const g = new Graph({ name: 'unet', dtype: v.dtype, dynamic: v.dynamic, avoidInt64: v.avoidInt64 ?? false });
+    const g = new Graph({ name: 'unet', dtype: v.dtype, dynamic: v.dynamic });
     buildUNetSegment(g, new Scope(g, this.src, ''), this.unet, { from: 0, to: this.partition.tail.to }, this.dims(v));
     return this.finish(g);
   }

@@ -25,8 +25,8 @@ export interface OpenOptions {
   readonly keepSessions?: boolean;
   /** UNet and text-encoder precision; default fp32 on the CPU, fp16 on GPUs (the VAE always runs fp32). */
   readonly precision?: 'float32' | 'float16';
-  /** Build exactly the graphs WebGPU gets (static shapes, no int64 ops) whatever the provider: for tests. */
-  readonly webgpuGraphs?: boolean;
+  /** Build the graphs a GPU provider gets (static shapes) whatever the provider: for tests. */
+  readonly gpuGraphs?: boolean;
 }
 
 export class ModelRuntime {
@@ -37,13 +37,12 @@ export class ModelRuntime {
 
   private constructor(
     readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean,
-    precision: 'float32' | 'float16', webgpuGraphs: boolean,
+    precision: 'float32' | 'float16', gpuGraphs: boolean,
   ) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
     // GPU providers are slow with dynamic shapes: one static-shape variant per size there.
-    const webgpu = webgpuGraphs || runtime.provider === 'webgpu';
-    this.variant = { dtype: precision, dynamic: runtime.provider === 'cpu' && !webgpu, avoidInt64: webgpu };
+    this.variant = { dtype: precision, dynamic: runtime.provider === 'cpu' && !gpuGraphs };
   }
 
   /** Open a checkpoint (file or diffusers folder). */
@@ -58,7 +57,7 @@ export class ModelRuntime {
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.webgpuGraphs ?? false);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }

@@ -26,7 +26,7 @@ export interface PruningInputs {
   /** Tokens to prune per pruned block (⌊ratio·N⌋). */
   readonly count: number;
   /** Base tokens for the block whose input is named `inputName` (`dato_base.<block>`). */
-  readonly baseTokens: (inputName: string) => Int32Array;
+  readonly baseTokens: (inputName: string) => BigInt64Array;
 }
 
 export interface EvaluationStats { readonly segments: readonly SegmentName[]; readonly prunedBlocks: number }
@@ -116,7 +116,7 @@ export class UNetRunner {
       for (const name of session.inputNames) {
         if (name.startsWith('dato_base.')) {
           const base = pruning!.baseTokens(name);
-          feeds[name] = new ort.Tensor('int32', base, [rows, base.length / rows]);
+          feeds[name] = new ort.Tensor('int64', base, [rows, base.length / rows]);
           prunedBlocks++;
           continue;
         }

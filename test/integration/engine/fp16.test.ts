@@ -11,9 +11,9 @@ import { psnr } from '../../../bench/metrics';
 import { refArray, relL2, report } from '../../helpers/numeric';
 import { clipBpePath, demoModelDir, testCacheDir, tinyRefDir } from '../../helpers/paths';
 
-// fp16 runs use exactly the graphs WebGPU gets: fp16, static shapes, no int64 operators.
+// fp16 runs use exactly the graphs a GPU provider gets: fp16 and static shapes.
 const open = (path: string, precision: 'float32' | 'float16') =>
-  ModelRuntime.open(path, { provider: 'cpu' }, { clipVocab: clipBpePath, cacheDir: testCacheDir, precision, webgpuGraphs: precision === 'float16' });
+  ModelRuntime.open(path, { provider: 'cpu' }, { clipVocab: clipBpePath, cacheDir: testCacheDir, precision, gpuGraphs: precision === 'float16' });
 
 describe('fp16 graphs agree with fp32', () => {
   let ref32: ModelRuntime; let ref16: ModelRuntime;

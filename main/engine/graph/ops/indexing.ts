@@ -1,9 +1,6 @@
 // Index arithmetic with runtime sizes, so selection graphs work for any batch and token count.
-// Index tensors are int32: WebGPU has no 64-bit integers, so int64 arithmetic (Add, Range, Expand,
-// ScatterElements on int64 data) runs on the CPU there, forcing a GPU→CPU→GPU round trip mid-graph
-// (measured on an H200: +20 ms per pruned segment). Only shape inputs (Slice bounds, TopK's k) stay int64.
 import { attr, type Tensor } from '../graph';
-import { add, cast, constantOf, mul } from './elementwise';
+import { add, constantOf, mul } from './elementwise';
 import { gather, reshape, shapeOf, slice, unsqueeze } from './shape';
 
 /** Dimension `axis` of `x` as a runtime int64 scalar. */
@@ -16,12 +13,11 @@ export function dim1Of(x: Tensor, axis: number): Tensor {
   return slice(shapeOf(x), 0, axis, axis + 1);
 }
 
-/** int32 [0, 1, …, n−1] for a runtime int64 scalar `n`; `example` is n's build-time value. */
+/** [0, 1, …, n−1] for a runtime scalar `n`; `example` is n's build-time value. */
 export function range(n: Tensor, example: number): Tensor {
-  const n32 = cast(n, 'int32');
-  const zero = constantOf(n, 'int32', [], [0]);
-  const one = constantOf(n, 'int32', [], [1]);
-  return n.g.node('Range', [zero, n32, one], {}, [{ dtype: 'int32', shape: [example] }])[0]!;
+  const zero = constantOf(n, 'int64', [], [0]);
+  const one = constantOf(n, 'int64', [], [1]);
+  return n.g.node('Range', [zero, n, one], {}, [{ dtype: 'int64', shape: [example] }])[0]!;
 }
 
 /** Slice along `axis` with runtime int64 [1] bounds; `exampleLength` is the result's build-time size. */
@@ -47,13 +43,12 @@ export function expandTo(x: Tensor, shape: Tensor, exampleShape: readonly number
 }
 
 /**
- * Per-batch row gather: x [B, N, C], idx [B, K] (int32, values in [0, N)) → [B, K, C]. Done as one
+ * Per-batch row gather: x [B, N, C], idx [B, K] (int64, values in [0, N)) → [B, K, C]. Done as one
  * flat Gather on [B·N, C] with idx + b·N, which every execution provider implements.
  */
 export function batchGather(x: Tensor, idx: Tensor): Tensor {
-  if (idx.dtype !== 'int32') throw new Error(`batchGather: int32 indices expected, got ${idx.dtype}`);
   const [b, , c] = x.shape as [number, number, number];
-  const offsets = unsqueeze(mul(range(dimOf(x, 0), b), cast(dimOf(x, 1), 'int32')), [1]); // [B, 1]
+  const offsets = unsqueeze(mul(range(dimOf(x, 0), b), dimOf(x, 1)), [1]); // [B, 1]
   const flatIdx = add(idx, offsets); // [B, K]
   const rows = reshape(x, [-1, c]); // [B·N, C]
   return gather(rows, flatIdx, 0); // [B, K, C]

@@ -1,8 +1,6 @@
 // Reductions and selections (opset 13+: axes as an input for ReduceSum; attribute for the others at 17).
 import { attr, type Tensor } from '../graph';
-import { cast, constantOf, equal, less, where } from './elementwise';
-import { dim1Of, dimOf, expandTo, fillLike, range, scatterElements } from './indexing';
-import { shapeOf, unsqueeze } from './shape';
+import { constantOf } from './elementwise';
 
 function reducedShape(shape: readonly number[], axis: number, keep: boolean): number[] {
   const a = axis < 0 ? axis + shape.length : axis;
@@ -24,48 +22,19 @@ export function reduceMean(x: Tensor, axis: number, keepDims = true): Tensor {
     [{ dtype: x.dtype, shape: reducedShape(x.shape, axis, keepDims) }])[0]!;
 }
 
-/**
- * int32 index of the first maximum along the last axis (ties → the lowest index). Without int64 ops:
- * the smallest position whose value equals the row maximum, counted in float32 (exact below 2^24).
- */
-export function argMaxLast(x: Tensor): Tensor {
-  if (!x.g.avoidInt64) {
-    const idx = x.g.node('ArgMax', [x], { axis: attr.int(-1), keepdims: attr.int(0), select_last_index: attr.int(0) },
-      [{ dtype: 'int64', shape: reducedShape(x.shape, -1, false) }])[0]!;
-    return cast(idx, 'int32');
-  }
-  const n = x.shape[x.shape.length - 1]!;
-  const positions = cast(range(dimOf(x, -1), n), 'float32'); // [n]
-  const isMax = equal(x, reduceMax(x, -1)); // [..., n]
-  const candidate = where(isMax, positions, constantOf(positions, 'float32', [], [2 ** 24]));
-  return cast(x.g.node('ReduceMin', [candidate], { axes: attr.ints([-1]), keepdims: attr.int(0) },
-    [{ dtype: 'float32', shape: reducedShape(x.shape, -1, false) }])[0]!, 'int32');
+/** Index of the first maximum along `axis` (ties → the lowest index). */
+export function argMax(x: Tensor, axis: number): Tensor {
+  return x.g.node('ArgMax', [x], { axis: attr.int(axis), keepdims: attr.int(0), select_last_index: attr.int(0) },
+    [{ dtype: 'int64', shape: reducedShape(x.shape, axis, false) }])[0]!;
 }
 
 /**
- * int32 permutation sorting each row of x [B, N] in descending order, ties by the lower index (TopK's
- * rule). Without int64 ops: every element's rank is counted by comparing all pairs (B·N² comparisons,
- * cheap on a GPU), then each index is scattered to its rank.
+ * Indices of the `k` largest values along the last axis, largest first; ONNX breaks ties by the lower
+ * index. `k` is a runtime int64 [1]; `exampleK` is its value for build-time shapes.
  */
-export function argsortDescending(x: Tensor): Tensor {
-  const [b, n] = x.shape as [number, number];
-  if (!x.g.avoidInt64) {
-    const [, idx] = x.g.node('TopK', [x, dim1Of(x, 1)], { axis: attr.int(-1), largest: attr.int(1), sorted: attr.int(1) },
-      [{ dtype: x.dtype, shape: [b, n] }, { dtype: 'int64', shape: [b, n] }]);
-    return cast(idx!, 'int32');
-  }
-  const xi = unsqueeze(x, [2]); // [B, N, 1]: element i
-  const xj = unsqueeze(x, [1]); // [B, 1, N]: element j
-  const positions = range(dimOf(x, 1), n); // [N] int32
-  const jBeforeI = less(unsqueeze(positions, [0]), unsqueeze(positions, [1])); // [N, N]
-  const tieFirst = logical('And', equal(xi, xj), jBeforeI); // [B, N, N]
-  const ahead = logical('Or', less(xi, xj), tieFirst); // [B, N, N]: j sorts before i
-  const rank = cast(reduceSum(cast(ahead, 'float32'), -1, false), 'int32'); // [B, N]
-  const indices = expandTo(unsqueeze(positions, [0]), shapeOf(rank), [b, n]); // [B, N]: 0..N-1 per row
-  return scatterElements(fillLike(rank, constantOf(rank, 'int32', [], [0])), rank, indices);
-}
-
-function logical(op: 'And' | 'Or', a: Tensor, b: Tensor): Tensor {
-  const shape = a.shape.length >= b.shape.length ? a.shape : b.shape;
-  return a.g.node(op, [a, b], {}, [{ dtype: 'bool', shape: [...shape] }])[0]!;
+export function topKIndices(x: Tensor, k: Tensor, exampleK: number): Tensor {
+  const shape = [...x.shape.slice(0, -1), exampleK];
+  const [, indices] = x.g.node('TopK', [x, k], { axis: attr.int(-1), largest: attr.int(1), sorted: attr.int(1) },
+    [{ dtype: x.dtype, shape }, { dtype: 'int64', shape }]);
+  return indices!;
 }

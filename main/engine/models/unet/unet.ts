@@ -149,7 +149,7 @@ export function buildUNetSegment(
     const windows = Math.ceil(h / 2) * Math.ceil(w / 2);
     const windowsDim: InputDim = typeof height === 'number' && typeof width === 'number' ? windows : { name: 'windows', example: windows };
     return {
-      base: g.input(baseTokensName(stage), 'int32', [batch, windowsDim]),
+      base: g.input(baseTokensName(stage), 'int64', [batch, windowsDim]),
       count: pruneCount,
       exampleCount: Math.min(opts.pruneTokens!.exampleCount, h * w - windows),
     };

@@ -14,10 +14,10 @@ function rand(seed: number, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => { s = (s * 1103515245 + 12345) % 2 ** 31; return s / 2 ** 30 - 1; });
 }
 
-async function run(x: Float32Array, base: number[], count: number, avoidInt64 = false) {
-  const g = new Graph({ name: 't', dtype: 'float32', dynamic: !avoidInt64, avoidInt64 });
-  const xi = g.input('x', 'float32', [1, avoidInt64 ? N : { name: 'n', example: N }, C]);
-  const pruning = { base: g.input('base', 'int32', [1, avoidInt64 ? base.length : { name: 'nb', example: base.length }]), count: g.input('count', 'int64', [1]), exampleCount: count };
+async function run(x: Float32Array, base: number[], count: number) {
+  const g = new Graph({ name: 't', dtype: 'float32', dynamic: true });
+  const xi = g.input('x', 'float32', [1, { name: 'n', example: N }, C]);
+  const pruning = { base: g.input('base', 'int64', [1, { name: 'nb', example: base.length }]), count: g.input('count', 'int64', [1]), exampleCount: count };
   const sel = selectTokens(xi, pruning);
   g.output(sel.pruned, 'pruned');
   g.output(sel.kept, 'kept');
@@ -26,11 +26,11 @@ async function run(x: Float32Array, base: number[], count: number, avoidInt64 = 
   const s = await ort.InferenceSession.create(g.serialize());
   const out = await s.run({
     x: new ort.Tensor('float32', x, [1, N, C]),
-    base: new ort.Tensor('int32', Int32Array.from(base), [1, base.length]),
+    base: new ort.Tensor('int64', BigInt64Array.from(base, BigInt), [1, base.length]),
     count: new ort.Tensor('int64', BigInt64Array.of(BigInt(count)), [1]),
   });
-  const ints = (name: string) => [...(out[name]!.data as Int32Array)];
-  return { pruned: ints('pruned'), kept: ints('kept'), source: ints('source'), recovered: out.recovered!.data as Float32Array, ops: g.opTypes };
+  const ints = (name: string) => [...(out[name]!.data as BigInt64Array)].map(Number);
+  return { pruned: ints('pruned'), kept: ints('kept'), source: ints('source'), recovered: out.recovered!.data as Float32Array };
 }
 
 function cosine(x: Float32Array, a: number, b: number): number {
@@ -63,18 +63,6 @@ describe('selectTokens / prunedSelfAttention', () => {
       for (let c = 0; c < C; c++) expect(recovered[p * C + c]).toBeCloseTo(x[from * C + c]!, 6);
     });
     for (const k of kept) for (let c = 0; c < C; c++) expect(recovered[k * C + c]).toBe(x[k * C + c]);
-  });
-
-  it('the int64-free form (WebGPU graphs) selects exactly what TopK/ArgMax select, ties included', async () => {
-    const tied = Float32Array.from(x, (v, i) => (i % C === 0 ? 0.5 : v)); // make some similarities tie
-    for (const input of [x, tied]) {
-      const plain = await run(input, base, count);
-      const safe = await run(input, base, count, true);
-      expect(safe.ops.filter((op) => op === 'TopK' || op === 'ArgMax')).toEqual([]);
-      expect(plain.ops).toContain('TopK');
-      expect([safe.pruned, safe.kept, safe.source]).toEqual([plain.pruned, plain.kept, plain.source]);
-      expect([...safe.recovered]).toEqual([...plain.recovered]);
-    }
   });
 
   it('a zero count keeps every token unchanged', async () => {
