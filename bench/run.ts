@@ -13,7 +13,8 @@ import { countKinds } from '../main/engine/accel/schedule';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { txt2img, type Txt2ImgResult } from '../main/engine/pipeline/txt2img';
 import { resolveResources } from '../main/engine/resources';
-import { PROVIDER_CHOICES, selectProvider } from '../main/engine/runtime/providers';
+import { PROVIDER_CHOICES } from '../main/engine/runtime/provider-choice';
+import { selectProviderHere } from '../main/engine/runtime/providers';
 import { createScheduler } from '../main/engine/schedulers/index';
 import { SAMPLER_NAMES } from '../main/engine/schedulers/scheduler';
 import { machineInfo, peakRssMb, resetPeakRss } from './machine';
@@ -32,7 +33,7 @@ interface ModeRun { result: Txt2ImgResult; peakMb: number }
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS);
   const resources = resolveResources();
-  const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
+  const selection = await selectProviderHere(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
   const modelPath = f['random-sd15'] === true ? await ensureRandomSd15() : resolve(String(f.model ?? resources.demoModel));
   const modes = String(f.modes ?? 'baseline,cached,dato,dato-fast,prune').split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
   if (modes[0] !== 'baseline') modes.unshift('baseline'); // every figure is relative to the baseline

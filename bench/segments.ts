@@ -13,7 +13,8 @@ import type { BuiltGraph, GraphVariant } from '../main/engine/model/sd1-model';
 import { PRUNABLE_SEGMENTS, SEGMENT_ORDER } from '../main/engine/models/unet/partition';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { resolveResources } from '../main/engine/resources';
-import { PROVIDER_CHOICES, selectProvider } from '../main/engine/runtime/providers';
+import { PROVIDER_CHOICES } from '../main/engine/runtime/provider-choice';
+import { selectProviderHere } from '../main/engine/runtime/providers';
 import { createSession } from '../main/engine/runtime/session-options';
 import { floatTensor } from '../main/engine/runtime/tensors';
 import { machineInfo } from './machine';
@@ -66,7 +67,7 @@ function summariseProfile(file: string, provider: string): ProfileSummary {
 async function main(): Promise<void> {
   const f = parseFlags(process.argv.slice(2), FLAGS);
   const resources = resolveResources();
-  const selection = await selectProvider(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
+  const selection = await selectProviderHere(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
   const modelPath = f['random-sd15'] === true ? await ensureRandomSd15() : resolve(String(f.model ?? resources.demoModel));
   const precision = oneOf('precision', String(f.precision ?? (selection.provider === 'cpu' ? 'float32' : 'float16')), ['float32', 'float16'] as const);
   const rt = await ModelRuntime.open(modelPath, { provider: selection.provider }, { clipVocab: resources.clipVocab, precision });

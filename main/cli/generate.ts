@@ -5,7 +5,7 @@ import { ACCEL_MODES, type AccelSettings } from '../engine/accel/plan';
 import { Engine } from '../engine/engine-host';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
 import { resolveResources } from '../engine/resources';
-import { PROVIDER_CHOICES } from '../engine/runtime/providers';
+import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { isAbsolute } from 'node:path';
 import { EngineError } from '../engine/errors';
-import type { ProviderChoice } from '../engine/runtime/providers';
+import type { ProviderChoice } from '../engine/runtime/provider-choice';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
 export type ThemeSetting = 'system' | 'light' | 'dark';

@@ -3,29 +3,17 @@
 import type { AccelSettings } from './accel/plan';
 import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
-import type { StepReport, Txt2ImgResult } from './pipeline/txt2img';
-import type { ProviderChoice, ProviderSelection } from './runtime/providers';
-import type { SamplerName } from './schedulers/scheduler';
+import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
+import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
 
-export interface GenerateRequest {
+/** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
+export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly modelPath: string;
   readonly provider: ProviderChoice;
   /** CPU threads (default: all cores). */
   readonly threads?: number;
-  readonly prompt: string;
-  readonly negativePrompt: string;
-  readonly sampler: SamplerName;
-  readonly steps: number;
-  readonly cfg: number;
-  readonly eta: number;
-  readonly width: number;
-  readonly height: number;
-  readonly seed: number;
-  readonly images: number;
-  readonly initialNoise?: Float32Array;
+  /** A preset or custom schedule; turned into a per-evaluation plan by the engine. */
   readonly accel: AccelSettings;
-  /** Preview every n-th evaluation (0 = none). */
-  readonly previewEvery: number;
 }
 
 export interface PlanSummary {

@@ -7,7 +7,8 @@ import { EngineError, toEngineError } from './errors';
 import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
 import { ModelRuntime } from './pipeline/model-runtime';
 import { txt2img } from './pipeline/txt2img';
-import { selectProvider, type ProviderSelection } from './runtime/providers';
+import type { ProviderSelection } from './runtime/provider-choice';
+import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
 import { Sd1Model } from './model/sd1-model';
 import { detectFamily } from './weights/detect';
@@ -56,7 +57,7 @@ export class EngineService {
   private async runtimeFor(req: GenerateRequest): Promise<Open> {
     let pending = this.selections.get(req.provider);
     if (!pending) {
-      pending = selectProvider(req.provider);
+      pending = selectProviderHere(req.provider);
       pending.catch(() => this.selections.delete(req.provider));
       this.selections.set(req.provider, pending);
     }

@@ -6,20 +6,15 @@ import type { ProviderChoice, ProviderName, ProviderReportDto } from '../../prel
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
 import { EngineError } from '../engine/errors';
+import { describeSelection } from '../engine/runtime/provider-choice';
 
 type Selection = GenerateResult['provider'];
-
-/** The engine's describeSelection() wording; that module loads onnxruntime-node, so it is not imported here. */
-export function summarize(selection: Selection): string {
-  const failed = selection.attempts.filter((a) => !a.ok).map((a) => `${a.provider.toUpperCase()} unavailable (${a.reason})`);
-  return `Running on ${selection.provider.toUpperCase()}${failed.length ? `; ${failed.join('; ')}` : ''}.`;
-}
 
 export function reportFromSelection(choice: ProviderChoice, selection: Selection, at = Date.now()): ProviderReportDto {
   return {
     choice, candidates: selection.attempts.map((a) => a.provider as ProviderName), selected: selection.provider as ProviderName,
     attempts: selection.attempts.map((a) => ({ provider: a.provider as ProviderName, ok: a.ok, reason: a.reason })),
-    summary: summarize(selection), detectedAt: at,
+    summary: describeSelection(selection), detectedAt: at,
   };
 }
 

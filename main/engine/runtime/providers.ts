@@ -1,28 +1,9 @@
-// Which execution provider runs the engine. `auto` tries CUDA → DirectML → WebGPU → CPU, proving each one
-// with a one-node session, because onnxruntime-node lists providers whose libraries are missing and
-// throws only when a session is created (there is no automatic fallback). A forced provider that cannot
-// start is an error the user sees, never a silent CPU run.
+// The real provider probe: a one-node session on the provider, run once. See provider-choice.ts.
 import * as ort from 'onnxruntime-node';
-import { EngineError } from '../errors';
 import { Graph } from '../graph/graph';
 import { add } from '../graph/ops/elementwise';
+import { selectProvider, type ProviderChoice, type ProviderSelection } from './provider-choice';
 import { createSession, type ProviderName } from './session-options';
-
-export type ProviderChoice = 'auto' | ProviderName;
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'];
-
-export interface ProviderAttempt { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }
-export interface ProviderSelection { readonly provider: ProviderName; readonly attempts: readonly ProviderAttempt[] }
-
-/** Providers this build of onnxruntime-node can have on this platform, in preference order. */
-export function candidateProviders(platform: NodeJS.Platform = process.platform, arch: string = process.arch): ProviderName[] {
-  const list: ProviderName[] = [];
-  if (platform === 'linux' && arch === 'x64') list.push('cuda');
-  if (platform === 'win32') list.push('dml');
-  if (platform === 'win32' || platform === 'darwin' || (platform === 'linux' && arch === 'x64')) list.push('webgpu');
-  list.push('cpu');
-  return list;
-}
 
 /** Create and run a one-node graph on `provider`; throws with the runtime's reason if it cannot. */
 export async function probeProvider(provider: ProviderName): Promise<void> {
@@ -39,40 +20,7 @@ export async function probeProvider(provider: ProviderName): Promise<void> {
   }
 }
 
-function reasonOf(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!.slice(0, 300);
-}
-
-export async function selectProvider(
-  choice: ProviderChoice, probe: (p: ProviderName) => Promise<void> = probeProvider, candidates = candidateProviders(),
-): Promise<ProviderSelection> {
-  if (choice !== 'auto') {
-    if (!candidates.includes(choice)) {
-      throw new EngineError('provider-unavailable', `The ${choice.toUpperCase()} execution provider does not exist for ${process.platform}-${process.arch}. Choose Auto or CPU.`);
-    }
-    try {
-      await probe(choice);
-    } catch (err) {
-      throw new EngineError('provider-unavailable', `The ${choice.toUpperCase()} execution provider could not start: ${reasonOf(err)}. Choose Auto or CPU, or install what it needs (see the README).`);
-    }
-    return { provider: choice, attempts: [{ provider: choice, ok: true, reason: 'forced in settings' }] };
-  }
-  const attempts: ProviderAttempt[] = [];
-  for (const provider of candidates) {
-    try {
-      await probe(provider);
-      attempts.push({ provider, ok: true, reason: 'available' });
-      return { provider, attempts };
-    } catch (err) {
-      attempts.push({ provider, ok: false, reason: reasonOf(err) });
-    }
-  }
-  throw new EngineError('provider-unavailable', `No execution provider could start: ${attempts.map((a) => `${a.provider}: ${a.reason}`).join('; ')}`);
-}
-
-/** One line for the UI/CLI: which provider runs and why the better ones do not. */
-export function describeSelection(sel: ProviderSelection): string {
-  const failed = sel.attempts.filter((a) => !a.ok).map((a) => `${a.provider.toUpperCase()} unavailable (${a.reason})`);
-  return `Running on ${sel.provider.toUpperCase()}${failed.length ? `; ${failed.join('; ')}` : ''}.`;
+/** Select a provider on this machine (probing with real sessions). */
+export function selectProviderHere(choice: ProviderChoice): Promise<ProviderSelection> {
+  return selectProvider(choice, probeProvider);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
-import { candidateProviders, describeSelection, probeProvider, selectProvider } from '../../../../main/engine/runtime/providers';
+import { candidateProviders, describeSelection, selectProvider } from '../../../../main/engine/runtime/provider-choice';
+import { probeProvider } from '../../../../main/engine/runtime/providers';
 import type { ProviderName } from '../../../../main/engine/runtime/session-options';
 import { sessionOptions } from '../../../../main/engine/runtime/session-options';
 
