@@ -5,6 +5,11 @@ import os from 'node:os';
 
 export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'webgpu';
 
+// onnxruntime prints its own errors to stderr (e.g. "Failed to load library …providers_cuda.so" while auto
+// selection probes CUDA) before throwing them; every failure reaches the user as a thrown, explained error,
+// so only fatal logs stay on. DATO_ORT_LOG=verbose|info|warning|error brings them back for debugging.
+ort.env.logLevel = (process.env.DATO_ORT_LOG as typeof ort.env.logLevel | undefined) ?? 'fatal';
+
 export interface RuntimeConfig {
   readonly provider: ProviderName;
   /** CPU threads for intra-op parallelism; default: every core. */
