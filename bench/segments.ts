@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { oneOf, parseFlags } from '../main/cli/args';
 import { windowArgmax } from '../main/engine/accel/base-tokens';
-import type { BuiltGraph, GraphVariant } from '../main/engine/model/sd1-model';
+import type { BuiltGraph, GraphVariant } from '../main/engine/models/sd1-model';
 import { PRUNABLE_SEGMENTS, SEGMENT_ORDER } from '../main/engine/models/unet/partition';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { resolveResources } from '../main/engine/resources';

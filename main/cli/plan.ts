@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { planAcceleration } from '../engine/accel/plan';
 import { estimatePlanCost } from '../engine/accel/cost';
 import { countKinds, formatSchedule } from '../engine/accel/schedule';
-import { Sd1Model } from '../engine/model/sd1-model';
+import { Sd1Model } from '../engine/models/sd1-model';
 import { resolveResources } from '../engine/resources';
 import { createScheduler } from '../engine/schedulers/index';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';

@@ -10,7 +10,7 @@ import { txt2img } from './pipeline/txt2img';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
-import { Sd1Model } from './model/sd1-model';
+import { Sd1Model } from './models/sd1-model';
 import { detectFamily } from './weights/detect';
 import { openCheckpoint } from './weights/checkpoint';
 

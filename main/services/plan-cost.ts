@@ -5,7 +5,7 @@
 import type { AccelSettings } from '../engine/accel/plan';
 import { planAcceleration } from '../engine/accel/plan';
 import { estimatePlanCost } from '../engine/accel/cost';
-import { Sd1Model } from '../engine/model/sd1-model';
+import { Sd1Model } from '../engine/models/sd1-model';
 import { createScheduler } from '../engine/schedulers/index';
 import type { SamplerName } from '../engine/schedulers/scheduler';
 import { openCheckpoint } from '../engine/weights/checkpoint';

@@ -1,7 +1,7 @@
 // What a schedule costs before it runs: multiply-accumulates of each kind of evaluation, counted from the
 // graphs the engine would build for this model and size (convolutions, matrix products, attention;
 // norms and element-wise ops are ignored). A pruned evaluation includes DaTo's own similarity products.
-import type { Sd1Model } from '../model/sd1-model';
+import type { Sd1Model } from '../models/sd1-model';
 import { SEGMENT_ORDER, PRUNABLE_SEGMENTS, type SegmentName } from '../models/unet/partition';
 import { windowCount } from './base-tokens';
 import type { AccelPlan } from './plan';

@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Sd1Model, type GraphVariant } from '../model/sd1-model';
+import { Sd1Model, type GraphVariant } from '../models/sd1-model';
 import { ClipTokenizer } from '../models/clip/tokenizer';
 import { SessionCache } from '../runtime/session-cache';
 import type { RuntimeConfig } from '../runtime/session-options';

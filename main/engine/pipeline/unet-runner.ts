@@ -6,7 +6,7 @@
 // Pruned evaluations use the DaTo variants of the full-resolution segments (downHi, upHi, tail).
 import * as ort from 'onnxruntime-node';
 import type { StepKind } from '../accel/schedule';
-import type { GraphVariant, Sd1Model } from '../model/sd1-model';
+import type { GraphVariant, Sd1Model } from '../models/sd1-model';
 import { PRUNABLE_SEGMENTS, SEGMENT_ORDER, type SegmentName } from '../models/unet/partition';
 import { ACTIVATION_IN, ACTIVATION_OUT } from '../models/unet/unet';
 import type { SessionCache } from '../runtime/session-cache';

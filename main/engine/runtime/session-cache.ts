@@ -1,7 +1,7 @@
 // Sessions are expensive (weights read, cast and pre-packed) and onnxruntime-node leaks a little on every
 // create/release cycle, so each (graph, variant) gets one session for the life of the engine.
 import type * as ort from 'onnxruntime-node';
-import type { BuiltGraph } from '../model/sd1-model';
+import type { BuiltGraph } from '../models/sd1-model';
 import { createSession, type RuntimeConfig } from './session-options';
 
 export class SessionCache {

@@ -4,12 +4,12 @@
 import { dirname, sep } from 'node:path';
 import { Graph, type InputDim } from '../graph/graph';
 import { Scope, WeightSource } from '../graph/scope';
-import { buildTextEncoder, detectTextEncoderConfig, type TextEncoderConfig } from '../models/clip/text-encoder';
-import { readModelHints, type ModelHints } from '../models/model-hints';
-import { detectUNetConfig, type UNetConfig } from '../models/unet/config';
-import { partitionUNet, type SegmentName, type UNetPartition } from '../models/unet/partition';
-import { buildUNetSegment, type LatentDims } from '../models/unet/unet';
-import { buildVaeDecoder, detectVaeDecoderConfig, type VaeDecoderConfig } from '../models/vae/decoder';
+import { buildTextEncoder, detectTextEncoderConfig, type TextEncoderConfig } from './clip/text-encoder';
+import { readModelHints, type ModelHints } from './model-hints';
+import { detectUNetConfig, type UNetConfig } from './unet/config';
+import { partitionUNet, type SegmentName, type UNetPartition } from './unet/partition';
+import { buildUNetSegment, type LatentDims } from './unet/unet';
+import { buildVaeDecoder, detectVaeDecoderConfig, type VaeDecoderConfig } from './vae/decoder';
 import type { TensorIndex } from '../weights/tensor-index';
 
 export interface GraphShapes {
