@@ -11,11 +11,12 @@
 import type {
   ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
   GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageVariant, JobDto, JobEvent,
-  ModelDto, ModelsEvent, PresetDto, ProviderReportDto, Result, SettingsDto, SettingsEvent, SettingsPatch, SystemInfoDto,
+  ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, ProviderReportDto, Result, SettingsDto, SettingsEvent,
+  SettingsPatch, SystemInfoDto,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
 import {
-  compareParamsSchema, galleryQuerySchema, generateParamsSchema, schemas as s, settingsPatchSchema,
+  compareParamsSchema, galleryQuerySchema, generateParamsSchema, planCostSchema, schemas as s, settingsPatchSchema,
 } from './contract/validators';
 
 export * from './contract/dto';
@@ -39,6 +40,8 @@ export interface MethodMap {
   'generation.defaults': { args: { modelId: number | null }; result: GenerationDefaults };
   /** Built-in presets (Baseline, Cached-only, DaTo, DaTo fast) then the user's. */
   'generation.presets': { args: Empty; result: PresetDto[] };
+  /** What a preset or custom schedule costs before running: evaluations by kind and estimated MAC fraction. */
+  'generation.planCost': { args: PlanCostParams; result: PlanCostDto };
   // Compare ---------------------------------------------------------------------------------------------
   /** Queue the same prompt+seed in each variant (baseline first); progress arrives as onComparisonEvent. */
   'compare.start': { args: CompareParams; result: ComparisonDto };
@@ -104,6 +107,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'generation.jobs': spec(emptyArgs, remote),
   'generation.defaults': spec(object({ modelId: nullable(s.id) }), remote),
   'generation.presets': spec(emptyArgs, remote),
+  'generation.planCost': spec(planCostSchema, remote),
   'compare.start': spec(compareParamsSchema, remote),
   'compare.get': spec(object({ comparisonId: s.id }), remote),
   'compare.list': spec(object({ limit: s.recentLimit }), remote),

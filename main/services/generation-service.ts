@@ -6,7 +6,8 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type {
-  AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PresetDto, SeedChoice,
+  AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PlanCostDto, PlanCostParams, PresetDto,
+  SeedChoice,
 } from '../../preload/contract';
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
@@ -122,6 +123,17 @@ export class GenerationService {
       modelId: model.id, sampler: 'ddim', steps: d.steps, cfg: d.cfg, width: d.size, height: d.size,
       sizes: sizeOptions(d.size), lastSeed: this.opts.state.get(LAST_SEED_KEY, isSeed) ?? null,
     };
+  }
+
+  /** A preset's or custom schedule's cost before it runs (bad schedules/ratios → invalid-parameters). */
+  async planCost(p: PlanCostParams): Promise<PlanCostDto> {
+    const model = this.opts.models.describe(p.modelId);
+    try {
+      return await this.costs.cost({ modelPath: model.path, accel: toAccelSettings(p.accel), sampler: p.sampler, steps: p.steps, width: p.width, height: p.height });
+    } catch (err) {
+      if (err instanceof EngineError) throw err;
+      throw new EngineError('invalid-parameters', (err as Error).message);
+    }
   }
 
   presets(): PresetDto[] {

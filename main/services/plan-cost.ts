@@ -5,6 +5,8 @@
 import type { AccelSettings } from '../engine/accel/plan';
 import { planAcceleration } from '../engine/accel/plan';
 import { estimatePlanCost } from '../engine/accel/cost';
+import { countKinds, formatSchedule } from '../engine/accel/schedule';
+import type { PlanCostDto } from '../../preload/contract';
 import { Sd1Model } from '../engine/models/sd1-model';
 import { createScheduler } from '../engine/schedulers/index';
 import type { SamplerName } from '../engine/schedulers/scheduler';
@@ -21,7 +23,7 @@ export interface PlanCostQuery {
 
 export class PlanCostCache {
   private readonly models = new Map<string, Promise<Sd1Model>>();
-  private readonly fractions = new Map<string, number>();
+  private readonly costs = new Map<string, PlanCostDto>();
 
   /** Number of UNet evaluations the sampler runs for `steps` (PLMS runs one more). */
   static evaluations(sampler: SamplerName, steps: number): number {
@@ -29,8 +31,12 @@ export class PlanCostCache {
   }
 
   async macFraction(q: PlanCostQuery): Promise<number> {
+    return (await this.cost(q)).macFraction;
+  }
+
+  async cost(q: PlanCostQuery): Promise<PlanCostDto> {
     const key = JSON.stringify([q.modelPath, q.accel, q.sampler, q.steps, q.width, q.height]);
-    const known = this.fractions.get(key);
+    const known = this.costs.get(key);
     if (known !== undefined) return known;
     let model = this.models.get(q.modelPath);
     if (!model) {
@@ -39,8 +45,12 @@ export class PlanCostCache {
       model.catch(() => this.models.delete(q.modelPath));
     }
     const plan = planAcceleration(q.accel, PlanCostCache.evaluations(q.sampler, q.steps));
-    const fraction = estimatePlanCost(await model, plan, q.height / 8, q.width / 8).macFraction;
-    this.fractions.set(key, fraction);
-    return fraction;
+    const estimate = estimatePlanCost(await model, plan, q.height / 8, q.width / 8);
+    const cost: PlanCostDto = {
+      evaluations: plan.kinds.length, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
+      macFraction: estimate.macFraction, idealSpeedup: estimate.idealSpeedup,
+    };
+    this.costs.set(key, cost);
+    return cost;
   }
 }

@@ -100,6 +100,28 @@ export interface GenerationDefaults {
   readonly lastSeed: number | null;
 }
 
+/** What an acceleration choice costs before it runs (computed from the graphs the engine would build). */
+export interface PlanCostParams {
+  readonly modelId: number | null;
+  readonly accel: AccelDto;
+  readonly sampler: Sampler;
+  readonly steps: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PlanCostDto {
+  /** UNet evaluations (PLMS runs one more than its steps). */
+  readonly evaluations: number;
+  /** `F,S,K,…` one letter per evaluation. */
+  readonly schedule: string;
+  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  /** Estimated multiply-accumulates relative to the baseline (DaTo's own selection work included). */
+  readonly macFraction: number;
+  /** 1 / macFraction: the speed-up the arithmetic allows. */
+  readonly idealSpeedup: number;
+}
+
 export interface PresetDto {
   readonly id: number;
   readonly name: string;

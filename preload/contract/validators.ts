@@ -2,7 +2,7 @@
 // Limits are exported so the UI can use the same bounds on its inputs.
 import {
   ACCEL_MODES, PROVIDER_CHOICES, SAMPLERS, THEMES,
-  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type SeedChoice, type SettingsPatch,
+  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
 } from './dto';
 import {
   arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
@@ -73,6 +73,11 @@ const baseFields = {
 
 export const generateParamsSchema: Schema<GenerateParams> = refine(
   object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount) }),
+  sizeRule,
+);
+
+export const planCostSchema: Schema<PlanCostParams> = refine(
+  object({ modelId: nullable(id), accel: accelSchema, sampler: oneOf(SAMPLERS), steps: int(LIMITS.minSteps, LIMITS.maxSteps), width: side, height: side }),
   sizeRule,
 );
 

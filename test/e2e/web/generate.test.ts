@@ -24,6 +24,13 @@ describe.skipIf(!chromiumAvailable())('Generate (web mode, demo model)', () => {
   it('shows a live preview while sampling, then the image with timings and speed-up', async () => {
     const { page, problems } = await openApp(browser, app.url);
     await fillGenerateForm(page, { prompt: 'a red circle on a blue background', steps: 40, seed: 1234, preset: 'DaTo' });
+    // the preset's cost is shown before anything runs: DaTo's searched schedule stretched to 40 steps
+    const cost = page.getByTestId('plan-cost');
+    await cost.getByText(/^40 evaluations: 6 full · \d+ shallow · \d+ skip · ≈\d+% of the baseline's compute/).waitFor();
+    await page.getByRole('radio', { name: 'Baseline' }).check();
+    await cost.getByText(/^40 evaluations: 40 full · 0 shallow · 0 skip · ≈100%/).waitFor();
+    await page.getByRole('radio', { name: 'DaTo', exact: true }).check();
+    await cost.getByText(/^40 evaluations: 6 full/).waitFor();
     await screenshot(page, 'generate-form');
     await page.keyboard.press('Control+Enter');
 
