@@ -1,27 +1,16 @@
 // Compare, the signature view: one prompt and seed through Baseline, Cached-only and DaTo side by side,
 // each with wall time, speed-up and PSNR against the baseline, and a difference heat map; the comparison is
 // kept in the list of past comparisons after a reload.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/artifacts';
-import { chromiumAvailable, imagesSettled, launchBrowser, openApp } from './helpers/browser';
-import { removeDataDirs, startWebApp, type WebApp } from './helpers/web-app';
+import { useWebSession } from './helpers/session';
+import { chromiumAvailable, imagesSettled, openApp } from './helpers/browser';
 
 describe.skipIf(!chromiumAvailable())('Compare (web mode, demo model)', () => {
-  let browser: Browser;
-  let app: WebApp;
-
-  beforeAll(async () => {
-    [browser, app] = await Promise.all([launchBrowser(), startWebApp()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    removeDataDirs();
-  });
+  const session = useWebSession();
 
   it('runs Baseline, Cached-only and DaTo on one seed and shows speed-up, PSNR and heat maps', async () => {
-    const { page, problems } = await openApp(browser, app.url);
+    const { page, problems } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Compare' }).click();
     await page.getByLabel('Prompt', { exact: true }).fill('a yellow star on a purple background');
     await page.getByRole('spinbutton', { name: 'Seed' }).fill('42');

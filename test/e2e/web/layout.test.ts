@@ -1,28 +1,17 @@
 // Every screen fits a 1000 px wide window without horizontal scrolling, in the light theme too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/artifacts';
-import { chromiumAvailable, imagesSettled, launchBrowser, openApp } from './helpers/browser';
+import { useWebSession } from './helpers/session';
+import { chromiumAvailable, imagesSettled, openApp } from './helpers/browser';
 import { generateAndWait } from './helpers/generate-form';
-import { removeDataDirs, startWebApp, type WebApp } from './helpers/web-app';
 
 const SCREENS = ['Generate', 'Compare', 'Gallery', 'Models', 'Settings'] as const;
 
 describe.skipIf(!chromiumAvailable())('Layout at 1000 px', () => {
-  let browser: Browser;
-  let app: WebApp;
-
-  beforeAll(async () => {
-    [browser, app] = await Promise.all([launchBrowser(), startWebApp()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    removeDataDirs();
-  });
+  const session = useWebSession();
 
   it('shows every screen without horizontal overflow', async () => {
-    const { page, problems } = await openApp(browser, app.url, { width: 1000, height: 700, colorScheme: 'light' });
+    const { page, problems } = await openApp(session.browser, session.app.url, { width: 1000, height: 700, colorScheme: 'light' });
     await generateAndWait(page, { prompt: 'a small orange ring', steps: 6, preset: 'Cached-only' });
     for (const name of SCREENS) {
       await page.getByRole('link', { name }).click();

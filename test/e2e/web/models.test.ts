@@ -2,11 +2,12 @@
 // checkpoint (through the web-mode upload, and by dropping it on the window) fails with a clear message.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { REPO_ROOT, screenshot } from './helpers/artifacts';
-import { chromiumAvailable, launchBrowser, openApp } from './helpers/browser';
-import { newDataDir, removeDataDirs, startWebApp, type WebApp } from './helpers/web-app';
+import { useWebSession } from './helpers/session';
+import { chromiumAvailable, openApp } from './helpers/browser';
+import { newDataDir } from './helpers/web-app';
 
 /** Dispatches a file drop on the window, as the OS does when a file is dragged onto it. */
 async function dropFile(page: Page, name: string, bytes: number[]): Promise<void> {
@@ -20,21 +21,11 @@ async function dropFile(page: Page, name: string, bytes: number[]): Promise<void
 }
 
 describe.skipIf(!chromiumAvailable())('Models (web mode)', () => {
-  let browser: Browser;
-  let app: WebApp;
+  const session = useWebSession();
   const files = newDataDir();
 
-  beforeAll(async () => {
-    [browser, app] = await Promise.all([launchBrowser(), startWebApp()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    removeDataDirs();
-  });
-
   it('lists the demo model, labelled, as the default', async () => {
-    const { page, problems } = await openApp(browser, app.url);
+    const { page, problems } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Models' }).click();
     const models = page.getByRole('list', { name: 'Models' }).getByRole('listitem');
     await expect(models.count()).resolves.toBe(1);
@@ -49,7 +40,7 @@ describe.skipIf(!chromiumAvailable())('Models (web mode)', () => {
   });
 
   it('refuses a corrupt .safetensors file with a clear message', async () => {
-    const { page } = await openApp(browser, app.url);
+    const { page } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Models' }).click();
     const corrupt = join(files, 'broken-model.safetensors');
     // A header length far beyond the file: what a truncated download looks like.
@@ -66,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('Models (web mode)', () => {
   });
 
   it('refuses a pickle checkpoint (.ckpt), also when dropped on the window', async () => {
-    const { page } = await openApp(browser, app.url);
+    const { page } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Models' }).click();
     const pickle = join(files, 'sd-v1-5.ckpt');
     writeFileSync(pickle, Buffer.from([0x80, 0x02, 0x7d, 0x71, 0x00, 0x2e]));
@@ -85,7 +76,7 @@ describe.skipIf(!chromiumAvailable())('Models (web mode)', () => {
   });
 
   it('imports a valid checkpoint, shows its architecture, makes it the default and removes it', async () => {
-    const { page, problems } = await openApp(browser, app.url);
+    const { page, problems } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Models' }).click();
     // The demo model's weights are a real single-file SD1-layout checkpoint: upload a copy of them.
     const checkpoint = join(files, 'my-shapes.safetensors');

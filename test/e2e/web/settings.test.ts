@@ -1,26 +1,15 @@
 // Settings: the provider detection report is shown; provider, CPU threads and theme changes are saved by
 // the app and are still there after a reload.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/artifacts';
-import { chromiumAvailable, launchBrowser, openApp } from './helpers/browser';
-import { removeDataDirs, startWebApp, type WebApp } from './helpers/web-app';
+import { useWebSession } from './helpers/session';
+import { chromiumAvailable, openApp } from './helpers/browser';
 
 describe.skipIf(!chromiumAvailable())('Settings (web mode)', () => {
-  let browser: Browser;
-  let app: WebApp;
-
-  beforeAll(async () => {
-    [browser, app] = await Promise.all([launchBrowser(), startWebApp()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    removeDataDirs();
-  });
+  const session = useWebSession();
 
   it('shows the provider report and keeps changes after a reload', async () => {
-    const { page, problems } = await openApp(browser, app.url);
+    const { page, problems } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect(page.getByRole('radio', { name: 'Automatic' }).isChecked()).resolves.toBe(true);
     await page.getByRole('button', { name: 'Detect again' }).click();
