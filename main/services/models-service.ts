@@ -129,6 +129,8 @@ export class ModelsService {
       return await this.importPath(path);
     } catch (err) {
       await rm(path, { force: true });
+      // the message names the file the user sent, never where this server keeps it
+      if (err instanceof EngineError) throw new EngineError(err.code, err.message.split(path).join(basename(path)), err.detail);
       throw err;
     }
   }
