@@ -175,7 +175,6 @@ export class Graph {
     return t;
   }
 
-  get nodeCount(): number { return this.nodes.length; }
   get outputNames(): string[] { return this.outputs.map((o) => o.name); }
   /** Graph inputs with their build-time (example) shapes. */
   get inputInfo(): { name: string; dtype: DType; shape: number[] }[] { return [...this.inputTensors]; }

@@ -1,7 +1,6 @@
 // Weight scopes: block functions ask for their weights by the checkpoint's own key fragments
 // (`s.at('in_layers.0').param('weight')`), so names come out of the structure and read like the
-// PyTorch module tree (the stable-diffusion.cpp GGMLBlock idea). A scope records every key it hands out,
-// so a builder can report missing and unused keys.
+// PyTorch module tree (the stable-diffusion.cpp GGMLBlock idea). A missing key is a model error naming it.
 import { relative, sep } from 'node:path';
 import { EngineError } from '../errors';
 import type { TensorEntry, TensorIndex } from '../weights/tensor-index';
@@ -12,7 +11,6 @@ const WEIGHT_DTYPE: Record<TensorEntry['dtype'], DType> = { F32: 'float32', F16:
 
 /** The checkpoint as seen by graph builders: tensors plus the folder external-data paths are relative to. */
 export class WeightSource {
-  readonly used = new Set<string>();
   private readonly prefixes = new Set<string>();
 
   constructor(readonly index: TensorIndex, readonly root: string) {
@@ -57,7 +55,6 @@ export class Scope {
   raw(name: string): Tensor {
     const key = this.key(name);
     const e = this.src.entry(key);
-    this.src.used.add(key);
     return this.g.external(key, {
       location: this.src.location(e), offset: e.offset, length: e.byteLength,
       dtype: WEIGHT_DTYPE[e.dtype], shape: e.shape,

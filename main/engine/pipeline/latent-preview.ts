@@ -22,8 +22,6 @@ export class LatentPreview {
       : [...Array.from({ length: channels }, () => [0, 0, 0]), [0, 0, 0]];
   }
 
-  get coefficients(): readonly (readonly number[])[] { return this.weights; }
-
   /** latent [C, h, w] (one image) → RGB h×w. */
   project(latent: Float32Array, channels: number, height: number, width: number): RgbImage {
     const n = height * width;

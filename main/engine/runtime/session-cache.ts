@@ -29,7 +29,6 @@ export class SessionCache {
     return s;
   }
 
-  has(key: string): boolean { return this.sessions.has(key); }
 
   takeLoadSeconds(): number {
     const s = this.loadSeconds;

@@ -64,6 +64,3 @@ export function sessionOptions(config: RuntimeConfig, weightsRoot: string | unde
 export async function createSession(model: Uint8Array, weightsRoot: string | undefined, config: RuntimeConfig, extras: SessionExtras = {}): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(model, sessionOptions(config, weightsRoot, extras));
 }
-
-/** Whether results of `provider` can stay in device memory between runs (see SessionExtras). */
-export const keepsOutputsOnDevice = (provider: ProviderName): boolean => provider === 'webgpu';

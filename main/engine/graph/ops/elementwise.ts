@@ -27,21 +27,17 @@ function operand(like: Tensor, x: Operand): Tensor {
   return typeof x === 'number' ? scalar(like, x) : x;
 }
 
-function binary(op: string, a: Operand, b: Operand, resultDtype?: DType): Tensor {
+function binary(op: string, a: Operand, b: Operand): Tensor {
   const ta = typeof a === 'number' ? operand(b as Tensor, a) : a;
   const tb = operand(ta, b);
   if (ta.dtype !== tb.dtype) throw new Error(`${op}: dtype ${ta.dtype} vs ${tb.dtype}`);
   const shape = broadcastShapes(ta.shape, tb.shape, op);
-  return ta.g.node(op, [ta, tb], {}, [{ dtype: resultDtype ?? ta.dtype, shape }])[0]!;
+  return ta.g.node(op, [ta, tb], {}, [{ dtype: ta.dtype, shape }])[0]!;
 }
 
 export const add = (a: Operand, b: Operand): Tensor => binary('Add', a, b);
-export const sub = (a: Operand, b: Operand): Tensor => binary('Sub', a, b);
 export const mul = (a: Operand, b: Operand): Tensor => binary('Mul', a, b);
 export const div = (a: Operand, b: Operand): Tensor => binary('Div', a, b);
-export const pow = (a: Operand, b: Operand): Tensor => binary('Pow', a, b);
-export const equal = (a: Operand, b: Operand): Tensor => binary('Equal', a, b, 'bool');
-export const less = (a: Operand, b: Operand): Tensor => binary('Less', a, b, 'bool');
 
 function unary(op: string, x: Tensor): Tensor {
   return x.g.node(op, [x], {}, [{ dtype: x.dtype, shape: x.shape }])[0]!;
@@ -50,9 +46,6 @@ function unary(op: string, x: Tensor): Tensor {
 export const sigmoid = (x: Tensor): Tensor => unary('Sigmoid', x);
 export const erf = (x: Tensor): Tensor => unary('Erf', x);
 export const sqrt = (x: Tensor): Tensor => unary('Sqrt', x);
-export const exp = (x: Tensor): Tensor => unary('Exp', x);
-export const abs = (x: Tensor): Tensor => unary('Abs', x);
-export const neg = (x: Tensor): Tensor => unary('Neg', x);
 export const cos = (x: Tensor): Tensor => unary('Cos', x);
 export const sin = (x: Tensor): Tensor => unary('Sin', x);
 
@@ -74,7 +67,3 @@ export function cast(x: Tensor, to: DType): Tensor {
   return x.g.node('Cast', [x], { to: attr.int(code) }, [{ dtype: to, shape: x.shape }])[0]!;
 }
 
-export function where(cond: Tensor, a: Tensor, b: Tensor): Tensor {
-  const shape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'Where'), b.shape, 'Where');
-  return a.g.node('Where', [cond, a, b], {}, [{ dtype: a.dtype, shape }])[0]!;
-}

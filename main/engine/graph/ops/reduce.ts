@@ -17,10 +17,6 @@ export function reduceMax(x: Tensor, axis: number, keepDims = true): Tensor {
     [{ dtype: x.dtype, shape: reducedShape(x.shape, axis, keepDims) }])[0]!;
 }
 
-export function reduceMean(x: Tensor, axis: number, keepDims = true): Tensor {
-  return x.g.node('ReduceMean', [x], { axes: attr.ints([axis]), keepdims: attr.int(keepDims ? 1 : 0) },
-    [{ dtype: x.dtype, shape: reducedShape(x.shape, axis, keepDims) }])[0]!;
-}
 
 /** Index of the first maximum along `axis` (ties → the lowest index). */
 export function argMax(x: Tensor, axis: number): Tensor {

@@ -51,11 +51,6 @@ export function unsqueeze(x: Tensor, axes: readonly number[]): Tensor {
   return x.g.node('Unsqueeze', [x, i64(x, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
 }
 
-export function squeeze(x: Tensor, axes: readonly number[]): Tensor {
-  const drop = new Set(axes.map((a) => normAxis(a, x.shape.length)));
-  const shape = x.shape.filter((_, i) => !drop.has(i));
-  return x.g.node('Squeeze', [x, i64(x, axes)], {}, [{ dtype: x.dtype, shape }])[0]!;
-}
 
 /** Static slice along `axis` (ends clamp like ONNX). */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
@@ -87,10 +82,4 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   return x.g.node('Gather', [x, indices], { axis: attr.int(a) }, [{ dtype: x.dtype, shape }])[0]!;
 }
 
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
-  return x.g.node('Expand', [x, i64(x, shape)], {}, [{ dtype: x.dtype, shape }])[0]!;
-}
 
-export function int64Constant(like: Tensor, values: readonly number[], shape: readonly number[] = [values.length]): Tensor {
-  return constantOf(like, 'int64', shape, values);
-}
