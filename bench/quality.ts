@@ -6,7 +6,7 @@ import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { txt2img } from '../main/engine/pipeline/txt2img';
 import type { Resources } from '../main/engine/resources';
 import type { RuntimeConfig } from '../main/engine/runtime/session-options';
-import { createScheduler } from '../main/engine/schedulers/index';
+import { evaluationCount } from '../main/engine/schedulers/index';
 import { readColours } from './colour-adherence';
 import { loadEvalCaptions } from './demo-captions';
 import { psnr } from './metrics';
@@ -27,7 +27,7 @@ export interface ModeQuality {
 export async function measureQuality(modes: readonly AccelMode[], resources: Resources, runtime: RuntimeConfig) {
   const { captions, palette } = loadEvalCaptions(resources.demoModel);
   const rt = await ModelRuntime.open(resources.demoModel, runtime, { clipVocab: resources.clipVocab });
-  const evaluations = createScheduler(DEMO.sampler, { steps: DEMO.steps }).timesteps.length;
+  const evaluations = evaluationCount(DEMO.sampler, DEMO.steps);
   const baselineImages: Uint8Array[] = [];
   const results: ModeQuality[] = [];
   let baselineLoop = 0;

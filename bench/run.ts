@@ -7,16 +7,15 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFlags, oneOf, UsageError } from '../main/cli/args';
-import { ACCEL_MODES, planAcceleration, type AccelMode } from '../main/engine/accel/plan';
+import { planAcceleration, type AccelMode } from '../main/engine/accel/plan';
+import { ACCEL_MODES, PROVIDER_CHOICES, SAMPLER_NAMES } from '../preload/contract/vocabulary';
 import { estimatePlanCost } from '../main/engine/accel/cost';
 import { countKinds } from '../main/engine/accel/schedule';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { txt2img, type Txt2ImgResult } from '../main/engine/pipeline/txt2img';
 import { resolveResources } from '../main/engine/resources';
-import { PROVIDER_CHOICES } from '../main/engine/runtime/provider-choice';
 import { selectProviderHere } from '../main/engine/runtime/providers';
-import { createScheduler } from '../main/engine/schedulers/index';
-import { SAMPLER_NAMES } from '../main/engine/schedulers/scheduler';
+import { evaluationCount } from '../main/engine/schedulers/index';
 import { machineInfo, peakRssMb, resetPeakRss } from './machine';
 import { maxAbsDiff, median, psnr } from './metrics';
 import { measureQuality } from './quality';
@@ -48,7 +47,7 @@ async function main(): Promise<void> {
   const height = Number(f.height ?? size);
   const cfg = Number(f.cfg ?? 7.5);
   const prompt = String(f.prompt ?? 'a photo of an astronaut riding a horse on mars');
-  const evaluations = createScheduler(sampler, { steps }).timesteps.length;
+  const evaluations = evaluationCount(sampler, steps);
 
   const runs = new Map<AccelMode, ModeRun[]>(modes.map((m) => [m, []]));
   for (let r = 0; r < repeat; r++) {

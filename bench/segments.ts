@@ -13,7 +13,7 @@ import type { BuiltGraph, GraphVariant } from '../main/engine/models/sd1-model';
 import { PRUNABLE_SEGMENTS, SEGMENT_ORDER } from '../main/engine/models/unet/partition';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { resolveResources } from '../main/engine/resources';
-import { PROVIDER_CHOICES } from '../main/engine/runtime/provider-choice';
+import { PROVIDER_CHOICES } from '../preload/contract/vocabulary';
 import { selectProviderHere } from '../main/engine/runtime/providers';
 import { createSession } from '../main/engine/runtime/session-options';
 import { floatTensor } from '../main/engine/runtime/tensors';

@@ -8,7 +8,7 @@ import { handleProtocols, registerSchemes } from './app/protocols';
 import { denyPermissions, lockDownWebContents } from './app/security';
 import { utilityProcessSpawner } from './app/utility-engine';
 import { AppStateRepo } from './db/app-state-repo';
-import { Engine } from './engine/engine-host';
+import { Engine } from './engine/index';
 import { forwardEvents } from './ipc/forward-events';
 import { registerIpc } from './ipc/register-ipc';
 import { isTrustedSender } from './ipc/sender-check';

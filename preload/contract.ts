@@ -20,7 +20,6 @@ import {
 } from './contract/validators';
 
 export * from './contract/dto';
-export { LIMITS } from './contract/validators';
 export { ValidationError } from './contract/schema';
 
 /** No arguments: send `{}` (or nothing). */

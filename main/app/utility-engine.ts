@@ -3,8 +3,7 @@
 // already listens on process.parentPort. Killing it fails the running job as 'engine-crashed'; the Engine
 // host starts a fresh one for the next job.
 import { utilityProcess } from 'electron';
-import type { EngineSpawner } from '../engine/engine-host';
-import type { HostMessage, WorkerMessage } from '../engine/engine-protocol';
+import type { EngineSpawner, HostMessage, WorkerMessage } from '../engine/index';
 
 export function utilityProcessSpawner(serviceName: string): EngineSpawner {
   return (script, clipVocab) => {

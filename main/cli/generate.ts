@@ -1,14 +1,7 @@
 // `dato-studio generate`: one generation from the command line, through the same engine the app uses.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ACCEL_MODES, type AccelSettings } from '../engine/accel/plan';
-import { Engine } from '../engine/engine-host';
-import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
-import { resolveResources } from '../engine/resources';
-import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
-import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
-import { readNpy, writeNpy } from '../engine/util/npy';
-import { randomSeed } from '../engine/pipeline/rng';
+import { ACCEL_MODES, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy, type AccelSettings, type GenerateRequest, type GenerateResult } from '../engine/index';
 import { writeGenerationPng } from '../images/generation-png';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
 

@@ -1,5 +1,5 @@
 // dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture).
-import { EngineError } from '../engine/errors';
+import { EngineError } from '../engine/index';
 import { UsageError } from './args';
 import { runGenerate } from './generate';
 import { runInfo } from './info';

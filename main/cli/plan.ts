@@ -1,15 +1,7 @@
 // `dato-studio plan`: what a schedule will cost before running it (counts of full/shallow/skip
-// evaluations and the estimated fraction of the baseline's multiply-accumulates).
+// evaluations and the estimated fraction of the baseline's multiply-accumulates), answered by the engine.
 import { resolve } from 'node:path';
-import { planAcceleration } from '../engine/accel/plan';
-import { estimatePlanCost } from '../engine/accel/cost';
-import { countKinds, formatSchedule } from '../engine/accel/schedule';
-import { Sd1Model } from '../engine/models/sd1-model';
-import { resolveResources } from '../engine/resources';
-import { createScheduler } from '../engine/schedulers/index';
-import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
-import { openCheckpoint } from '../engine/weights/checkpoint';
-import { detectFamily } from '../engine/weights/detect';
+import { Engine, resolveResources, SAMPLER_NAMES } from '../engine/index';
 import { oneOf, parseFlags, type FlagSpec } from './args';
 import { accelFromFlags } from './generate';
 
@@ -21,29 +13,31 @@ const PLAN_FLAGS: FlagSpec = {
 
 export async function runPlan(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, PLAN_FLAGS);
-  const modelPath = resolve(String(f.model ?? resolveResources().demoModel));
+  const resources = resolveResources();
+  const modelPath = resolve(String(f.model ?? resources.demoModel));
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
-  const index = await openCheckpoint(modelPath);
-  detectFamily(index);
-  const model = new Sd1Model(index);
-  const size = model.hints.imageSize ?? 512;
-  const width = Number(f.width ?? size);
-  const height = Number(f.height ?? size);
-  const evaluations = createScheduler(sampler, { steps: Number(f.steps ?? 50) }).timesteps.length;
-  const plan = planAcceleration(accelFromFlags(f), evaluations);
-  const cost = estimatePlanCost(model, plan, height / 8, width / 8);
-  const summary = {
-    mode: plan.mode, evaluations, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
-    pruneRatios: [...new Set(plan.pruneRatios)], macFraction: cost.macFraction, idealSpeedup: cost.idealSpeedup,
-    fullEvaluationGMacs: cost.fullMacs / 1e9, width, height,
-  };
-  if (f.json === true) {
-    console.log(JSON.stringify(summary));
-  } else {
-    const c = summary.counts;
-    console.log(`${plan.mode}: ${evaluations} UNet evaluations — ${c.full} full, ${c.shallow} shallow, ${c.skip} skip`);
-    console.log(`schedule ${summary.schedule}`);
-    console.log(`estimated ${(cost.macFraction * 100).toFixed(1)}% of the baseline's MACs (≈${cost.idealSpeedup.toFixed(2)}× at most); one full evaluation ${summary.fullEvaluationGMacs.toFixed(1)} GMAC at ${width}×${height}`);
+  const accel = accelFromFlags(f);
+  const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
+  try {
+    const size = (await engine.inspect(modelPath)).nativeSize;
+    const width = Number(f.width ?? size);
+    const height = Number(f.height ?? size);
+    const cost = await engine.planCost({ modelPath, accel, sampler, steps: Number(f.steps ?? 50), width, height });
+    const summary = {
+      mode: accel.mode, evaluations: cost.evaluations, schedule: cost.schedule, counts: cost.counts,
+      pruneRatios: cost.pruneRatios, macFraction: cost.macFraction, idealSpeedup: cost.idealSpeedup,
+      fullEvaluationGMacs: cost.fullMacs / 1e9, width, height,
+    };
+    if (f.json === true) {
+      console.log(JSON.stringify(summary));
+    } else {
+      const c = summary.counts;
+      console.log(`${accel.mode}: ${cost.evaluations} UNet evaluations — ${c.full} full, ${c.shallow} shallow, ${c.skip} skip`);
+      console.log(`schedule ${summary.schedule}`);
+      console.log(`estimated ${(cost.macFraction * 100).toFixed(1)}% of the baseline's MACs (≈${cost.idealSpeedup.toFixed(2)}× at most); one full evaluation ${summary.fullEvaluationGMacs.toFixed(1)} GMAC at ${width}×${height}`);
+    }
+    return 0;
+  } finally {
+    await engine.close();
   }
-  return 0;
 }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { rename, rm } from 'node:fs/promises';
 import { openSync, fsyncSync, closeSync, rmSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fsyncDirectory, uniqueTempPath } from '../images/atomic-write';
+import { fsyncDirectory, uniqueTempPath } from '../common/atomic-file';
 import { DatabaseError } from './errors';
 
 /** Open a finished copy, require integrity_check = ok, and make it a single file with no -wal. */

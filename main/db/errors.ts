@@ -1,33 +1,11 @@
-// Failures of the library database the user can hit. Same shape as EngineError (code, user message,
-// optional detail) so the IPC layer maps both the same way; the engine's code list has no database codes.
-import { EngineError } from '../engine/errors';
+// Failures of the library database the user can hit: the app's one error class narrowed to the database's
+// codes (preload/contract/vocabulary.ts), so the IPC layer maps them like every other AppError.
+import { AppError } from '../common/app-error';
+import type { DatabaseErrorCode } from '../../preload/contract/vocabulary';
 
-export type DatabaseErrorCode =
-  | 'database-corrupt'          // quick_check/integrity_check failed: offer restore from backup, never delete
-  | 'database-too-new'          // written by a newer app version: refused for writing, never migrated down
-  | 'database-migration-failed' // a migration threw: data and user_version are unchanged
-  | 'database-busy'             // another connection held the write lock past busy_timeout: retry later
-  | 'database-io-error'         // the drive failed a read or write (SQLITE_IOERR): check the drive
-  | 'database-misconfigured';   // a pragma did not read back as set (e.g. WAL impossible on this filesystem)
+export type { DatabaseErrorCode };
 
-export class DatabaseError extends Error {
-  readonly code: DatabaseErrorCode;
-  readonly detail?: string;
-  /** True when the same operation may succeed if repeated later (lock contention). */
-  readonly retryable: boolean;
-
-  constructor(code: DatabaseErrorCode, message: string, detail?: string) {
-    super(message);
-    this.name = 'DatabaseError';
-    this.code = code;
-    this.retryable = code === 'database-busy';
-    if (detail !== undefined) this.detail = detail;
-  }
-
-  toJSON(): { code: DatabaseErrorCode; message: string; detail?: string } {
-    return { code: this.code, message: this.message, ...(this.detail !== undefined ? { detail: this.detail } : {}) };
-  }
-}
+export class DatabaseError extends AppError<DatabaseErrorCode> {}
 
 /**
  * Map an error thrown by better-sqlite3 to what the user can act on (D-08): SQLITE_FULL → disk-full,
@@ -39,7 +17,7 @@ export function mapSqliteError(err: unknown): unknown {
   if (typeof code !== 'string') return err;
   const message = err instanceof Error ? err.message : String(err);
   if (code.startsWith('SQLITE_FULL') || code === 'ENOSPC' || code === 'EDQUOT') {
-    return new EngineError('disk-full', 'The disk holding the library is full: free some space and try again.', message);
+    return new AppError('disk-full', 'The disk holding the library is full: free some space and try again.', message);
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new DatabaseError('database-busy',

@@ -4,7 +4,7 @@
 // SQLite only uses a partial index when the query's terms imply its WHERE, which bound parameters do not.
 // Ref: https://www.sqlite.org/partialindex.html §2.1; https://use-the-index-luke.com/no-offset
 import type Database from 'better-sqlite3';
-import { EngineError } from '../engine/errors';
+import { AppError } from '../common/app-error';
 import { GENERATION_SELECT, toGenerationRecord, type GenerationMode, type GenerationRecord, type GenerationRow } from './generation-record';
 import { toFtsMatchExpression, type SearchColumns } from './fts-query';
 
@@ -43,7 +43,7 @@ function encodeCursor(c: Cursor): string {
 
 function decodeCursor(text: string): Cursor {
   const m = /^(\d{1,16})\.(\d{1,16})$/.exec(text);
-  if (!m) throw new EngineError('invalid-parameters', 'The gallery position is invalid; reload the gallery.', text);
+  if (!m) throw new AppError('invalid-parameters', 'The gallery position is invalid; reload the gallery.', text);
   return { createdAt: Number(m[1]), id: Number(m[2]) };
 }
 

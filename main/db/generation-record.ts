@@ -1,7 +1,7 @@
 // The typed shape of a generation (one image of one job) and how it maps to and from its SQL row,
 // joined with its image row and the model's display name.
-import { ACCEL_MODES, type AccelMode, type AccelSettings } from '../engine/accel/plan';
-import type { SamplerName } from '../engine/schedulers/scheduler';
+import type { AccelSettings } from '../engine/index';
+import { ACCEL_MODES, type AccelMode, type SamplerName } from '../../preload/contract/vocabulary';
 import { fromJsonColumn } from './json-column';
 
 /** The acceleration mode as the engine names it (a new engine mode needs a migration of the CHECK lists). */

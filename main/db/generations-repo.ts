@@ -5,7 +5,7 @@
 // statement is reset, and better-sqlite3's .get() drops an error returned by that reset (SQLITE_FULL,
 // SQLITE_BUSY), reporting an id for a row that was never committed (sqlite.org/c3ref/reset.html).
 import type Database from 'better-sqlite3';
-import { EngineError } from '../engine/errors';
+import { AppError } from '../common/app-error';
 import {
   GENERATION_SELECT, GENERATION_STATUSES, toGenerationRecord,
   type GenerationRecord, type GenerationRow, type GenerationStatus, type NewGeneration, type StageTimings,
@@ -90,7 +90,7 @@ export class GenerationsRepo {
         speedup: completion.speedup,
       }).changes;
       if (changed !== 1) {
-        throw new EngineError('internal', 'Internal error: the image was saved for a generation that is no longer pending.',
+        throw new AppError('internal', 'Internal error: the image was saved for a generation that is no longer pending.',
           `generation ${id}`);
       }
       this.images.insert(id, image);

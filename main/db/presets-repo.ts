@@ -1,7 +1,7 @@
 // Acceleration presets. The built-in ones (Baseline, Cached-only, DaTo, DaTo fast) are seeded by migration
 // 001 and are read-only; users save their own under new names.
 import type Database from 'better-sqlite3';
-import { EngineError } from '../engine/errors';
+import { AppError } from '../common/app-error';
 import type { AccelParams, GenerationMode } from './generation-record';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
@@ -42,12 +42,12 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function duplicateName(name: string): EngineError {
-  return new EngineError('invalid-parameters', `A preset named "${name}" already exists; choose another name.`);
+function duplicateName(name: string): AppError {
+  return new AppError('invalid-parameters', `A preset named "${name}" already exists; choose another name.`);
 }
 
-function readOnlyBuiltin(name: string): EngineError {
-  return new EngineError('invalid-parameters', `"${name}" is a built-in preset and cannot be changed; save a copy under a new name.`);
+function readOnlyBuiltin(name: string): AppError {
+  return new AppError('invalid-parameters', `"${name}" is a built-in preset and cannot be changed; save a copy under a new name.`);
 }
 
 export class PresetsRepo {

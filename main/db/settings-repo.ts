@@ -3,8 +3,8 @@
 // (a hand-edited or older value that no longer fits falls back to the default).
 import type Database from 'better-sqlite3';
 import { isAbsolute } from 'node:path';
-import { EngineError } from '../engine/errors';
-import type { ProviderChoice } from '../engine/runtime/provider-choice';
+import { AppError } from '../common/app-error';
+import { PROVIDER_CHOICES, type ProviderChoice } from '../../preload/contract/vocabulary';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
 export type ThemeSetting = 'system' | 'light' | 'dark';
@@ -27,11 +27,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 });
 
 /** Every engine provider choice (a Record, so adding one to the engine fails to compile here). */
-const PROVIDERS: Record<ProviderChoice, true> = { auto: true, cuda: true, dml: true, webgpu: true, cpu: true };
 const THEMES: readonly string[] = ['system', 'light', 'dark'];
 
 const VALIDATORS: { [K in keyof Settings]: (value: unknown) => value is Settings[K] } = {
-  executionProvider: (v): v is ProviderChoice => typeof v === 'string' && Object.hasOwn(PROVIDERS, v),
+  executionProvider: (v): v is ProviderChoice => typeof v === 'string' && (PROVIDER_CHOICES as readonly string[]).includes(v),
   cpuThreads: (v): v is number | null => v === null || (Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1024),
   outputDir: (v): v is string | null =>
     v === null || (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') && isAbsolute(v)),
@@ -72,7 +71,7 @@ export class SettingsRepo {
 
   set<K extends keyof Settings>(key: K, value: Settings[K]): void {
     if (!VALIDATORS[key](value)) {
-      throw new EngineError('invalid-parameters', `The value for setting "${key}" is not valid.`, JSON.stringify(value));
+      throw new AppError('invalid-parameters', `The value for setting "${key}" is not valid.`, JSON.stringify(value));
     }
     this.setStmt.run(key, toJsonColumn(value));
   }

@@ -5,7 +5,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors';
-import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, StepReport, WorkerMessage } from './engine-protocol';
+import type {
+  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
+} from './engine-protocol';
 import { resolveResources } from './resources';
 
 /** A running engine thread or process, as the host sees it. */
@@ -59,6 +61,15 @@ export const spawnProcess: EngineSpawner = (script, { clipVocab, keepSessions })
     kill: () => void child.kill('SIGKILL'),
   };
 };
+
+/** The value a reply message carries. */
+function resultOf(msg: Extract<WorkerMessage, { type: 'generated' | 'inspected' | 'plan-costed' }>): unknown {
+  switch (msg.type) {
+    case 'generated': return msg.result;
+    case 'inspected': return msg.info;
+    case 'plan-costed': return msg.cost;
+  }
+}
 
 interface Pending {
   resolve(value: unknown): void;
@@ -115,7 +126,7 @@ export class Engine {
     if (msg.type === 'progress') { p.onProgress?.(msg.step); return; }
     this.pending.delete(msg.id);
     if (msg.type === 'failed') p.reject(new EngineError(msg.error.code, msg.error.message, msg.error.detail));
-    else p.resolve(msg.type === 'generated' ? msg.result : msg.info);
+    else p.resolve(resultOf(msg));
   }
 
   private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void): Promise<T> {
@@ -134,6 +145,11 @@ export class Engine {
 
   inspect(path: string): Promise<ModelInfo> {
     return this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
+  }
+
+  /** What a plan costs on this model and size (the engine parses the checkpoint's header and builds graphs). */
+  planCost(query: PlanCostQuery): Promise<PlanCost> {
+    return this.call<PlanCost>({ type: 'plan-cost', id: this.nextId++, query });
   }
 
   /** Cooperative: the job stops before its next UNet evaluation. */

@@ -5,6 +5,7 @@ import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
+import type { SamplerName, StepKind } from '../../preload/contract/vocabulary';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
 export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
@@ -20,7 +21,7 @@ export interface PlanSummary {
   readonly mode: AccelSettings['mode'];
   /** `F,S,K,…` one letter per UNet evaluation. */
   readonly schedule: string;
-  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  readonly counts: Readonly<Record<StepKind, number>>;
   readonly pruneRatios: readonly number[];
   readonly gamma: number;
   readonly alpha: number;
@@ -44,11 +45,38 @@ export interface ModelInfo {
   readonly sizeBytes: number;
 }
 
+/** What an acceleration plan costs before it runs: answered from the checkpoint's header and the graphs. */
+export interface PlanCostQuery {
+  readonly modelPath: string;
+  readonly accel: AccelSettings;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PlanCost {
+  /** UNet evaluations (PLMS runs one more than its steps). */
+  readonly evaluations: number;
+  /** `F,S,K,…` one letter per evaluation. */
+  readonly schedule: string;
+  readonly counts: Readonly<Record<StepKind, number>>;
+  /** Estimated multiply-accumulates relative to the baseline (DaTo's own selection work included). */
+  readonly macFraction: number;
+  /** 1 / macFraction: the speed-up the arithmetic allows. */
+  readonly idealSpeedup: number;
+  /** Distinct prune ratios of the plan (0 = none). */
+  readonly pruneRatios: readonly number[];
+  /** Multiply-accumulates of one full (baseline) evaluation at this size. */
+  readonly fullMacs: number;
+}
+
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
 
 export type HostMessage =
   | { readonly type: 'generate'; readonly id: number; readonly request: GenerateRequest }
   | { readonly type: 'inspect'; readonly id: number; readonly path: string }
+  | { readonly type: 'plan-cost'; readonly id: number; readonly query: PlanCostQuery }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'shutdown' };
 
@@ -57,6 +85,7 @@ export type WorkerMessage =
   | { readonly type: 'progress'; readonly id: number; readonly step: StepReport }
   | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
   | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
+  | { readonly type: 'plan-costed'; readonly id: number; readonly cost: PlanCost }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'log'; readonly message: string };
 

@@ -9,7 +9,8 @@ import { ModelRuntime } from './pipeline/model-runtime';
 import { txt2img } from './pipeline/txt2img';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
-import { createScheduler } from './schedulers/index';
+import { PlanCostCache } from './plan-cost';
+import { evaluationCount } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
 import { detectFamily } from './weights/detect';
 import { openCheckpoint } from './weights/checkpoint';
@@ -21,6 +22,7 @@ export class EngineService {
   private readonly cancelled = new Set<number>();
   /** Provider probes create sessions: done once per choice for the life of the engine. */
   private readonly selections = new Map<string, Promise<ProviderSelection>>();
+  private readonly planCosts = new PlanCostCache();
 
   constructor(
     private readonly clipVocab: string,
@@ -36,6 +38,7 @@ export class EngineService {
       case 'cancel': this.cancelled.add(msg.id); return;
       case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
       case 'inspect': return this.reply(msg.id, async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) }));
+      case 'plan-cost': return this.reply(msg.id, async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) }));
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
     }
   }
@@ -73,10 +76,9 @@ export class EngineService {
   }
 
   private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
-    const evaluations = createScheduler(req.sampler, { steps: req.steps, eta: req.eta }).timesteps.length;
     let plan;
     try {
-      plan = planAcceleration(req.accel, evaluations);
+      plan = planAcceleration(req.accel, evaluationCount(req.sampler, req.steps));
     } catch (err) {
       throw new EngineError('invalid-parameters', (err as Error).message);
     }

@@ -1,7 +1,7 @@
 // Free-space preflight before a job (F-03): refusing up front is kinder than failing after a long render,
 // and leaves room for the database's WAL to grow.
 import { statfs } from 'node:fs/promises';
-import { EngineError } from '../engine/errors';
+import { AppError } from '../common/app-error';
 
 /** Kept free beyond the image itself: database/WAL growth and the thumbnail. */
 export const FREE_SPACE_RESERVE_BYTES = 64 * 1024 * 1024;
@@ -16,13 +16,13 @@ export async function freeBytes(dir: string): Promise<number> {
   return s.bavail * s.bsize;
 }
 
-/** Throws EngineError('disk-full') when `dir` has less than `bytesNeeded` plus the reserve available. */
+/** Throws AppError('disk-full') when `dir` has less than `bytesNeeded` plus the reserve available. */
 export async function assertFreeSpace(dir: string, bytesNeeded: number): Promise<void> {
   const available = await freeBytes(dir);
   const required = bytesNeeded + FREE_SPACE_RESERVE_BYTES;
   if (available < required) {
     const mb = (n: number): string => `${Math.ceil(n / (1024 * 1024))} MB`;
-    throw new EngineError('disk-full',
+    throw new AppError('disk-full',
       `Only ${mb(available)} free where images are saved (${dir}); at least ${mb(required)} are needed. Free some space or choose another output folder.`);
   }
 }

@@ -3,9 +3,8 @@
 import sharp from 'sharp';
 import { basename, extname } from 'node:path';
 import packageJson from '../../package.json';
-import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
-import type { RgbImage } from '../engine/pipeline/latent-preview';
-import { writeFileAtomic } from './atomic-write';
+import type { GenerateRequest, GenerateResult, RgbImage } from '../engine/index';
+import { writeFileAtomic } from '../common/atomic-file';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks, type TextEntry } from './png-text';
 import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata } from './studio-metadata';

@@ -4,11 +4,11 @@
 import sharp from 'sharp';
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { EngineError, toEngineError } from '../engine/errors';
-import { DatabaseError, mapSqliteError } from '../db/errors';
+import { AppError, toAppError } from '../common/app-error';
+import { mapSqliteError } from '../db/errors';
 import type { GenerationsRepo, Completion } from '../db/generations-repo';
 import type { GenerationRecord, NewGeneration } from '../db/generation-record';
-import { writeFileAtomic } from './atomic-write';
+import { writeFileAtomic } from '../common/atomic-file';
 import { newImagePaths } from './library-layout';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks } from './png-text';
@@ -47,7 +47,7 @@ function pendingRecord(request: SaveImageRequest): GenerationRecord {
   const id = 'pendingId' in generation ? generation.pendingId : generations.insertPending(generation);
   const record = generations.get(id);
   if (!record || record.status !== 'pending') {
-    throw new EngineError('internal', 'Internal error: the generation to save is not pending.', `generation ${id}`);
+    throw new AppError('internal', 'Internal error: the generation to save is not pending.', `generation ${id}`);
   }
   return record;
 }
@@ -85,21 +85,20 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
   ]);
 }
 
-function toStoreError(err: unknown): EngineError | DatabaseError {
-  const mapped = mapSqliteError(err);
-  return mapped instanceof DatabaseError ? mapped : toEngineError(mapped);
+function toStoreError(err: unknown): AppError {
+  return toAppError(mapSqliteError(err));
 }
 
 /**
  * Save one generated image. On failure the files written so far are removed, the row is marked failed and
- * an EngineError ('disk-full' for ENOSPC/EDQUOT/SQLITE_FULL) or a DatabaseError ('database-busy',
+ * an AppError ('disk-full' for ENOSPC/EDQUOT/SQLITE_FULL) or a DatabaseError ('database-busy',
  * retryable; 'database-io-error') is thrown; the caller still holds `rgb` for a retry or "save as".
  */
 export async function saveGeneratedImage(request: SaveImageRequest): Promise<SavedImage> {
   const { rgb, width, height, outputDir, generations } = request;
   const progress = request.onProgress ?? (() => undefined);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || rgb.length !== width * height * 3) {
-    throw new EngineError('internal', 'Internal error: the decoded image has the wrong size.', `${rgb.length} bytes for ${width}x${height} RGB`);
+    throw new AppError('internal', 'Internal error: the decoded image has the wrong size.', `${rgb.length} bytes for ${width}x${height} RGB`);
   }
   let record: GenerationRecord;
   try {

@@ -7,7 +7,7 @@
 //      modules/infotext_utils.py (quote, unquote, parse_generation_parameters, re_param).
 // As in A1111, each prompt line is trimmed on parse and a prompt line starting with "Negative prompt:" is
 // read as the start of the negative prompt; everything else round-trips exactly.
-import type { SamplerName } from '../engine/schedulers/scheduler';
+import type { SamplerName } from '../../preload/contract/vocabulary';
 
 export interface A1111Parameters {
   prompt: string;

@@ -6,7 +6,7 @@
 // Pillow writes tEXt for any Latin-1 text, but several readers decode tEXt as UTF-8 (libvips/sharp shows
 // "ü" as U+FFFD), so we write tEXt only for ASCII text, where both readings agree, and iTXt otherwise.
 import { crc32, inflateSync } from 'node:zlib';
-import { EngineError } from '../engine/errors';
+import { AppError } from '../common/app-error';
 import { damaged, ImageFileError } from './image-file-error';
 
 export interface TextEntry {
@@ -45,9 +45,9 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 function encodeTextChunk({ keyword, text }: TextEntry): Buffer {
-  if (!isValidKeyword(keyword)) throw new EngineError('internal', 'Internal error: invalid PNG text keyword.', keyword);
+  if (!isValidKeyword(keyword)) throw new AppError('internal', 'Internal error: invalid PNG text keyword.', keyword);
   if (text.includes('\0')) {
-    throw new EngineError('invalid-parameters', 'The prompt contains a NUL character, which cannot be saved in a PNG.');
+    throw new AppError('invalid-parameters', 'The prompt contains a NUL character, which cannot be saved in a PNG.');
   }
   const key = Buffer.from(`${keyword}\0`, 'latin1');
   const ascii = isAscii(text);
@@ -56,7 +56,7 @@ function encodeTextChunk({ keyword, text }: TextEntry): Buffer {
     // iTXt: keyword \0 · compression flag 0 · method 0 · language tag "" \0 · translated keyword "" \0 · UTF-8 text
     : Buffer.concat([key, Buffer.from([0, 0, 0, 0]), Buffer.from(text, 'utf8')]);
   if (data.length > MAX_TEXT_CHUNK_BYTES) {
-    throw new EngineError('invalid-parameters', `The image metadata "${keyword}" is too long to save (over 1 MB).`);
+    throw new AppError('invalid-parameters', `The image metadata "${keyword}" is too long to save (over 1 MB).`);
   }
   return chunk(ascii ? 'tEXt' : 'iTXt', data);
 }

@@ -12,7 +12,7 @@ import { readdir, rename, rm, stat, mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { GenerationsRepo } from '../db/generations-repo';
 import type { ImagesRepo } from '../db/images-repo';
-import { TEMP_FILE_PATTERN, writeFileAtomic } from './atomic-write';
+import { TEMP_FILE_PATTERN, writeFileAtomic } from '../common/atomic-file';
 import {
   DAY_DIR_PATTERN, IMAGE_NAME_PATTERN, QUARANTINE_DIR, THUMBNAILS_DIR, THUMBNAIL_NAME_PATTERN, thumbnailPathFor,
 } from './library-layout';

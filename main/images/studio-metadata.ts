@@ -1,6 +1,6 @@
 // Our own PNG text chunk (keyword "dato-studio"): the acceleration settings and measured timings that the
 // A1111 `parameters` text has no place for, as JSON. Kept separate so A1111-format readers are unaffected.
-import type { SamplerName } from '../engine/schedulers/scheduler';
+import type { SamplerName } from '../../preload/contract/vocabulary';
 import type { AccelParams, GenerationMode, StageTimings } from '../db/generation-record';
 
 export const STUDIO_CHUNK_KEYWORD = 'dato-studio';

@@ -1,6 +1,6 @@
 // The UI's AccelDto ↔ the engine's AccelSettings ↔ the database's (mode, schedule, accel JSON) columns.
 import type { AccelDto } from '../../preload/contract';
-import type { AccelSettings } from '../engine/accel/plan';
+import type { AccelSettings } from '../engine/index';
 import type { AccelParams, GenerationMode } from '../db/generation-record';
 
 export function toAccelSettings(dto: AccelDto): AccelSettings {

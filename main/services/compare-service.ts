@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AccelDto, CompareParams, ComparisonDto, ComparisonMemberDto, JobDto, JobState } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import type { StudioDb } from '../db/index';
-import { writeFileAtomic } from '../images/atomic-write';
+import { writeFileAtomic } from '../common/atomic-file';
 import { accelFromColumns } from './accel-mapping';
 import type { EventHub } from './event-hub';
 import type { GenerationService } from './generation-service';

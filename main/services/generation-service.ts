@@ -12,17 +12,15 @@ import type {
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { StudioDb } from '../db/index';
-import { planAcceleration } from '../engine/accel/plan';
-import type { Engine } from '../engine/engine-host';
-import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
-import { EngineError } from '../engine/errors';
+import {
+  EngineError, evaluationCount, planAcceleration, type Engine, type GenerateRequest, type GenerateResult, type PlanCost, type PlanCostQuery,
+} from '../engine/index';
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
 import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import type { EventHub } from './event-hub';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
 import type { ModelsService } from './models-service';
-import { PlanCostCache } from './plan-cost';
 import { ProgressTracker } from './progress-tracker';
 import type { ProviderReports } from './provider-report';
 import { recordedTimings, timingsDto } from './recorded-timings';
@@ -41,6 +39,8 @@ export interface GenerationServiceOptions {
   db: StudioDb;
   state: AppStateRepo;
   engine: Engine;
+  /** Plan costs are answered by an engine process (the inspector): it parses the checkpoint's header. */
+  planCost: (query: PlanCostQuery) => Promise<PlanCost>;
   models: ModelsService;
   settings: SettingsService;
   reports: ProviderReports;
@@ -61,7 +61,6 @@ export interface JobPlan {
 
 export class GenerationService {
   readonly queue: JobQueue;
-  private readonly costs = new PlanCostCache();
 
   constructor(private readonly opts: GenerationServiceOptions) {
     this.queue = new JobQueue({
@@ -98,7 +97,7 @@ export class GenerationService {
     const specs = this.opts.db.db.transaction(() => plans.map((plan, batchIndex): JobSpec => {
       const model = this.opts.models.describe(plan.modelId);
       try {
-        planAcceleration(toAccelSettings(plan.accel), PlanCostCache.evaluations(plan.params.sampler, plan.params.steps));
+        planAcceleration(toAccelSettings(plan.accel), evaluationCount(plan.params.sampler, plan.params.steps));
       } catch (err) {
         throw new EngineError('invalid-parameters', (err as Error).message);
       }
@@ -128,12 +127,10 @@ export class GenerationService {
   /** A preset's or custom schedule's cost before it runs (bad schedules/ratios → invalid-parameters). */
   async planCost(p: PlanCostParams): Promise<PlanCostDto> {
     const model = this.opts.models.describe(p.modelId);
-    try {
-      return await this.costs.cost({ modelPath: model.path, accel: toAccelSettings(p.accel), sampler: p.sampler, steps: p.steps, width: p.width, height: p.height });
-    } catch (err) {
-      if (err instanceof EngineError) throw err;
-      throw new EngineError('invalid-parameters', (err as Error).message);
-    }
+    const { evaluations, schedule, counts, macFraction, idealSpeedup } = await this.opts.planCost({
+      modelPath: model.path, accel: toAccelSettings(p.accel), sampler: p.sampler, steps: p.steps, width: p.width, height: p.height,
+    });
+    return { evaluations, schedule, counts, macFraction, idealSpeedup };
   }
 
   presets(): PresetDto[] {
@@ -188,8 +185,8 @@ export class GenerationService {
       evaluations: result.steps.length,
       unetSeconds: steadyLoopSeconds(result.steps),
       isBaseline: isBaselinePlan(result.plan),
-      macFraction: () => this.costs.macFraction({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
-        .catch(() => 0),
+      macFraction: () => this.opts.planCost({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
+        .then((cost) => cost.macFraction, () => 0),
     });
     const image = result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');

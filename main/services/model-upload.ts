@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { EngineError } from '../engine/errors';
-import { PICKLE_EXTENSIONS, pickleRefusal } from '../engine/weights/pickle-refusal';
+import { EngineError, PICKLE_EXTENSIONS, pickleRefusal } from '../engine/index';
 import { ServiceError } from './service-error';
 
 /** Largest accepted upload: SD 1.x fp32 checkpoints with EMA weights are about 7.7 GB. */

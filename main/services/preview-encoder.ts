@@ -2,7 +2,7 @@
 // at 512 px; a few hundred bytes to a few KB), encoded with sharp off the engine's thread.
 import sharp from 'sharp';
 import type { PreviewDto } from '../../preload/contract';
-import type { RgbImage } from '../engine/engine-protocol';
+import type { RgbImage } from '../engine/index';
 
 export async function encodePreview(image: RgbImage): Promise<PreviewDto> {
   const png = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } })

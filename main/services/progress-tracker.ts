@@ -2,7 +2,7 @@
 // mean so far (schedules mix cheap and expensive evaluations), and the live preview as a PNG data URL.
 // Previews are encoded asynchronously; events stay in step order through one promise chain.
 import type { ProgressDto } from '../../preload/contract';
-import type { StepReport } from '../engine/engine-protocol';
+import type { StepReport } from '../engine/index';
 import type { JobControl } from './job-queue';
 import { encodePreview } from './preview-encoder';
 

@@ -4,9 +4,7 @@
 // generation also reports the provider it ran on, which updates the stored report.
 import type { ProviderChoice, ProviderName, ProviderReportDto } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
-import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
-import { EngineError } from '../engine/errors';
-import { describeSelection } from '../engine/runtime/provider-choice';
+import { describeSelection, EngineError, type GenerateRequest, type GenerateResult } from '../engine/index';
 
 type Selection = GenerateResult['provider'];
 

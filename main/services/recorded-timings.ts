@@ -3,7 +3,7 @@
 // database's StageTimings, so older rows without the extra fields still read).
 import type { SpeedupDto, StageTimingsDto } from '../../preload/contract';
 import type { StageTimings } from '../db/generation-record';
-import type { GenerateResult } from '../engine/engine-protocol';
+import type { GenerateResult } from '../engine/index';
 import { steadyLoopSeconds } from './steady-time';
 
 export interface RecordedTimings extends StageTimings {

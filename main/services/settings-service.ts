@@ -6,8 +6,7 @@ import { constants as fsConstants } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { ProviderReportDto, SettingsDto, SettingsPatch } from '../../preload/contract';
 import type { SettingsRepo } from '../db/settings-repo';
-import type { Engine } from '../engine/engine-host';
-import { EngineError, toEngineError } from '../engine/errors';
+import { EngineError, toEngineError, type Engine } from '../engine/index';
 import type { EventHub } from './event-hub';
 import { probeRequest, type ProviderReports } from './provider-report';
 

@@ -1,13 +1,13 @@
 // The app behind the UI, the same for the Electron window and web mode: opens the library, registers the
 // demo model, settles what the last session left behind, and wires the services to the contract.
 //   engine    runs generations (Electron: utilityProcess; web mode: child process; tests: worker thread)
-//   inspector validates model files and probes providers, so the generating engine keeps its model loaded
-//             and a hostile file can only crash the inspector
+//   inspector validates model files, counts plan costs and probes providers, so the generating engine keeps
+//             its model loaded, model files are parsed only in an engine process, and a hostile file can only
+//             crash the inspector
 import packageJson from '../../package.json';
 import { AppStateRepo } from '../db/app-state-repo';
 import { openStudioDb, type StudioDb } from '../db/index';
-import type { Engine } from '../engine/engine-host';
-import { resolveResources, type Resources } from '../engine/resources';
+import { resolveResources, type Engine, type Resources } from '../engine/index';
 import { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -65,7 +65,7 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
     });
     const gallery = new GalleryService(db, events);
     const generation = new GenerationService({
-      db, state, engine: opts.engine, models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
+      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);

@@ -1,18 +1,12 @@
-// Any error a service throws, as the contract's { code, message }: known error classes keep their code and
-// user-facing message; anything else is a bug, reported as 'internal' with its message (and logged).
-import { ValidationError, type ApiErrorCode, type ApiErrorDto } from '../../preload/contract';
-import { DatabaseError, mapSqliteError } from '../db/errors';
-import { EngineError, toEngineError } from '../engine/errors';
-import { ImageFileError } from '../images/image-file-error';
-import { ServiceError } from './service-error';
+// Any error a service throws, as the contract's { code, message }: an AppError keeps its code and user-facing
+// message; anything else is a bug, reported as 'internal' with its message (and logged).
+import { ValidationError, type ApiErrorDto } from '../../preload/contract';
+import { toAppError } from '../common/app-error';
+import { mapSqliteError } from '../db/errors';
 
 export function toApiError(err: unknown): ApiErrorDto {
   if (err instanceof ValidationError) return { code: 'invalid-request', message: `Invalid request: ${err.message}` };
-  const mapped = mapSqliteError(err);
-  if (mapped instanceof ServiceError || mapped instanceof DatabaseError || mapped instanceof ImageFileError) {
-    return { code: mapped.code as ApiErrorCode, message: mapped.message };
-  }
-  const engineError = mapped instanceof EngineError ? mapped : toEngineError(mapped);
-  if (engineError.code === 'internal') console.error('[studio] internal error:', engineError.detail ?? engineError.message);
-  return { code: engineError.code, message: engineError.message };
+  const appError = toAppError(mapSqliteError(err));
+  if (appError.code === 'internal') console.error('[studio] internal error:', appError.detail ?? appError.message);
+  return { code: appError.code, message: appError.message };
 }

@@ -3,7 +3,7 @@
 // session token in its #fragment, which browsers never send to the server).
 //   node dist/web.js [--port N] [--data-dir DIR] [--allow-host NAME]... [--allow-origin http://127.0.0.1:PORT]...
 import { join, resolve } from 'node:path';
-import { Engine, spawnProcess } from '../engine/engine-host';
+import { Engine, spawnProcess } from '../engine/index';
 import { defaultDataDir } from '../services/studio-paths';
 import { openStudio } from '../services/studio';
 import { startWebServer } from './web-server';

@@ -4,17 +4,12 @@
 
 // ---------------------------------------------------------------------------------------------- enums
 
-/** Acceleration modes (same names as the engine's AccelMode). */
-export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
-export type AccelMode = (typeof ACCEL_MODES)[number];
-
-export const SAMPLERS = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
-export type Sampler = (typeof SAMPLERS)[number];
-
-/** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
-export const PROVIDER_CHOICES = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'] as const;
-export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
-export type ProviderName = Exclude<ProviderChoice, 'auto'>;
+export {
+  ACCEL_MODES, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN, STEP_KINDS, STEP_KIND_LETTERS, countKinds, formatSchedule,
+  stepKindOfLetter, DEFAULT_PRUNE_RATIO,
+  type AccelMode, type ApiErrorCode, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
+} from './vocabulary';
+import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -31,19 +26,7 @@ export type ImageVariant = 'full' | 'thumb' | 'heatmap';
 
 // ---------------------------------------------------------------------------------------------- errors
 
-/**
- * Every failed call rejects with an ApiError carrying one of these codes. The engine's codes plus:
- * 'invalid-request' (payload failed validation), 'forbidden' (sender/capability), 'not-found' (unknown id),
- * 'queue-full', 'unavailable' (not possible in this shell, e.g. a dialog in web mode), database codes.
- */
-export type ApiErrorCode =
-  | 'model-not-found' | 'model-pickle' | 'model-corrupt' | 'model-unsupported' | 'model-incomplete'
-  | 'invalid-parameters' | 'provider-unavailable' | 'out-of-memory' | 'numerical-error' | 'disk-full'
-  | 'cancelled' | 'engine-crashed' | 'internal'
-  | 'invalid-request' | 'forbidden' | 'not-found' | 'queue-full' | 'unavailable'
-  | 'database-corrupt' | 'database-too-new' | 'database-migration-failed' | 'database-busy' | 'database-misconfigured'
-  | 'image-invalid' | 'image-too-large';
-
+/** Every failed call rejects with an ApiError carrying one of the codes in vocabulary.ts. */
 export interface ApiErrorDto { readonly code: ApiErrorCode; readonly message: string }
 
 /** What window.studio's functions resolve to (Electron); the client wrappers turn errors into ApiError throws. */
@@ -73,7 +56,7 @@ export interface GenerateParams {
   prompt: string;
   negativePrompt: string;
   accel: AccelDto;
-  sampler: Sampler;
+  sampler: SamplerName;
   steps: number;
   cfg: number;
   /** Multiples of 8. */
@@ -89,7 +72,7 @@ export interface SizeOption { readonly label: string; readonly width: number; re
 /** Defaults for one model: what the Generate form should show when that model is picked. */
 export interface GenerationDefaults {
   readonly modelId: number;
-  readonly sampler: Sampler;
+  readonly sampler: SamplerName;
   readonly steps: number;
   readonly cfg: number;
   readonly width: number;
@@ -104,7 +87,7 @@ export interface GenerationDefaults {
 export interface PlanCostParams {
   readonly modelId: number | null;
   readonly accel: AccelDto;
-  readonly sampler: Sampler;
+  readonly sampler: SamplerName;
   readonly steps: number;
   readonly width: number;
   readonly height: number;
@@ -115,7 +98,7 @@ export interface PlanCostDto {
   readonly evaluations: number;
   /** `F,S,K,…` one letter per evaluation. */
   readonly schedule: string;
-  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  readonly counts: Readonly<Record<StepKind, number>>;
   /** Estimated multiply-accumulates relative to the baseline (DaTo's own selection work included). */
   readonly macFraction: number;
   /** 1 / macFraction: the speed-up the arithmetic allows. */
@@ -186,7 +169,7 @@ export interface JobParamsDto {
   readonly prompt: string;
   readonly negativePrompt: string;
   readonly accel: AccelDto;
-  readonly sampler: Sampler;
+  readonly sampler: SamplerName;
   readonly steps: number;
   readonly cfg: number;
   readonly width: number;
@@ -286,7 +269,7 @@ export interface GenerationDetailDto extends GalleryItemDto {
   readonly jobId: string;
   readonly batchIndex: number;
   readonly negativePrompt: string;
-  readonly sampler: Sampler;
+  readonly sampler: SamplerName;
   readonly steps: number;
   readonly cfg: number;
   readonly accel: AccelDto;

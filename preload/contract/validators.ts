@@ -1,37 +1,13 @@
 // Runtime schemas for every argument the UI can send (G-05: parameters validated in main before enqueue).
-// Limits are exported so the UI can use the same bounds on its inputs.
+// The bounds are vocabulary.ts's LIMITS, which the UI and the engine use too.
 import {
-  ACCEL_MODES, PROVIDER_CHOICES, SAMPLERS, THEMES,
+  THEMES,
   type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
 } from './dto';
 import {
   arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
 } from './schema';
-
-export const LIMITS = {
-  promptChars: 10_000,
-  /** Each side, multiples of 8. */
-  minSide: 64,
-  maxSide: 2048,
-  /** width × height budget (G-05): 2048×1024 or 1448×1448. */
-  maxPixels: 2048 * 1024,
-  minSteps: 1,
-  maxSteps: 150,
-  maxCfg: 30,
-  maxBatchCount: 16,
-  maxSeed: 0xffff_ffff,
-  /** Pending jobs, the running one included (G-02 hard bound). */
-  maxQueuedJobs: 64,
-  maxCompareVariants: 6,
-  maxScheduleChars: 4000,
-  maxPruneRatio: 0.75,
-  maxGalleryPage: 200,
-  maxSearchChars: 500,
-  maxIdsPerCall: 500,
-  maxModelNameChars: 200,
-  maxPathChars: 4096,
-  maxCpuThreads: 1024,
-} as const;
+import { ACCEL_MODES, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN } from './vocabulary';
 
 const id = int(1, Number.MAX_SAFE_INTEGER);
 const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
@@ -39,7 +15,7 @@ const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 export const accelSchema: Schema<AccelDto> = refine(
   object({
     mode: oneOf(ACCEL_MODES),
-    schedule: optional(str({ min: 1, max: LIMITS.maxScheduleChars, pattern: /^[FSKfsk](\s*,?\s*[FSKfsk])*$/ })),
+    schedule: optional(str({ min: 1, max: LIMITS.maxScheduleChars, pattern: SCHEDULE_PATTERN })),
     cacheInterval: optional(int(1, 50)),
     pruneRatio: optional(num(0, LIMITS.maxPruneRatio - 1e-9)),
     gamma: optional(num(-10, 10)),
@@ -63,7 +39,7 @@ const baseFields = {
   modelId: nullable(id),
   prompt: str({ max: LIMITS.promptChars }),
   negativePrompt: str({ max: LIMITS.promptChars }),
-  sampler: oneOf(SAMPLERS),
+  sampler: oneOf(SAMPLER_NAMES),
   steps: int(LIMITS.minSteps, LIMITS.maxSteps),
   cfg: num(0, LIMITS.maxCfg),
   width: side,
@@ -77,7 +53,7 @@ export const generateParamsSchema: Schema<GenerateParams> = refine(
 );
 
 export const planCostSchema: Schema<PlanCostParams> = refine(
-  object({ modelId: nullable(id), accel: accelSchema, sampler: oneOf(SAMPLERS), steps: int(LIMITS.minSteps, LIMITS.maxSteps), width: side, height: side }),
+  object({ modelId: nullable(id), accel: accelSchema, sampler: oneOf(SAMPLER_NAMES), steps: int(LIMITS.minSteps, LIMITS.maxSteps), width: side, height: side }),
   sizeRule,
 );
 

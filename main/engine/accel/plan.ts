@@ -7,13 +7,13 @@
 //   prune      every evaluation full, with pruning (DaTo's pruning alone)
 //   custom     an explicit schedule (and ratios)
 // Schedules written for another step count are stretched/squeezed by `resampleKinds` (schedule.ts).
+import { DEFAULT_PRUNE_RATIO, LIMITS, type AccelMode, type StepKind } from '../../../preload/contract/vocabulary';
 import {
   cachedKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, kindsFromStrategy, parseScheduleString,
-  resampleKinds, resampleValues, type StepKind,
+  resampleKinds, resampleValues,
 } from './schedule';
 
-export type AccelMode = 'baseline' | 'cached' | 'dato' | 'dato-fast' | 'prune' | 'custom';
-export const ACCEL_MODES: readonly AccelMode[] = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'];
+export type { AccelMode };
 
 export interface AccelSettings {
   mode: AccelMode;
@@ -43,9 +43,7 @@ export interface AccelPlan {
   readonly useDynamics: boolean;
 }
 
-export const DEFAULT_PRUNE_RATIO = 0.4;
-/** Base tokens (one in four) are never pruned, so at most 3/4 of the tokens can go. */
-export const MAX_PRUNE_RATIO = 0.75;
+const MAX_PRUNE_RATIO = LIMITS.maxPruneRatio;
 
 function presetKinds(settings: AccelSettings, steps: number): StepKind[] {
   switch (settings.mode) {

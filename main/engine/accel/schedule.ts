@@ -3,9 +3,9 @@
 // Semantics of the official DaTo/DeepCache helper (shared/reference/tiny-sd1/README.md §7.1): evaluation 0
 // is always full; evaluation k ≥ 1 reads strategy[k−1] with ≥2 → full, 1 → shallow, 0 → skip.
 
-export type StepKind = 'full' | 'shallow' | 'skip';
+import { stepKindOfLetter, type StepKind } from '../../../preload/contract/vocabulary';
 
-const LETTER: Record<StepKind, string> = { full: 'F', shallow: 'S', skip: 'K' };
+export { countKinds, formatSchedule, type StepKind } from '../../../preload/contract/vocabulary';
 
 /** The searched 50-step strategy of the official code (search_depth.py result; reference `dato`). */
 export const DATO_SEARCHED_STRATEGY: readonly number[] = [
@@ -63,19 +63,8 @@ export function parseScheduleString(text: string): StepKind[] {
   const letters = text.replace(/[\s,]/g, '').toUpperCase();
   if (!letters) throw new Error('The schedule is empty: use letters F (full), S (shallow) and K or . (skip), e.g. "F,S,S,F".');
   return [...letters].map((c, i): StepKind => {
-    if (c === 'F') return 'full';
-    if (c === 'S') return 'shallow';
-    if (c === 'K' || c === '.') return 'skip';
-    throw new Error(`Schedule position ${i + 1} is "${c}": use F (full), S (shallow) and K or . (skip).`);
+    const kind = c === '.' ? 'skip' : stepKindOfLetter(c);
+    if (kind === undefined) throw new Error(`Schedule position ${i + 1} is "${c}": use F (full), S (shallow) and K or . (skip).`);
+    return kind;
   });
-}
-
-export function formatSchedule(kinds: readonly StepKind[]): string {
-  return kinds.map((k) => LETTER[k]).join(',');
-}
-
-export function countKinds(kinds: readonly StepKind[]): Record<StepKind, number> {
-  const counts = { full: 0, shallow: 0, skip: 0 };
-  for (const k of kinds) counts[k]++;
-  return counts;
 }

@@ -4,10 +4,9 @@
 // user sees, never a silent CPU run. Pure: the probe is passed in (providers.ts has the real one), so the
 // Electron main process can use these types and messages without loading onnxruntime-node.
 import { EngineError } from '../errors';
-import type { ProviderName } from './session-options';
+import type { ProviderChoice, ProviderName } from '../../../preload/contract/vocabulary';
 
-export type ProviderChoice = 'auto' | ProviderName;
-export const PROVIDER_CHOICES: readonly ProviderChoice[] = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'];
+export type { ProviderChoice };
 
 export interface ProviderAttempt { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }
 export interface ProviderSelection { readonly provider: ProviderName; readonly attempts: readonly ProviderAttempt[] }

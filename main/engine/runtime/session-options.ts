@@ -3,7 +3,9 @@
 import * as ort from 'onnxruntime-node';
 import os from 'node:os';
 
-export type ProviderName = 'cpu' | 'cuda' | 'dml' | 'webgpu';
+import type { ProviderName } from '../../../preload/contract/vocabulary';
+
+export type { ProviderName };
 
 // onnxruntime prints its own errors to stderr (e.g. "Failed to load library …providers_cuda.so" while auto
 // selection probes CUDA) before throwing them; every failure reaches the user as a thrown, explained error,

@@ -9,7 +9,11 @@ import { PlmsScheduler } from './plms';
 import type { SamplerName, Scheduler, SchedulerOptions } from './scheduler';
 
 export type { NoiseSource, SamplerName, Scheduler, SchedulerOptions } from './scheduler';
-export { SAMPLER_NAMES } from './scheduler';
+
+/** How many UNet evaluations `sampler` runs for `steps` (PLMS runs one more): the length of every plan. */
+export function evaluationCount(sampler: SamplerName, steps: number): number {
+  return createScheduler(sampler, { steps, eta: 0 }).timesteps.length;
+}
 
 export function createScheduler(name: SamplerName, opts: SchedulerOptions): Scheduler {
   switch (name) {

@@ -2,9 +2,9 @@
 // (one entry per UNet evaluation), scales the model input, evaluates the UNet, then calls `step`.
 // Ref: huggingface/diffusers src/diffusers/schedulers/scheduling_utils.py (SchedulerMixin).
 
-export type SamplerName = 'ddim' | 'plms' | 'euler' | 'euler_a' | 'dpmpp_2m' | 'dpmpp_2m_karras';
+import type { SamplerName } from '../../../preload/contract/vocabulary';
 
-export const SAMPLER_NAMES: readonly SamplerName[] = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'];
+export type { SamplerName };
 
 /** Source of standard-normal noise for ancestral / eta > 0 samplers (seeded, reproducible). */
 export interface NoiseSource {

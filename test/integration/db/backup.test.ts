@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDatabase } from '../../../main/db/backup';
 import { closeDatabase, openDatabase } from '../../../main/db/database';
-import { TEMP_FILE_PATTERN } from '../../../main/images/atomic-write';
+import { TEMP_FILE_PATTERN } from '../../../main/common/atomic-file';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'dato-backup-')); });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { openStudioDb, type StudioDb } from '../../../main/db';
 import { mapSqliteError } from '../../../main/db/errors';
 import { EngineError } from '../../../main/engine/errors';
-import { writeFileAtomic } from '../../../main/images/atomic-write';
+import { writeFileAtomic } from '../../../main/common/atomic-file';
 import { assertFreeSpace, freeBytes } from '../../../main/images/free-space';
 import { saveGeneratedImage } from '../../../main/images/image-store';
 import { completion, generation, testPattern } from './store-fixture';

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { basename, dirname, join } from 'node:path';
 import { saveGeneratedImage, type SavedImage } from '../../../main/images/image-store';
 import { reconcile } from '../../../main/images/reconcile';
-import { uniqueTempPath } from '../../../main/images/atomic-write';
+import { uniqueTempPath } from '../../../main/common/atomic-file';
 import { newImagePaths, QUARANTINE_DIR } from '../../../main/images/library-layout';
 import { completion, createTestLibrary, generation, testPattern, type TestLibrary } from './store-fixture';
 

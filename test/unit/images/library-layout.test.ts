@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import {
   DAY_DIR_PATTERN, IMAGE_NAME_PATTERN, THUMBNAIL_NAME_PATTERN, dayDirName, newImagePaths, thumbnailPathFor,
 } from '../../../main/images/library-layout';
-import { TEMP_FILE_PATTERN, uniqueTempPath } from '../../../main/images/atomic-write';
+import { TEMP_FILE_PATTERN, uniqueTempPath } from '../../../main/common/atomic-file';
 
 describe('library layout', () => {
   it('names files in a local-date folder with id, seed and random bits, and matches its own patterns', () => {

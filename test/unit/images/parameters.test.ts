@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { formatA1111Parameters, parseA1111Parameters, type A1111Parameters } from '../../../main/images/parameters';
-import { SAMPLER_NAMES } from '../../../main/engine/schedulers/scheduler';
+import { SAMPLER_NAMES } from '../../../preload/contract/vocabulary';
 
 const base: A1111Parameters = {
   prompt: 'a red fox in the snow', negativePrompt: 'blurry, lowres', steps: 30, sampler: 'ddim', cfg: 5, seed: 1,

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
-import { createScheduler, SAMPLER_NAMES } from '../../../../main/engine/schedulers/index';
+import { createScheduler } from '../../../../main/engine/schedulers/index';
+import { SAMPLER_NAMES } from '../../../../preload/contract/vocabulary';
 
 describe('createScheduler', () => {
   test('builds every sampler the app offers, under its own name', () => {

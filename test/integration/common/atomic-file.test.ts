@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../../main/images/atomic-write';
+import { writeFileAtomic } from '../../../main/common/atomic-file';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'dato-atomic-')); });

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { open, rename, rm, access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { EngineError, toEngineError } from '../engine/errors';
+import { AppError, toAppError } from './app-error';
 
 /** Temp files are hidden and recognisable, so startup reconciliation can delete strays safely. */
 export const TEMP_FILE_PATTERN = /^\.dato-tmp-[0-9a-f]{16}\.part$/;
@@ -45,12 +45,12 @@ export interface AtomicWriteOptions {
 
 /**
  * Write `data` to `finalPath` (which must not exist unless `replace`). On any failure the temp file is
- * removed and the error is an EngineError (ENOSPC / EDQUOT → 'disk-full').
+ * removed and the error is an AppError (ENOSPC / EDQUOT → 'disk-full').
  */
 export async function writeFileAtomic(finalPath: string, data: Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(finalPath);
   if (!options.replace && (await exists(finalPath))) {
-    throw new EngineError('internal', `Internal error: refusing to overwrite ${basename(finalPath)}.`, finalPath);
+    throw new AppError('internal', `Internal error: refusing to overwrite ${basename(finalPath)}.`, finalPath);
   }
   const tempPath = uniqueTempPath(dir);
   try {
@@ -68,9 +68,9 @@ export async function writeFileAtomic(finalPath: string, data: Uint8Array, optio
     await rename(tempPath, finalPath);
   } catch (err) {
     await rm(tempPath, { force: true });
-    throw toEngineError(err);
+    throw toAppError(err);
   }
   await fsyncDirectory(dir).catch((err: unknown) => {
-    throw toEngineError(err);
+    throw toAppError(err);
   });
 }

@@ -1,0 +1,20 @@
+// The engine's public API: everything code outside main/engine may use (the linter enforces it). The host
+// starts the engine off-thread and speaks the messages of engine-protocol.ts; model files are opened, parsed
+// and turned into graphs only on the other side of that channel, never in the caller's process. What is
+// exported besides the host is pure: types, the shared vocabulary, plan validation and small file helpers.
+export { Engine, spawnProcess, spawnThread, type EngineProcess, type EngineSpawner, type SpawnOptions } from './engine-host';
+export type {
+  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
+  WorkerMessage,
+} from './engine-protocol';
+export { EngineError, toEngineError, type EngineErrorCode } from './errors';
+export { resolveResources, type Resources } from './resources';
+export { planAcceleration, type AccelMode, type AccelSettings } from './accel/plan';
+export { evaluationCount } from './schedulers/index';
+export { describeSelection, type ProviderSelection } from './runtime/provider-choice';
+export { PICKLE_EXTENSIONS, pickleRefusal } from './weights/pickle-refusal';
+export { randomSeed } from './pipeline/rng';
+export { readNpy, writeNpy } from './util/npy';
+export {
+  ACCEL_MODES, PROVIDER_CHOICES, SAMPLER_NAMES, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
+} from '../../preload/contract/vocabulary';

@@ -1,0 +1,115 @@
+// The words the whole app shares, defined once: the contract validates with them, the engine runs them, the
+// CLI parses them and the UI lists them. Adding a mode, sampler, provider or step kind is one edit to the
+// array or table below; every `switch` over these types is checked for exhaustiveness by the linter, so the
+// compiler and `npm run lint` point at every place that must learn the new word.
+// Imports nothing: the sandboxed preload, the renderer and the engine process all bundle this file.
+
+/** Acceleration modes (what each does: main/engine/accel/plan.ts). */
+export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
+export type AccelMode = (typeof ACCEL_MODES)[number];
+
+export const SAMPLER_NAMES = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
+export type SamplerName = (typeof SAMPLER_NAMES)[number];
+
+/** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
+export const PROVIDER_CHOICES = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'] as const;
+export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
+export type ProviderName = Exclude<ProviderChoice, 'auto'>;
+
+/**
+ * What one UNet evaluation runs, with its letter in a schedule string (`F,S,S,K,…`): the whole UNet, only
+ * the outer blocks on cached deep features, or the previous noise prediction again.
+ */
+export const STEP_KIND_LETTERS = { full: 'F', shallow: 'S', skip: 'K' } as const;
+export type StepKind = keyof typeof STEP_KIND_LETTERS;
+export const STEP_KINDS = Object.keys(STEP_KIND_LETTERS) as readonly StepKind[];
+
+const LETTER_CLASS = `[${Object.values(STEP_KIND_LETTERS).join('')}]`;
+/** A schedule as the user may type it: letters, case-insensitive, commas and spaces optional; first letter any. */
+export const SCHEDULE_PATTERN = new RegExp(`^${LETTER_CLASS}(\\s*,?\\s*${LETTER_CLASS})*$`, 'i');
+
+/** The step kind a (case-insensitive) schedule letter stands for, or undefined. */
+export function stepKindOfLetter(letter: string): StepKind | undefined {
+  const upper = letter.toUpperCase();
+  return STEP_KINDS.find((k) => STEP_KIND_LETTERS[k] === upper);
+}
+
+/** `F,S,K,…`: the canonical way to write a schedule. */
+export function formatSchedule(kinds: readonly StepKind[]): string {
+  return kinds.map((k) => STEP_KIND_LETTERS[k]).join(',');
+}
+
+export function countKinds(kinds: readonly StepKind[]): Record<StepKind, number> {
+  const counts = Object.fromEntries(STEP_KINDS.map((k) => [k, 0])) as Record<StepKind, number>;
+  for (const k of kinds) counts[k]++;
+  return counts;
+}
+
+/** DaTo's prune ratio (the official code's hard-coded value), used when a pruning mode gives none. */
+export const DEFAULT_PRUNE_RATIO = 0.4;
+
+/** Bounds on what a user can ask for, checked by the contract's validators and again by the engine. */
+export const LIMITS = {
+  promptChars: 10_000,
+  /** Each side, multiples of 8. */
+  minSide: 64,
+  maxSide: 2048,
+  /** width × height budget (G-05): 2048×1024 or 1448×1448. */
+  maxPixels: 2048 * 1024,
+  minSteps: 1,
+  maxSteps: 150,
+  maxCfg: 30,
+  maxBatchCount: 16,
+  maxSeed: 0xffff_ffff,
+  /** Pending jobs, the running one included (G-02 hard bound). */
+  maxQueuedJobs: 64,
+  maxCompareVariants: 6,
+  maxScheduleChars: 4000,
+  /** Base tokens (one in four) are never pruned, so at most 3/4 of the tokens can go (exclusive bound). */
+  maxPruneRatio: 0.75,
+  maxGalleryPage: 200,
+  maxSearchChars: 500,
+  maxIdsPerCall: 500,
+  maxModelNameChars: 200,
+  maxPathChars: 4096,
+  maxCpuThreads: 1024,
+} as const;
+
+// ---------------------------------------------------------------------------------------------- error codes
+// Every failed call rejects with one of these codes (main/common/app-error.ts is the one error class that
+// carries them); the UI maps them to what the user can do. Grouped by the layer that raises them.
+
+export type EngineErrorCode =
+  | 'model-not-found'        // the path does not exist or is not readable
+  | 'model-pickle'           // .ckpt/.pt/.bin pickle checkpoints: refused, they can run arbitrary code
+  | 'model-corrupt'          // not a valid safetensors file / diffusers folder (bad header, offsets, sizes)
+  | 'model-unsupported'      // a valid file, but an architecture we do not run (SD2.x, SDXL, inpaint, ...)
+  | 'model-incomplete'       // an SD1 file with missing or wrongly shaped tensors
+  | 'invalid-parameters'     // generation parameters out of range
+  | 'provider-unavailable'   // a forced execution provider cannot be created on this machine
+  | 'out-of-memory'          // the runtime could not allocate memory
+  | 'numerical-error'        // NaN/Inf in the output (the image would be black)
+  | 'disk-full'              // no space left while writing an image or the database
+  | 'cancelled'              // the user cancelled the job
+  | 'engine-crashed'         // the engine process/thread died; it is restarted for the next job
+  | 'internal';              // a bug: the message carries the original error
+
+export type DatabaseErrorCode =
+  | 'database-corrupt'          // quick_check/integrity_check failed: offer restore from backup, never delete
+  | 'database-too-new'          // written by a newer app version: refused for writing, never migrated down
+  | 'database-migration-failed' // a migration threw: data and user_version are unchanged
+  | 'database-busy'             // another connection held the write lock past busy_timeout: retry later
+  | 'database-io-error'         // the drive failed a read or write (SQLITE_IOERR): check the drive
+  | 'database-misconfigured';   // a pragma did not read back as set (e.g. WAL impossible on this filesystem)
+
+/** Reading an image file the user gave us (drag-and-drop "load parameters"). */
+export type ImageFileErrorCode =
+  | 'image-invalid'    // not a PNG / damaged chunk (bad CRC, truncated) / malformed text metadata
+  | 'image-too-large'; // over the byte, pixel or text-metadata limits
+
+/** The app layer's own: a payload that failed validation, a sender or capability refused, an unknown id. */
+export type ServiceErrorCode =
+  | 'invalid-request' | 'forbidden' | 'not-found' | 'queue-full'
+  | 'unavailable';     // not possible in this shell, e.g. a dialog in web mode
+
+export type ApiErrorCode = EngineErrorCode | DatabaseErrorCode | ImageFileErrorCode | ServiceErrorCode;
