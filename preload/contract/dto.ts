@@ -6,7 +6,7 @@
 
 export {
   ACCEL_MODES, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN, STEP_KINDS, STEP_KIND_LETTERS, countKinds, formatSchedule,
-  stepKindOfLetter, DEFAULT_PRUNE_RATIO,
+  stepKindOfLetter, DEFAULT_PRUNE_RATIO, PRUNING_MODES,
   type AccelMode, type ApiErrorCode, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
 } from './vocabulary';
 import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';

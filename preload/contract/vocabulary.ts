@@ -7,6 +7,8 @@
 /** Acceleration modes (what each does: main/engine/accel/plan.ts). */
 export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
 export type AccelMode = (typeof ACCEL_MODES)[number];
+/** The modes that prune tokens by default (at DEFAULT_PRUNE_RATIO); the others prune only when told to. */
+export const PRUNING_MODES: readonly AccelMode[] = ['dato', 'dato-fast', 'prune'];
 
 export const SAMPLER_NAMES = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];

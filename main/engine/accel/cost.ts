@@ -1,6 +1,7 @@
 // What a schedule costs before it runs: multiply-accumulates of each kind of evaluation, counted from the
 // graphs the engine would build for this model and size (convolutions, matrix products, attention;
 // norms and element-wise ops are ignored). A pruned evaluation includes DaTo's own similarity products.
+import { CONTEXT_LENGTH } from '../models/clip/tokenizer';
 import type { Sd1Model } from '../models/sd1-model';
 import { SEGMENT_ORDER, PRUNABLE_SEGMENTS, type SegmentName } from '../models/unet/partition';
 import { windowCount } from './base-tokens';
@@ -16,7 +17,7 @@ export interface PlanCost {
 }
 
 export function estimatePlanCost(model: Sd1Model, plan: AccelPlan, latentHeight: number, latentWidth: number): PlanCost {
-  const shapes = { batch: 2, height: latentHeight, width: latentWidth, contextLength: 77 };
+  const shapes = { batch: 2, height: latentHeight, width: latentWidth, contextLength: CONTEXT_LENGTH };
   const variant = { dtype: 'float32' as const, dynamic: false, shapes };
   const tokens = latentHeight * latentWidth;
   const segmentMacs = (seg: SegmentName, pruneCount?: number): number => {

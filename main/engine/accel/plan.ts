@@ -7,7 +7,7 @@
 //   prune      every evaluation full, with pruning (DaTo's pruning alone)
 //   custom     an explicit schedule (and ratios)
 // Schedules written for another step count are stretched/squeezed by `resampleKinds` (schedule.ts).
-import { DEFAULT_PRUNE_RATIO, LIMITS, type AccelMode, type StepKind } from '../../../preload/contract/vocabulary';
+import { DEFAULT_PRUNE_RATIO, LIMITS, PRUNING_MODES, type AccelMode, type StepKind } from '../../../preload/contract/vocabulary';
 import {
   cachedKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, kindsFromStrategy, parseScheduleString,
   resampleKinds, resampleValues,
@@ -63,7 +63,7 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
   if (kinds.length !== steps) kinds = resampleKinds(kinds, steps);
   kinds[0] = 'full'; // the first evaluation has nothing to reuse
 
-  const pruning = settings.mode === 'dato' || settings.mode === 'dato-fast' || settings.mode === 'prune';
+  const pruning = PRUNING_MODES.includes(settings.mode);
   const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : 0);
   const ratios = typeof ratioSetting === 'number' ? new Array<number>(steps).fill(ratioSetting) : resampleValues(ratioSetting, steps);
   for (const r of ratios) {

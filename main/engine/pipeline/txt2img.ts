@@ -6,6 +6,7 @@ import type { AccelPlan } from '../accel/plan';
 import { windowCount, selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
 import { tokenDynamics } from '../accel/dynamics';
 import type { StepKind } from '../accel/schedule';
+import { LIMITS } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
 import { tToSigma } from '../schedulers/sigmas';
 import { createScheduler } from '../schedulers/index';
@@ -63,16 +64,16 @@ export interface Txt2ImgHooks {
   isCancelled?(): boolean;
 }
 
-const MAX_PIXELS = 2048 * 2048;
-
 export function checkParams(p: Txt2ImgParams): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
-  if (!Number.isInteger(p.width) || !Number.isInteger(p.height) || p.width % 8 || p.height % 8 || p.width < 64 || p.height < 64) {
-    bad(`Width and height must be multiples of 8 and at least 64 (got ${p.width}×${p.height}).`);
+  const { minSide, maxSide, maxPixels, minSteps, maxSteps, maxCfg } = LIMITS;
+  const side = (n: number): boolean => Number.isInteger(n) && n % 8 === 0 && n >= minSide && n <= maxSide;
+  if (!side(p.width) || !side(p.height)) {
+    bad(`Width and height must be multiples of 8 from ${minSide} to ${maxSide} (got ${p.width}×${p.height}).`);
   }
-  if (p.width * p.height > MAX_PIXELS) bad(`${p.width}×${p.height} is too large (at most ${MAX_PIXELS} pixels).`);
-  if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 1000) bad('Steps must be a whole number from 1 to 1000.');
-  if (!(p.cfg >= 0 && p.cfg <= 50)) bad('CFG scale must be between 0 and 50.');
+  if (p.width * p.height > maxPixels) bad(`${p.width}×${p.height} is too large (at most ${maxPixels} pixels).`);
+  if (!Number.isInteger(p.steps) || p.steps < minSteps || p.steps > maxSteps) bad(`Steps must be a whole number from ${minSteps} to ${maxSteps}.`);
+  if (!(p.cfg >= 0 && p.cfg <= maxCfg)) bad(`CFG scale must be between 0 and ${maxCfg}.`);
   if (!(p.eta >= 0 && p.eta <= 1)) bad('Eta must be between 0 and 1.');
   if (!Number.isInteger(p.images) || p.images < 1 || p.images > 16) bad('Batch size must be from 1 to 16.');
   if (!Number.isSafeInteger(p.seed) || p.seed < 0) bad('The seed must be a non-negative whole number.');

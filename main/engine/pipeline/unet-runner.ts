@@ -5,7 +5,7 @@
 //   skip     the previous noise prediction, bit for bit
 // Pruned evaluations use the DaTo variants of the full-resolution segments (downHi, upHi, tail).
 import * as ort from 'onnxruntime-node';
-import type { StepKind } from '../accel/schedule';
+import { DEFAULT_PRUNE_RATIO, type StepKind } from '../../../preload/contract/vocabulary';
 import type { GraphVariant, Sd1Model } from '../models/sd1-model';
 import { PRUNABLE_SEGMENTS, SEGMENT_ORDER, type SegmentName } from '../models/unet/partition';
 import { ACTIVATION_IN, ACTIVATION_OUT } from '../models/unet/unet';
@@ -65,7 +65,7 @@ export class UNetRunner {
       ...this.variant,
       shapes: { batch: this.rows, height: this.latentHeight, width: this.latentWidth, contextLength },
     };
-    const example = Math.floor(0.4 * this.latentHeight * this.latentWidth);
+    const example = Math.floor(DEFAULT_PRUNE_RATIO * this.latentHeight * this.latentWidth);
     return this.sessions.get(this.sessionKey(segment, pruned, contextLength),
       () => this.model.unetSegment(segment, variant, pruned ? example : undefined), ['eps']);
   }

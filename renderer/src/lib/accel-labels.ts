@@ -1,5 +1,5 @@
 // Human names and one-line explanations of the acceleration modes (the contract's AccelMode values).
-import type { AccelDto, AccelMode, Sampler } from '../../../preload/contract';
+import type { AccelDto, AccelMode, SamplerName } from '../../../preload/contract';
 
 export const MODE_LABELS: Record<AccelMode, string> = {
   baseline: 'Baseline',
@@ -19,7 +19,7 @@ export const MODE_HINTS: Record<AccelMode, string> = {
   custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio.',
 };
 
-export const SAMPLER_LABELS: Record<Sampler, string> = {
+export const SAMPLER_LABELS: Record<SamplerName, string> = {
   ddim: 'DDIM',
   plms: 'PLMS',
   euler: 'Euler',

@@ -1,38 +1,30 @@
-// The Custom preset's schedule field: F (full UNet), S (shallow: outer blocks only), K (skip: reuse the last
-// noise prediction), one letter per UNet evaluation, separators optional. Same grammar as the contract's
-// validator (preload/contract/validators.ts accelSchema); the engine stretches it to the step count.
+// The Custom preset's schedule field: one letter per UNet evaluation (F full, S shallow: outer blocks only,
+// K skip: reuse the last noise prediction), separators optional. The letters and the grammar are the
+// contract's (preload/contract/vocabulary.ts), which the validator and the engine use too; the engine
+// stretches the schedule to the step count.
+import {
+  countKinds as countStepKinds, formatSchedule, SCHEDULE_PATTERN, stepKindOfLetter, type StepKind,
+} from '../../../preload/contract';
 
-export interface KindCounts {
-  readonly full: number;
-  readonly shallow: number;
-  readonly skip: number;
+/** The step kinds a typed schedule names, in order (separators and unknown characters are ignored). */
+export function scheduleKinds(text: string): StepKind[] {
+  return [...text].map(stepKindOfLetter).filter((k): k is StepKind => k !== undefined);
 }
-
-const LETTERS = /^[FSKfsk](\s*,?\s*[FSKfsk])*$/;
 
 /** Null when valid, else a message the user can act on. */
 export function scheduleError(text: string): string | null {
   const trimmed = text.trim();
   if (trimmed === '') return 'Type a schedule: F = full, S = shallow, K = skip (e.g. F,S,S,F,S,S).';
-  if (!LETTERS.test(trimmed)) return 'Use only the letters F, S and K, optionally separated by commas.';
-  if (!/^[Ff]/.test(trimmed)) return 'The first step is always full: start the schedule with F.';
+  if (!SCHEDULE_PATTERN.test(trimmed)) return 'Use only the letters F, S and K, optionally separated by commas.';
+  if (stepKindOfLetter(trimmed[0]!) !== 'full') return 'The first step is always full: start the schedule with F.';
   return null;
 }
 
-export function countKinds(text: string): KindCounts {
-  const letters = text.toUpperCase().replace(/[^FSK]/g, '');
-  let full = 0;
-  let shallow = 0;
-  let skip = 0;
-  for (const letter of letters) {
-    if (letter === 'F') full += 1;
-    else if (letter === 'S') shallow += 1;
-    else skip += 1;
-  }
-  return { full, shallow, skip };
+export function countKinds(text: string): Record<StepKind, number> {
+  return countStepKinds(scheduleKinds(text));
 }
 
 /** "F,S,S,F" (canonical form of what the user typed). */
 export function normaliseSchedule(text: string): string {
-  return text.toUpperCase().replace(/[^FSK]/g, '').split('').join(',');
+  return formatSchedule(scheduleKinds(text));
 }

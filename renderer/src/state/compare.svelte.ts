@@ -1,7 +1,7 @@
 // The Compare view: one prompt and seed through the chosen presets (Baseline always included), the running
 // comparison (updated by onComparisonEvent) and the past comparisons.
 import type {
-  AccelDto, CompareParams, ComparisonDto, GenerateParams, Sampler, StudioApi,
+  AccelDto, CompareParams, ComparisonDto, GenerateParams, SamplerName, StudioApi,
 } from '../../../preload/contract';
 import { LIMITS, TERMINAL_JOB_STATES } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
@@ -14,7 +14,7 @@ export class CompareState {
   negativePrompt = $state('');
   seed = $state(randomSeed());
   modelId = $state<number | null>(null);
-  sampler = $state<Sampler>('ddim');
+  sampler = $state<SamplerName>('ddim');
   steps = $state(30);
   cfg = $state(7.5);
   width = $state(512);

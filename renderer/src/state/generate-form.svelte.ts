@@ -2,7 +2,7 @@
 // and its validation. "Reuse parameters" from the gallery fills it through apply().
 import {
   LIMITS,
-  type AccelDto, type GenerateParams, type GenerationDefaults, type Sampler, type SeedChoice, type StudioApi,
+  type AccelDto, type GenerateParams, type GenerationDefaults, type SamplerName, type SeedChoice, type StudioApi,
 } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
 import { normaliseSchedule, scheduleError } from '../lib/schedule-letters';
@@ -28,7 +28,7 @@ export class GenerateForm {
   preset = $state<PresetChoice>('custom');
   customSchedule = $state(DEFAULT_CUSTOM_SCHEDULE);
   customPruneRatio = $state(DEFAULT_CUSTOM_PRUNE);
-  sampler = $state<Sampler>('ddim');
+  sampler = $state<SamplerName>('ddim');
   steps = $state(30);
   cfg = $state(7.5);
   width = $state(512);
