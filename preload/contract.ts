@@ -155,6 +155,7 @@ export type Unsubscribe = () => void;
 
 type Namespaces = MethodName extends `${infer N}.${string}` ? N : never;
 // `{} extends A`: every field of A is optional, so the argument may be left out.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{}` here is the test, not a value type
 type Call<A, R> = {} extends A ? (args?: A) => Promise<R> : (args: A) => Promise<R>;
 type Namespace<N extends string, Out extends 'value' | 'result'> = {
   [M in MethodName as M extends `${N}.${infer F}` ? F : never]:

@@ -32,6 +32,7 @@ function isValidKeyword(keyword: string): boolean {
 }
 
 function isAscii(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- the whole 7-bit range, NUL included, is ASCII
   return /^[\x00-\x7f]*$/.test(text);
 }
 

@@ -1,7 +1,7 @@
 // Renderer entry: theme first (no flash of the wrong colours), then the connection to the app (Electron
 // bridge or web-mode WebSocket), then the UI.
 import { mount } from 'svelte';
-import { connectStudio } from '../../preload/client';
+import { connectStudio } from './lib/api';
 import App from './App.svelte';
 import ConnectionError from './components/common/ConnectionError.svelte';
 import { errorMessage } from './lib/error-message';

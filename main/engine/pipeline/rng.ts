@@ -113,6 +113,7 @@ function fmaF32(a: number, b: number, c: number): number {
   return err > 0 ? Math.max(rounded, neighbour) : Math.min(rounded, neighbour);
 }
 
+// eslint-disable-next-line no-loss-of-precision -- digits exactly as in avx_mathfun.h; f32() rounds them
 const SQRTHF = f32(0.707106781186547524);
 const LOG_P = [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1,
   -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1].map(f32);
@@ -141,6 +142,7 @@ function avxLog(x: number): number {
 const FOPI = f32(1.27323954473516);
 const MINUS_DP1 = f32(-0.78515625);
 const MINUS_DP2 = f32(-2.4187564849853515625e-4);
+// eslint-disable-next-line no-loss-of-precision -- digits exactly as in avx_mathfun.h; f32() rounds them
 const MINUS_DP3 = f32(-3.77489497744594108e-8);
 const SIN_P = [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1].map(f32);
 const COS_P = [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2].map(f32);

@@ -23,6 +23,7 @@ export class StrictJsonError extends Error {
 const MAX_DEPTH = 32;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHITESPACE = /[ \t\n\r]*/y;
+// eslint-disable-next-line no-control-regex -- JSON forbids raw control characters in strings (RFC 8259 §7)
 const PLAIN_STRING_RUN = /[^"\\\u0000-\u001f]*/y;
 
 /**

@@ -1,6 +1,6 @@
 // What to show for a failed call: the ApiError's message (written for users by the back half), or a generic
 // line for anything unexpected.
-import { ApiError } from '../../../preload/client';
+import { ApiError } from './api';
 
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.message;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../../main/web/web-server';
-import { ApiError, createWebSocketClient, type SocketLike } from '../../../preload/client';
+import { ApiError, createWebSocketClient, type SocketLike } from '../../../renderer/src/lib/api';
 import type { JobDto, JobEvent, StudioApi } from '../../../preload/contract';
 import { demoModelDir } from '../../helpers/paths';
 import { openTestStudio, quickParams, type TestStudio } from '../services/studio-fixture';

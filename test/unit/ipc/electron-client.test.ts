@@ -1,7 +1,7 @@
 // The renderer's Electron client: Result envelopes from window.studio become values or ApiError throws,
 // images are addressed through the image scheme, dropped files go through their path.
 import { describe, expect, it } from 'vitest';
-import { ApiError, createElectronClient } from '../../../preload/client';
+import { ApiError, createElectronClient } from '../../../renderer/src/lib/api';
 import type { StudioBridge } from '../../../preload/contract';
 
 function bridge(calls: unknown[]): StudioBridge {

@@ -1,6 +1,6 @@
 // StudioApi in the Electron window: over `window.studio` (the preload's bridge), unwrapping Result envelopes
 // (errors do not cross contextBridge with their fields, so main returns them as values).
-import { imageSchemeUrl, type MethodName, type ModelDto, type Result, type StudioApi, type StudioBridge } from '../contract';
+import { imageSchemeUrl, type MethodName, type ModelDto, type Result, type StudioApi, type StudioBridge } from '../../../../preload/contract';
 import { unwrap } from './api-error';
 import { buildApi } from './build-api';
 

@@ -3,7 +3,7 @@
 import {
   EVENT_NAMES, METHOD_NAMES,
   type EventMap, type EventName, type ImageVariant, type MethodName, type ModelDto, type StudioApi, type Unsubscribe,
-} from '../contract';
+} from '../../../../preload/contract';
 
 export interface Transport {
   readonly shell: 'electron' | 'web';

@@ -4,7 +4,7 @@
 import {
   WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
   type EventMap, type EventName, type MethodName, type ModelDto, type Result, type StudioApi, type WireEvent, type WireResponse,
-} from '../contract';
+} from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
 

@@ -1,6 +1,6 @@
 // The error every StudioApi call rejects with: the contract's { code, message } as a real Error, so UI code can
 // `catch (e) { if (e instanceof ApiError && e.code === 'queue-full') … }` and show e.message to the user.
-import type { ApiErrorCode, ApiErrorDto, Result } from '../contract';
+import type { ApiErrorCode, ApiErrorDto, Result } from '../../../../preload/contract';
 
 export class ApiError extends Error {
   constructor(readonly code: ApiErrorCode, message: string) {

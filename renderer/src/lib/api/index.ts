@@ -2,7 +2,7 @@
 // In the Electron window the preload has exposed `window.studio`; in a browser (web mode) the session token
 // arrives in the URL fragment (`#token=…`, never sent to the server in requests), is kept in sessionStorage
 // so a reload still works, and is removed from the address bar.
-import type { StudioApi, StudioBridge } from '../contract';
+import type { StudioApi, StudioBridge } from '../../../../preload/contract';
 import { ApiError } from './api-error';
 import { createElectronClient } from './electron-client';
 import { createWebSocketClient } from './websocket-client';
