@@ -9,7 +9,7 @@ import type { RuntimeConfig } from '../main/engine/runtime/session-options';
 import { evaluationCount } from '../main/engine/schedulers/index';
 import { readColours } from './colour-adherence';
 import { loadEvalCaptions } from './demo-captions';
-import { psnr } from './metrics';
+import { psnr } from '../main/common/stats';
 
 /** The demo model's recommended sampling (its README): DDIM 30 steps, CFG 5, 128×128. */
 const DEMO = { sampler: 'ddim' as const, steps: 30, cfg: 5, size: 128 };

@@ -17,7 +17,7 @@ import { resolveResources } from '../main/engine/resources';
 import { selectProviderHere } from '../main/engine/runtime/providers';
 import { evaluationCount } from '../main/engine/schedulers/index';
 import { machineInfo, peakRssMb, resetPeakRss } from './machine';
-import { maxAbsDiff, median, psnr } from './metrics';
+import { maxAbsDiff, median, psnr } from '../main/common/stats';
 import { measureQuality } from './quality';
 import { ensureRandomSd15 } from './random-sd15';
 

@@ -18,7 +18,7 @@ import { selectProviderHere } from '../main/engine/runtime/providers';
 import { createSession } from '../main/engine/runtime/session-options';
 import { floatTensor } from '../main/engine/runtime/tensors';
 import { machineInfo } from './machine';
-import { median } from './metrics';
+import { median } from '../main/common/stats';
 import { ensureRandomSd15 } from './random-sd15';
 
 const FLAGS = {

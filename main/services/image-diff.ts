@@ -2,6 +2,7 @@
 // per-pixel mean absolute difference (black = identical, through purple and orange to yellow at a mean
 // difference of 64/255 or more; fixed scale, so maps of one comparison can be compared with each other).
 import sharp from 'sharp';
+import { psnr } from '../common/stats';
 import { openExternalImage } from '../images/external-image';
 
 export const HEATMAP_FULL_SCALE = 64;
@@ -25,17 +26,6 @@ function colour(t: number, out: Buffer, at: number): void {
 async function rgb(path: string): Promise<{ data: Buffer; width: number; height: number }> {
   const { data, info } = await openExternalImage(path).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height };
-}
-
-/** PSNR in dB (Infinity when identical). */
-export function psnr(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    sum += d * d;
-  }
-  const mse = sum / a.length;
-  return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
 
 export interface ImageDiff {

@@ -2,17 +2,13 @@
 // shallow, skip) in that run. The first use of each graph variant pays one-off costs (WebGPU shader
 // compilation: 1.17 s vs 0.23 s for the same 30 evaluations on an H200), which are not what a speed-up
 // should measure; a median per kind drops them without dropping any evaluation.
+import { median } from '../common/stats';
+
 export interface TimedStep {
   readonly kind: string;
   readonly seconds: number;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export function steadyLoopSeconds(steps: readonly TimedStep[]): number {
   const byKind = new Map<string, number[]>();

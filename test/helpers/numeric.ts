@@ -9,15 +9,7 @@ export function refArray(name: string): { shape: number[]; data: Float32Array } 
   return { shape: [...a.shape], data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as BigInt64Array, Number) };
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (!(d <= m)) m = d; // NaN propagates as the max
-  }
-  return m;
-}
+export { maxAbsDiff } from '../../main/common/stats';
 
 /** ‖a − b‖₂ / ‖b‖₂ */
 export function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {

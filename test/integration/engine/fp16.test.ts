@@ -7,7 +7,7 @@ import { planAcceleration } from '../../../main/engine/accel/plan';
 import { ModelRuntime } from '../../../main/engine/pipeline/model-runtime';
 import { txt2img } from '../../../main/engine/pipeline/txt2img';
 import { UNetRunner } from '../../../main/engine/pipeline/unet-runner';
-import { psnr } from '../../../bench/metrics';
+import { psnr } from '../../../main/common/stats';
 import { refArray, relL2, report } from '../../helpers/numeric';
 import { clipBpePath, demoModelDir, testCacheDir, tinyRefDir } from '../../helpers/paths';
 

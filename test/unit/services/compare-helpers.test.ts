@@ -1,7 +1,7 @@
 // Pure parts of generate/compare: size options, variant ordering, PSNR.
 import { describe, expect, it } from 'vitest';
 import { orderVariants } from '../../../main/services/compare-service';
-import { psnr } from '../../../main/services/image-diff';
+import { psnr } from '../../../main/common/stats';
 import { sizeOptions } from '../../../main/services/size-options';
 
 describe('sizeOptions', () => {

@@ -1,7 +1,8 @@
 // Steady-state UNet time: each evaluation at its kind's median, so one slow first use per graph variant
 // (shader compilation) does not count, while every evaluation still does.
 import { describe, expect, it } from 'vitest';
-import { median, steadyLoopSeconds } from '../../../main/services/steady-time';
+import { median } from '../../../main/common/stats';
+import { steadyLoopSeconds } from '../../../main/services/steady-time';
 
 describe('steadyLoopSeconds', () => {
   it('replaces warm-up outliers by the median of their kind', () => {
