@@ -8,8 +8,8 @@ import { layerNorm, linear } from '../../graph/ops/nn';
 import { gather, slice } from '../../graph/ops/shape';
 import type { Scope, WeightSource } from '../../graph/scope';
 import type { ModelHints } from '../model-hints';
+import { TEXT_SCOPE } from '../../weights/names/prefixes';
 
-export const TEXT_PREFIX = 'cond_stage_model.transformer.text_model';
 const LN_EPS = 1e-5;
 
 export interface TextEncoderConfig {
@@ -21,10 +21,10 @@ export interface TextEncoderConfig {
 }
 
 export function detectTextEncoderConfig(src: WeightSource, hints: ModelHints): TextEncoderConfig {
-  const [vocab, width] = src.entry(`${TEXT_PREFIX}.embeddings.token_embedding.weight`).shape as [number, number];
-  const positions = src.entry(`${TEXT_PREFIX}.embeddings.position_embedding.weight`).shape[0]!;
+  const [vocab, width] = src.entry(`${TEXT_SCOPE}.embeddings.token_embedding.weight`).shape as [number, number];
+  const positions = src.entry(`${TEXT_SCOPE}.embeddings.position_embedding.weight`).shape[0]!;
   let layers = 0;
-  while (src.hasPrefix(`${TEXT_PREFIX}.encoder.layers.${layers}`)) layers++;
+  while (src.hasPrefix(`${TEXT_SCOPE}.encoder.layers.${layers}`)) layers++;
   // CLIP ViT-L/14 (SD1) uses 64-wide heads; other widths need the model's config (see model-hints.ts).
   const heads = hints.textHeads ?? width / 64;
   if (!Number.isInteger(heads) || width % heads !== 0) {
@@ -52,7 +52,7 @@ function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor 
 
 /** input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. */
 export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim): void {
-  const s = root.at(TEXT_PREFIX);
+  const s = root.at(TEXT_SCOPE);
   const ids = g.input('input_ids', 'int64', [batch, config.positions]);
   const tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
   const positions = slice(s.param('embeddings.position_embedding.weight'), 0, 0, config.positions); // [77, W]

@@ -5,8 +5,8 @@
 import { EngineError } from '../../errors';
 import type { WeightSource } from '../../graph/scope';
 import type { ModelHints } from '../model-hints';
+import { UNET_SCOPE } from '../../weights/names/prefixes';
 
-export const UNET_PREFIX = 'model.diffusion_model';
 
 /** One entry of `input_blocks`: the stem conv, a ResBlock (+ optional SpatialTransformer), or a Downsample. */
 export type InputBlock =
@@ -38,7 +38,7 @@ function indices(src: WeightSource, prefix: string): number[] {
 }
 
 export function detectUNetConfig(src: WeightSource, hints: ModelHints): UNetConfig {
-  const p = UNET_PREFIX;
+  const p = UNET_SCOPE;
   const stem = src.entry(`${p}.input_blocks.0.0.weight`).shape; // [C, in, 3, 3]
   const inputBlocks: InputBlock[] = indices(src, `${p}.input_blocks`).map((i): InputBlock => {
     if (i === 0) return { kind: 'conv-in' };

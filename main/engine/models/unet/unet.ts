@@ -10,7 +10,8 @@ import { conv2d, groupNorm } from '../../graph/ops/nn';
 import { concat } from '../../graph/ops/shape';
 import type { Scope } from '../../graph/scope';
 import type { TokenPruning } from '../../accel/token-pruning-graph';
-import { headsFor, inputBlockScale, outputBlockScale, UNET_PREFIX, type UNetConfig } from './config';
+import { headsFor, inputBlockScale, outputBlockScale, type UNetConfig } from './config';
+import { UNET_SCOPE } from '../../weights/names/prefixes';
 import { resBlock } from './res-block';
 import { downsample, upsample } from './resample';
 import { spatialTransformer } from './spatial-transformer';
@@ -113,7 +114,7 @@ export function buildUNetSegment(
   g: Graph, root: Scope, config: UNetConfig, range: SegmentRange, dims: LatentDims, opts: SegmentOptions = {},
 ): SegmentIO {
   const io = segmentIO(config, range);
-  const s = root.at(UNET_PREFIX);
+  const s = root.at(UNET_SCOPE);
   const { batch, height, width, contextLength } = dims;
   const stages = unetStages(config);
   const activationDims = (stage: Stage): InputDim[] => {

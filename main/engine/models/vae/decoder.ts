@@ -8,8 +8,8 @@ import { conv2d, groupNorm, linear } from '../../graph/ops/nn';
 import { reshape, reshapeAs, transpose } from '../../graph/ops/shape';
 import { attr } from '../../graph/graph';
 import type { Scope, WeightSource } from '../../graph/scope';
+import { VAE_SCOPE } from '../../weights/names/prefixes';
 
-export const VAE_PREFIX = 'first_stage_model';
 const GN_EPS = 1e-6;
 
 export interface VaeDecoderConfig {
@@ -20,11 +20,11 @@ export interface VaeDecoderConfig {
 }
 
 export function detectVaeDecoderConfig(src: WeightSource): VaeDecoderConfig {
-  const zChannels = src.entry(`${VAE_PREFIX}.post_quant_conv.weight`).shape[1]!;
+  const zChannels = src.entry(`${VAE_SCOPE}.post_quant_conv.weight`).shape[1]!;
   let levels = 0;
-  while (src.hasPrefix(`${VAE_PREFIX}.decoder.up.${levels}`)) levels++;
+  while (src.hasPrefix(`${VAE_SCOPE}.decoder.up.${levels}`)) levels++;
   let resBlocksPerLevel = 0;
-  while (src.hasPrefix(`${VAE_PREFIX}.decoder.up.0.block.${resBlocksPerLevel}`)) resBlocksPerLevel++;
+  while (src.hasPrefix(`${VAE_SCOPE}.decoder.up.0.block.${resBlocksPerLevel}`)) resBlocksPerLevel++;
   return { zChannels, levels, resBlocksPerLevel };
 }
 
@@ -59,7 +59,7 @@ function upsampleNearest(s: Scope, x: Tensor): Tensor {
 export function buildVaeDecoder(
   g: Graph, root: Scope, config: VaeDecoderConfig, dims: { batch: InputDim; height: InputDim; width: InputDim }, scaleFactor: number,
 ): void {
-  const s = root.at(VAE_PREFIX);
+  const s = root.at(VAE_SCOPE);
   const latent = g.input('latent', g.dtype, [dims.batch, config.zChannels, dims.height, dims.width]);
   // ldm multiplies by the float32 value of 1/scale_factor (dividing differs in the last bit for some values)
   let h = conv2d(s.at('post_quant_conv'), mul(latent, Math.fround(1 / scaleFactor)));

@@ -4,7 +4,9 @@
 // on load, and so do we.
 // Ref: AUTOMATIC1111 modules/sd_models.py `checkpoint_dict_replacements_sd1`.
 
-export const TEXT_PREFIX = 'cond_stage_model.transformer.text_model.';
+import { TEXT_PREFIX } from './prefixes';
+
+export { TEXT_PREFIX };
 const TRANSFORMER_PREFIX = 'cond_stage_model.transformer.';
 
 const LEGACY_SINGLE_FILE: readonly (readonly [legacy: string, current: string])[] = [

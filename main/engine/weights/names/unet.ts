@@ -5,7 +5,7 @@
 import { PrefixRules, countOf, indicesIn } from './prefix-rules';
 import type { PrefixRule, RenamePair } from './prefix-rules';
 
-export const UNET_PREFIX = 'model.diffusion_model.';
+export { UNET_PREFIX } from './prefixes';
 
 /** What decides the block numbering: levels (channel_mult entries), res blocks per level, attention per level. */
 export interface UnetLayout {

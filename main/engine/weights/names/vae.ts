@@ -6,7 +6,7 @@
 import { PrefixRules, countOf } from './prefix-rules';
 import type { PrefixRule, RenamePair } from './prefix-rules';
 
-export const VAE_PREFIX = 'first_stage_model.';
+export { VAE_PREFIX } from './prefixes';
 
 export interface VaeLayout {
   readonly levels: number;

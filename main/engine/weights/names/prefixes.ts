@@ -1,0 +1,12 @@
+// Where each part of an SD 1.x checkpoint lives in the LDM single-file key layout: the one definition the
+// name tables (keys start with `scope.`) and the model builders (a Scope rooted at `scope`) both use.
+// Ref: CompVis/stable-diffusion configs/stable-diffusion/v1-inference.yaml (the LatentDiffusion submodules).
+
+export const UNET_SCOPE = 'model.diffusion_model';
+export const TEXT_SCOPE = 'cond_stage_model.transformer.text_model';
+export const VAE_SCOPE = 'first_stage_model';
+
+/** The prefix every key of that part starts with. */
+export const UNET_PREFIX = `${UNET_SCOPE}.`;
+export const TEXT_PREFIX = `${TEXT_SCOPE}.`;
+export const VAE_PREFIX = `${VAE_SCOPE}.`;
