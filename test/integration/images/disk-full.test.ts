@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStudioDb, type StudioDb } from '../../../main/db';
 import { mapSqliteError } from '../../../main/db/errors';
-import { EngineError } from '../../../main/engine/errors';
+import { AppError } from '../../../main/common/app-error';
 import { writeFileAtomic } from '../../../main/common/atomic-file';
 import { assertFreeSpace, freeBytes } from '../../../main/images/free-space';
 import { saveGeneratedImage } from '../../../main/images/image-store';
@@ -53,8 +53,8 @@ describe.skipIf(!mounted)('disk full (tmpfs, 2 MiB)', () => {
 
   it('atomic write: ENOSPC becomes disk-full and the temp file is removed', async () => {
     const error = await writeFileAtomic(join(outputDir, 'big.bin'), randomBytes(4 * 1024 * 1024)).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(EngineError);
-    expect((error as EngineError).code).toBe('disk-full');
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('disk-full');
     expect(tempFiles(mountPoint)).toEqual([]);
     expect(readdirSync(outputDir)).toEqual([]);
   });

@@ -60,13 +60,13 @@ describe('saveGeneratedImage', () => {
     })).rejects.toMatchObject({ code: 'internal' });
   });
 
-  it('on failure removes what it wrote, marks the row failed and throws an EngineError', async () => {
+  it('on failure removes what it wrote, marks the row failed and throws an AppError', async () => {
     writeFileSync(lib.outputDir, 'a file where the output folder should be');
     const before = lib.db.generations.countByStatus();
     await expect(saveGeneratedImage({
       generations: lib.db.generations, outputDir: lib.outputDir, generation: generation(), completion,
       rgb: testPattern(64, 48), width: 64, height: 48, appVersion: '0.1.0',
-    })).rejects.toMatchObject({ name: 'EngineError' });
+    })).rejects.toMatchObject({ name: 'AppError' });
     const after = lib.db.generations.countByStatus();
     expect(after.failed).toBe(before.failed + 1);
     expect(after.complete).toBe(before.complete);

@@ -7,7 +7,6 @@ import type { WeightSource } from '../../graph/scope';
 import type { ModelHints } from '../model-hints';
 import { UNET_SCOPE } from '../../weights/names/prefixes';
 
-
 /** One entry of `input_blocks`: the stem conv, a ResBlock (+ optional SpatialTransformer), or a Downsample. */
 export type InputBlock =
   | { readonly kind: 'conv-in' }
