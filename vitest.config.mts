@@ -1,8 +1,8 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/{unit,golden,integration}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 300_000,
@@ -11,5 +11,19 @@ export default defineConfig({
     // 2-core machine only slows every file down and makes timeouts flaky.
     fileParallelism: false,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/{unit,golden,integration}/**/*.test.ts'], exclude: ['**/*.svelte.test.ts'] },
+      },
+      // The renderer's runes state classes (*.svelte.ts): compiled by the Svelte plugin, with Svelte's client
+      // runtime (the 'browser' export condition), as the Svelte docs' testing guide sets it up.
+      {
+        extends: true,
+        plugins: [svelte()],
+        resolve: { conditions: ['browser'] },
+        test: { name: 'svelte', include: ['test/unit/renderer/**/*.svelte.test.ts'] },
+      },
+    ],
   },
 });
