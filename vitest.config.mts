@@ -20,7 +20,7 @@ export default defineConfig({
       // runtime (the 'browser' export condition), as the Svelte docs' testing guide sets it up.
       {
         extends: true,
-        plugins: [svelte()],
+        plugins: [svelte({ configFile: false })],
         resolve: { conditions: ['browser'] },
         test: { name: 'svelte', include: ['test/unit/renderer/**/*.svelte.test.ts'] },
       },
