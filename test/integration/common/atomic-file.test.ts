@@ -27,8 +27,8 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(dir)).toEqual(['a.png']);
   });
 
-  it('fails with an EngineError and no leftovers when the folder does not exist', async () => {
-    await expect(writeFileAtomic(join(dir, 'missing', 'a.png'), Buffer.from('x'))).rejects.toMatchObject({ name: 'EngineError' });
+  it('fails with an AppError and no leftovers when the folder does not exist', async () => {
+    await expect(writeFileAtomic(join(dir, 'missing', 'a.png'), Buffer.from('x'))).rejects.toMatchObject({ name: 'AppError' });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -36,7 +36,7 @@ describe('writeFileAtomic', () => {
     const target = join(dir, 'taken');
     writeFileSync(join(dir, 'keep.txt'), 'k');
     mkdirSync(join(target, 'inner'), { recursive: true });
-    await expect(writeFileAtomic(target, Buffer.from('x'), { replace: true })).rejects.toMatchObject({ name: 'EngineError' });
+    await expect(writeFileAtomic(target, Buffer.from('x'), { replace: true })).rejects.toMatchObject({ name: 'AppError' });
     expect(readdirSync(dir).sort()).toEqual(['keep.txt', 'taken']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DatabaseError, mapSqliteError } from '../../../main/db/errors';
-import { EngineError } from '../../../main/engine/errors';
+import { AppError } from '../../../main/common/app-error';
 
 const sqliteError = (code: string): Error => Object.assign(new Error(code.toLowerCase()), { code });
 
@@ -8,8 +8,8 @@ describe('mapSqliteError', () => {
   it('maps SQLITE_FULL and ENOSPC to disk-full', () => {
     for (const code of ['SQLITE_FULL', 'ENOSPC', 'EDQUOT']) {
       const mapped = mapSqliteError(sqliteError(code));
-      expect(mapped).toBeInstanceOf(EngineError);
-      expect((mapped as EngineError).code).toBe('disk-full');
+      expect(mapped).toBeInstanceOf(AppError);
+      expect((mapped as AppError).code).toBe('disk-full');
     }
   });
 

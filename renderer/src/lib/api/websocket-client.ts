@@ -48,6 +48,9 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       socket = ws;
       ws.addEventListener('open', () => { retryMs = 250; resolve(ws); });
       ws.addEventListener('message', (ev) => onMessage(String(ev.data)));
+      // A failed (re)connection is reported again as 'close', handled below; Node's `ws` (tests, tools) would
+      // throw an 'error' nobody listens to.
+      ws.addEventListener('error', () => undefined);
       ws.addEventListener('close', () => {
         opened = undefined;
         socket = undefined;
