@@ -52,6 +52,7 @@ describe('layering lint', () => {
     ['the engine imports the contract beyond its vocabulary', 'main/engine/x.ts', "import { LIMITS } from '../../preload/contract';\nexport const l = LIMITS;"],
     ['a model imports the runtime', 'main/engine/models/unet/x.ts', "import { createSession } from '../../runtime/session-options';\nexport const c = createSession;"],
     ['the graph builder imports models', 'main/engine/graph/ops/x.ts', "import { resBlock } from '../../models/unet/res-block';\nexport const r = resBlock;"],
+    ['the graph builder imports the runtime', 'main/engine/graph/x.ts', "import { createSession } from '../runtime/session-options';\nexport const c = createSession;"],
     ['common imports a layer', 'main/common/x.ts', "import { openStudioDb } from '../db/index';\nexport const o = openStudioDb;"],
   ];
   test.each(wrong)('fails: %s', async (_name, as, source) => {
