@@ -1,7 +1,10 @@
 // `dato-studio generate`: one generation from the command line, through the same engine the app uses.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ACCEL_MODES, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy, type AccelSettings, type GenerateRequest, type GenerateResult } from '../engine/index';
+import {
+  ACCEL_MODES, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
+  type AccelSettings, type GenerateRequest, type GenerateResult,
+} from '../engine/index';
 import { writeGenerationPng } from '../images/generation-png';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
 
