@@ -4,11 +4,7 @@
 
 // ---------------------------------------------------------------------------------------------- enums
 
-export {
-  ACCEL_MODES, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN, STEP_KINDS, STEP_KIND_LETTERS, countKinds, formatSchedule,
-  stepKindOfLetter, DEFAULT_PRUNE_RATIO, PRUNING_MODES,
-  type AccelMode, type ApiErrorCode, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
-} from './vocabulary';
+export * from './vocabulary';
 import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
