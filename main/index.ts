@@ -1,6 +1,6 @@
 // The Electron main process, top to bottom: one instance → privileged schemes → security rules → library and
 // engines → protocols → window → IPC. Everything the UI can do goes through preload/contract.ts.
-import { app, BrowserWindow, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeImage, protocol, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { createDesktopIntegration } from './app/desktop';
 import { openMainWindow } from './app/main-window';
@@ -30,8 +30,8 @@ async function start(): Promise<void> {
   const studio: Studio = await openStudio({
     dataDir: DATA_DIR,
     shell: 'electron',
-    engine: new Engine({ spawn: utilityProcessSpawner('DaTo Studio engine') }),
-    inspector: new Engine({ spawn: utilityProcessSpawner('DaTo Studio model checker') }),
+    engine: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio engine') }),
+    inspector: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio model checker') }),
     desktop: createDesktopIntegration({
       dialog, shell, window: () => win,
       iconFor: (file) => nativeImage.createFromPath(file).resize({ width: 64 }),

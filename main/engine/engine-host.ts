@@ -26,6 +26,21 @@ export interface SpawnOptions {
 
 export type EngineSpawner = (script: string, opts: SpawnOptions) => EngineProcess;
 
+/**
+ * An engine process's environment: strings only. Electron's utilityProcess refuses any other value ("Invalid
+ * value for env") and, given an env at all, starts the child with exactly that env, nothing inherited.
+ */
+export type EngineEnv = Readonly<Record<string, string>>;
+
+/** The parent's environment plus what the worker reads (DATO_CLIP_VOCAB, DATO_KEEP_SESSIONS). */
+export function engineEnv({ clipVocab, keepSessions }: SpawnOptions, base: NodeJS.ProcessEnv = process.env): EngineEnv {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  env.DATO_CLIP_VOCAB = clipVocab;
+  env.DATO_KEEP_SESSIONS = keepSessions ? '1' : '0';
+  return env;
+}
+
 /** The bundled worker script: next to this file once built (dist/), else in the checkout's dist/. */
 export function defaultWorkerScript(): string {
   const candidates = [join(__dirname, 'engine-worker.js'), resolve(__dirname, '..', '..', 'dist', 'engine-worker.js')];
@@ -49,9 +64,8 @@ export const spawnThread: EngineSpawner = (script, { clipVocab, keepSessions }) 
   };
 };
 
-export const spawnProcess: EngineSpawner = (script, { clipVocab, keepSessions }) => {
-  const env = { ...process.env, DATO_CLIP_VOCAB: clipVocab, DATO_KEEP_SESSIONS: keepSessions ? '1' : '0' };
-  const child = fork(script, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export const spawnProcess: EngineSpawner = (script, opts) => {
+  const child = fork(script, [], { serialization: 'advanced', env: engineEnv(opts), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     post: (m) => child.send(m),
     onMessage: (h) => child.on('message', (m) => h(m as WorkerMessage)),
