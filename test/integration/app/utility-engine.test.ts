@@ -14,7 +14,7 @@ import { buildEngineWorker } from '../services/studio-fixture';
 const request: GenerateRequest = {
   modelPath: join(demoModelDir, 'model.safetensors'), provider: 'cpu', prompt: 'a red circle on a blue background',
   negativePrompt: '', sampler: 'ddim', steps: 6, cfg: 5, eta: 0, width: 128, height: 128, seed: 7, images: 1,
-  accel: { mode: 'baseline' }, threads: 1,
+  accel: { mode: 'baseline' }, threads: 1, previewEvery: 0,
 };
 
 const engines: Engine[] = [];
