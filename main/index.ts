@@ -8,7 +8,7 @@ import { handleProtocols, registerSchemes } from './app/protocols';
 import { denyPermissions, lockDownWebContents } from './app/security';
 import { utilityProcessSpawner } from './app/utility-engine';
 import { AppStateRepo } from './db/app-state-repo';
-import { Engine } from './engine/engine-host';
+import { Engine, INSPECTION_LIMITS } from './engine/engine-host';
 import { forwardEvents } from './ipc/forward-events';
 import { registerIpc } from './ipc/register-ipc';
 import { isTrustedSender } from './ipc/sender-check';
@@ -31,7 +31,7 @@ async function start(): Promise<void> {
     dataDir: DATA_DIR,
     shell: 'electron',
     engine: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio engine') }),
-    inspector: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio model checker') }),
+    inspector: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio model checker'), inspection: INSPECTION_LIMITS }),
     desktop: createDesktopIntegration({
       dialog, shell, window: () => win,
       iconFor: (file) => nativeImage.createFromPath(file).resize({ width: 64 }),

@@ -7,7 +7,7 @@
 // Electron really accepts, and main/index.ts passes Electron's `utilityProcess` where one of them is expected.
 // test/integration/app/utility-engine.test.ts runs this adapter against a stand-in with Electron's semantics.
 import type { EngineEnv, EngineSpawner } from '../engine/engine-host';
-import { engineEnv } from '../engine/engine-host';
+import { engineEnv, engineExecArgv } from '../engine/engine-host';
 import type { HostMessage, WorkerMessage } from '../engine/engine-protocol';
 
 export interface UtilityForkOptions {
@@ -15,6 +15,8 @@ export interface UtilityForkOptions {
   readonly stdio: 'inherit' | 'ignore' | 'pipe';
   /** Replaces the child's whole environment (Electron inherits nothing once `env` is given). */
   readonly env: EngineEnv;
+  /** Node/V8 options for the child (the checker's heap limit). */
+  readonly execArgv: string[];
 }
 
 /** The part of Electron's UtilityProcess the engine uses. */
@@ -24,6 +26,7 @@ export interface UtilityChild {
   /** Electron reports 0 after kill() (a requested shutdown), else the process's exit code. */
   on(event: 'exit', listener: (code: number) => void): unknown;
   kill(): boolean;
+  readonly pid: number | undefined;
 }
 
 /** The part of Electron's `utilityProcess` module the engine uses. */
@@ -33,8 +36,9 @@ export interface UtilityProcessApi {
 
 export function utilityProcessSpawner(utility: UtilityProcessApi, serviceName: string): EngineSpawner {
   return (script, opts) => {
-    const child = utility.fork(script, [], { serviceName, stdio: 'inherit', env: engineEnv(opts) });
+    const child = utility.fork(script, [], { serviceName, stdio: 'inherit', env: engineEnv(opts), execArgv: engineExecArgv(opts) });
     return {
+      pid: child.pid,
       post: (m) => child.postMessage(m),
       onMessage: (h) => child.on('message', (m) => h(m)),
       onExit: (h) => child.on('exit', (code) => h(`the engine process exited with code ${code}`)),

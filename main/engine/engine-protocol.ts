@@ -42,6 +42,8 @@ export interface ModelInfo {
   readonly text: { readonly width: number; readonly layers: number };
   readonly nativeSize: number;
   readonly sizeBytes: number;
+  /** How the model's files were read, when the user should know (e.g. a config.json that was ignored). */
+  readonly notices: readonly string[];
 }
 
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }

@@ -3,7 +3,7 @@
 // session token in its #fragment, which browsers never send to the server).
 //   node dist/web.js [--port N] [--data-dir DIR] [--allow-host NAME]... [--allow-origin http://127.0.0.1:PORT]...
 import { join, resolve } from 'node:path';
-import { Engine, spawnProcess } from '../engine/engine-host';
+import { Engine, INSPECTION_LIMITS, spawnProcess } from '../engine/engine-host';
 import { defaultDataDir } from '../services/studio-paths';
 import { openStudio } from '../services/studio';
 import { startWebServer } from './web-server';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const args = parseWebArgs(process.argv.slice(2));
   const studio = await openStudio({
     dataDir: args.dataDir, shell: 'web',
-    engine: new Engine({ spawn: spawnProcess }), inspector: new Engine({ spawn: spawnProcess }),
+    engine: new Engine({ spawn: spawnProcess }), inspector: new Engine({ spawn: spawnProcess, inspection: INSPECTION_LIMITS }),
   });
   const server = await startWebServer({
     studio, rendererDir: join(__dirname, 'renderer'), port: args.port, allowedHostNames: args.allowHosts, allowedOrigins: args.allowOrigins,

@@ -37,7 +37,7 @@ export type ImageVariant = 'full' | 'thumb' | 'heatmap';
  * 'queue-full', 'unavailable' (not possible in this shell, e.g. a dialog in web mode), database codes.
  */
 export type ApiErrorCode =
-  | 'model-not-found' | 'model-pickle' | 'model-corrupt' | 'model-unsupported' | 'model-incomplete'
+  | 'model-not-found' | 'model-pickle' | 'model-corrupt' | 'model-unsupported' | 'model-incomplete' | 'model-refused'
   | 'invalid-parameters' | 'provider-unavailable' | 'out-of-memory' | 'numerical-error' | 'disk-full'
   | 'cancelled' | 'engine-crashed' | 'internal'
   | 'invalid-request' | 'forbidden' | 'not-found' | 'queue-full' | 'unavailable'
