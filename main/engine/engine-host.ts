@@ -216,8 +216,13 @@ export class Engine {
     this.proc.post({ type: 'cancel', id });
   }
 
-  /** Stop the engine now (e.g. a hard cancel after a timeout); pending jobs fail as crashed. */
+  /** Stop the engine now; pending jobs fail as crashed. */
   kill(): void { this.proc?.kill(); }
+
+  /** A hard cancel: stop the engine only if job `id` is still in it (never another job's engine). */
+  killJob(id: number): void {
+    if (this.pending.has(id)) this.kill();
+  }
 
   async close(): Promise<void> {
     const proc = this.proc;

@@ -31,6 +31,7 @@ export interface StudioOptions {
   resources?: Resources;
   appVersion?: string;
   maxJobs?: number;
+  hardCancelMs?: number;
 }
 
 export interface Studio {
@@ -66,7 +67,7 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
     const gallery = new GalleryService(db, events);
     const generation = new GenerationService({
       db, state, engine: opts.engine, models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
-      ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
+      ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}), ...(opts.hardCancelMs ? { hardCancelMs: opts.hardCancelMs } : {}),
     });
     const compare = new CompareService(db, generation, events);
     await models.init();
