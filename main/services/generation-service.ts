@@ -113,7 +113,7 @@ export class GenerationService {
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
       });
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
-    }))();
+    })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
     return this.queue.enqueue(specs);
   }
