@@ -5,6 +5,7 @@ import { ACCEL_MODES, type AccelSettings } from '../engine/accel/plan';
 import { Engine } from '../engine/engine-host';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
 import { resolveResources } from '../engine/resources';
+import { cpuThreadsProblem } from '../engine/runtime/cpu-threads';
 import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { readNpy, writeNpy } from '../engine/util/npy';
@@ -51,6 +52,8 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
   const accel = accelFromFlags(f);
+  const threadsProblem = f.threads === undefined ? undefined : cpuThreadsProblem(Number(f.threads));
+  if (threadsProblem) throw new UsageError(`--threads ${threadsProblem}`);
 
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {

@@ -8,6 +8,7 @@ import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMes
 import type { MemoryWatchdog } from './memory-watchdog';
 import { ModelRuntime } from './pipeline/model-runtime';
 import { txt2img } from './pipeline/txt2img';
+import { cpuThreadsProblem } from './runtime/cpu-threads';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
@@ -83,6 +84,8 @@ export class EngineService {
   }
 
   private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+    const threadsProblem = req.threads === undefined ? undefined : cpuThreadsProblem(req.threads);
+    if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
     const evaluations = createScheduler(req.sampler, { steps: req.steps, eta: req.eta }).timesteps.length;
     let plan;
     try {

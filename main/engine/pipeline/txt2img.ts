@@ -64,6 +64,8 @@ export interface Txt2ImgHooks {
 }
 
 const MAX_PIXELS = 2048 * 2048;
+/** The same for the CLI, the app and web mode (the contract's LIMITS.promptChars is this number). */
+export const MAX_PROMPT_CHARS = 10_000;
 
 export function checkParams(p: Txt2ImgParams): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
@@ -76,6 +78,9 @@ export function checkParams(p: Txt2ImgParams): void {
   if (!(p.eta >= 0 && p.eta <= 1)) bad('Eta must be between 0 and 1.');
   if (!Number.isInteger(p.images) || p.images < 1 || p.images > 16) bad('Batch size must be from 1 to 16.');
   if (!Number.isSafeInteger(p.seed) || p.seed < 0) bad('The seed must be a non-negative whole number.');
+  for (const [what, text] of [['prompt', p.prompt], ['negative prompt', p.negativePrompt]] as const) {
+    if (text.length > MAX_PROMPT_CHARS) bad(`The ${what} is ${text.length} characters long; at most ${MAX_PROMPT_CHARS} are accepted.`);
+  }
 }
 
 /** Uniform + Gaussian draws for DaTo's base-token choice, seeded from the image seed. */
