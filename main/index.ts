@@ -5,9 +5,11 @@ import { join } from 'node:path';
 import { createDesktopIntegration } from './app/desktop';
 import { openMainWindow } from './app/main-window';
 import { handleProtocols, registerSchemes } from './app/protocols';
+import { offerLibraryRestore } from './app/library-recovery';
 import { denyPermissions, lockDownWebContents } from './app/security';
 import { utilityProcessSpawner } from './app/utility-engine';
 import { AppStateRepo } from './db/app-state-repo';
+import { DatabaseError } from './db/errors';
 import { Engine, INSPECTION_LIMITS } from './engine/engine-host';
 import { forwardEvents } from './ipc/forward-events';
 import { registerIpc } from './ipc/register-ipc';
@@ -63,7 +65,17 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   lockDownWebContents(app, shell);
-  app.whenReady().then(start).catch((err: unknown) => {
+  const startOrRecover = async (): Promise<void> => {
+    try {
+      await start();
+    } catch (err) {
+      // A damaged library: offer the last good backup, then start again on it.
+      if (!(err instanceof DatabaseError) || err.code !== 'database-corrupt') throw err;
+      if (!(await offerLibraryRestore(dialog, DATA_DIR, err.message))) { app.exit(1); return; }
+      await start();
+    }
+  };
+  app.whenReady().then(startOrRecover).catch((err: unknown) => {
     dialog.showErrorBox('DaTo Studio could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
   });
