@@ -53,7 +53,7 @@ export type EngineSpawner = (script: string, opts: SpawnOptions) => EngineProces
  */
 export type EngineEnv = Readonly<Record<string, string>>;
 
-/** The parent's environment plus what the worker reads (DATO_CLIP_VOCAB, DATO_KEEP_SESSIONS). */
+/** The parent's environment plus what the worker reads (DATO_CLIP_VOCAB, DATO_KEEP_SESSIONS, DATO_MEMORY_CAP_MB). */
 export function engineEnv({ clipVocab, keepSessions, memoryCapMb }: SpawnOptions, base: NodeJS.ProcessEnv = process.env): EngineEnv {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
@@ -128,6 +128,8 @@ export class Engine {
   private nextId = 1;
   /** Bounded checks run one at a time, so each one's clock starts when it is sent. */
   private inspections: Promise<unknown> = Promise.resolve();
+  /** Calls sent and not answered yet (a bounded check waits for them: the worker runs jobs one at a time). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: EngineOptions = {}) {}
 
@@ -170,10 +172,14 @@ export class Engine {
 
   private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void): Promise<T> {
     await this.start();
-    return new Promise<T>((resolveCall, reject) => {
+    const answer = new Promise<T>((resolveCall, reject) => {
       this.pending.set(msg.id, { resolve: resolveCall as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
       this.proc!.post(msg);
     });
+    this.inFlight.add(answer);
+    const settle = (): void => { this.inFlight.delete(answer); };
+    answer.then(settle, settle);
+    return answer;
   }
 
   /** Start a generation; `id` identifies it for `cancel`. */
@@ -193,6 +199,8 @@ export class Engine {
 
   private async boundedInspect(path: string, limits: InspectionLimits): Promise<ModelInfo> {
     await this.start();
+    // The clock must not count a provider probe the same engine is still running.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const proc = this.proc;
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; proc?.kill(); }, limits.timeoutMs);

@@ -8,7 +8,7 @@ import { open, realpath, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors';
 import { bf16BitsToF32, f16BitsToF32 } from '../util/float16';
-import { JsonNumber, StrictJsonError, parseStrictJsonPrefix } from './strict-json';
+import { JsonLimitError, JsonNumber, StrictJsonError, parseStrictJsonPrefix } from './strict-json';
 import type { JsonLimits, JsonObject, JsonValue } from './strict-json';
 import type { TensorEntry, WeightDType } from './tensor-index';
 import { OPEN_READ_NONBLOCKING, shortened } from './untrusted-file';
@@ -121,6 +121,7 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   try {
     ({ value: root, end } = parseStrictJsonPrefix(text, HEADER_JSON_LIMITS));
   } catch (err) {
+    if (err instanceof JsonLimitError) throw corrupt(file, `its header has more structure than a model header can (${err.message})`);
     if (err instanceof StrictJsonError) throw corrupt(file, `its header is not valid JSON (${err.message})`);
     throw err;
   }
@@ -176,7 +177,6 @@ function readTensorInfo(name: string, value: JsonValue, file: string): RawTensor
   }
   const shapeValue = value.get('shape');
   if (!Array.isArray(shapeValue)) throw bad('has a shape that is not an array');
-  if (shapeValue.length > MAX_RANK) throw bad(`has ${shapeValue.length} dimensions (at most ${MAX_RANK} are accepted)`);
   const shape = shapeValue.map((dim) => {
     const n = nonNegativeInteger(dim);
     if (n === undefined || n > BigInt(Number.MAX_SAFE_INTEGER)) throw bad('has a shape entry that is not a non-negative integer');

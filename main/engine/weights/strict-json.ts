@@ -24,6 +24,9 @@ export class StrictJsonError extends Error {
   }
 }
 
+/** Valid JSON so far, but more structure than the caller's JsonLimits allow. */
+export class JsonLimitError extends StrictJsonError {}
+
 /** How much structure one document may have; callers that know their format pass tighter limits. */
 export interface JsonLimits {
   /** Deepest nesting: the top-level value is depth 0. */
@@ -76,8 +79,8 @@ class Parser {
   }
 
   value(depth: number): JsonValue {
-    if (depth > this.limits.maxDepth) throw new StrictJsonError(`nesting deeper than ${this.limits.maxDepth} levels`, this.pos);
-    if (++this.values > this.limits.maxValues) throw new StrictJsonError(`more than ${this.limits.maxValues} values`, this.pos);
+    if (depth > this.limits.maxDepth) throw new JsonLimitError(`nesting deeper than ${this.limits.maxDepth} levels`, this.pos);
+    if (++this.values > this.limits.maxValues) throw new JsonLimitError(`more than ${this.limits.maxValues} values`, this.pos);
     const c = this.text[this.pos];
     switch (c) {
       case '{': return this.object(depth);
@@ -97,7 +100,7 @@ class Parser {
     if (this.text[this.pos] === '}') { this.pos++; return result; }
     for (;;) {
       if (this.text[this.pos] !== '"') throw new StrictJsonError('expected a string key', this.pos);
-      if (result.size === this.limits.maxObjectEntries) throw new StrictJsonError(`an object with more than ${this.limits.maxObjectEntries} keys`, this.pos);
+      if (result.size === this.limits.maxObjectEntries) throw new JsonLimitError(`an object with more than ${this.limits.maxObjectEntries} keys`, this.pos);
       const keyPos = this.pos;
       const key = this.string();
       if (result.has(key)) throw new StrictJsonError(`duplicate key ${JSON.stringify(shortened(key))}`, keyPos);
@@ -118,7 +121,7 @@ class Parser {
     this.skipWhitespace();
     if (this.text[this.pos] === ']') { this.pos++; return result; }
     for (;;) {
-      if (result.length === this.limits.maxArrayLength) throw new StrictJsonError(`an array longer than ${this.limits.maxArrayLength} elements`, this.pos);
+      if (result.length === this.limits.maxArrayLength) throw new JsonLimitError(`an array longer than ${this.limits.maxArrayLength} elements`, this.pos);
       result.push(this.value(depth + 1));
       this.skipWhitespace();
       if (this.text[this.pos] === ',') { this.pos++; this.skipWhitespace(); continue; }

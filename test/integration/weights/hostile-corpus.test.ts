@@ -185,6 +185,22 @@ describe('a check the checker does not survive', () => {
     expect((await engine.inspect(join(demoModelDir, 'model.safetensors'))).family).toBe('sd1');
   });
 
+  it('the time limit counts the check only, not a provider probe the checker is still running', async () => {
+    const engine = checker({ timeoutMs: 1500, memoryMb: INSPECTION_LIMITS.memoryMb });
+    const probe = engine.generate({
+      modelPath: join(demoModelDir, 'model.safetensors'), provider: 'cpu', prompt: 'a red circle', negativePrompt: '', sampler: 'ddim',
+      steps: 120, cfg: 5, eta: 0, width: 128, height: 128, seed: 1, images: 1, accel: { mode: 'baseline' }, previewEvery: 0, threads: 1,
+    });
+    let probeSettledAt = Infinity;
+    const probed = probe.result.then((r) => r.images.length, (e: unknown) => e).finally(() => { probeSettledAt = performance.now(); });
+    const started = performance.now();
+    const info = await engine.inspect(join(demoModelDir, 'model.safetensors'));
+    expect(info.family).toBe('sd1');
+    expect(await probed).toBe(1);
+    expect(probeSettledAt).toBeLessThanOrEqual(performance.now()); // the check ran after the probe, on its own clock
+    console.log(`probe ${((probeSettledAt - started) / 1000).toFixed(1)} s (the check's limit is 1.5 s)`);
+  });
+
   it('past the time limit: refused, and the next check works', async () => {
     const engine = checker({ timeoutMs: 1, memoryMb: INSPECTION_LIMITS.memoryMb });
     const err = await engine.inspect(join(demoModelDir, 'model.safetensors')).catch((e: unknown) => e);
