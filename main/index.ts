@@ -1,14 +1,16 @@
 // The Electron main process, top to bottom: one instance → privileged schemes → security rules → library and
 // engines → protocols → window → IPC. Everything the UI can do goes through preload/contract.ts.
-import { app, BrowserWindow, dialog, ipcMain, nativeImage, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeImage, protocol, session, shell, utilityProcess } from 'electron';
 import { join } from 'node:path';
 import { createDesktopIntegration } from './app/desktop';
 import { openMainWindow } from './app/main-window';
 import { handleProtocols, registerSchemes } from './app/protocols';
+import { offerLibraryRestore } from './app/library-recovery';
 import { denyPermissions, lockDownWebContents } from './app/security';
 import { utilityProcessSpawner } from './app/utility-engine';
 import { AppStateRepo } from './db/app-state-repo';
-import { Engine } from './engine/index';
+import { DatabaseError } from './db/errors';
+import { Engine, INSPECTION_LIMITS } from './engine/index';
 import { forwardEvents } from './ipc/forward-events';
 import { registerIpc } from './ipc/register-ipc';
 import { isTrustedSender } from './ipc/sender-check';
@@ -30,8 +32,8 @@ async function start(): Promise<void> {
   const studio: Studio = await openStudio({
     dataDir: DATA_DIR,
     shell: 'electron',
-    engine: new Engine({ spawn: utilityProcessSpawner('DaTo Studio engine') }),
-    inspector: new Engine({ spawn: utilityProcessSpawner('DaTo Studio model checker') }),
+    engine: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio engine') }),
+    inspector: new Engine({ spawn: utilityProcessSpawner(utilityProcess, 'DaTo Studio model checker'), inspection: INSPECTION_LIMITS }),
     desktop: createDesktopIntegration({
       dialog, shell, window: () => win,
       iconFor: (file) => nativeImage.createFromPath(file).resize({ width: 64 }),
@@ -63,7 +65,17 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   lockDownWebContents(app, shell);
-  app.whenReady().then(start).catch((err: unknown) => {
+  const startOrRecover = async (): Promise<void> => {
+    try {
+      await start();
+    } catch (err) {
+      // A damaged library: offer the last good backup, then start again on it.
+      if (!(err instanceof DatabaseError) || err.code !== 'database-corrupt') throw err;
+      if (!(await offerLibraryRestore(dialog, DATA_DIR, err.message))) { app.exit(1); return; }
+      await start();
+    }
+  };
+  app.whenReady().then(startOrRecover).catch((err: unknown) => {
     dialog.showErrorBox('DaTo Studio could not start', err instanceof Error ? err.message : String(err));
     app.exit(1);
   });

@@ -31,7 +31,8 @@ export interface MethodMap {
   /** Queue `batchCount` jobs (seeds seed, seed+1, …). Rejects with 'queue-full' past LIMITS.maxQueuedJobs. */
   'generation.enqueue': { args: GenerateParams; result: JobDto[] };
   /** Cancel a queued job, or stop a running one before its next UNet evaluation. */
-  'generation.cancel': { args: { jobId: string }; result: { cancelled: boolean } };
+  /** `message` says why a running job could not be cancelled any more (its image is being saved). */
+  'generation.cancel': { args: { jobId: string }; result: { cancelled: boolean; message?: string } };
   'generation.cancelAll': { args: Empty; result: { cancelled: number } };
   /** Queued and running jobs, then the most recent finished ones (newest first), for a fresh UI. */
   'generation.jobs': { args: Empty; result: JobDto[] };

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  ACCEL_MODES, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
+  ACCEL_MODES, cpuThreadsProblem, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
   type AccelSettings, type GenerateRequest, type GenerateResult,
 } from '../engine/index';
 import { writeGenerationPng } from '../images/generation-png';
@@ -47,6 +47,8 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
   const accel = accelFromFlags(f);
+  const threadsProblem = f.threads === undefined ? undefined : cpuThreadsProblem(Number(f.threads));
+  if (threadsProblem) throw new UsageError(`--threads ${threadsProblem}`);
 
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {

@@ -1,9 +1,11 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture).
+// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture),
+// `restore-backup` (the library from its newest good backup).
 import { EngineError } from '../engine/index';
 import { UsageError } from './args';
 import { runGenerate } from './generate';
 import { runInfo } from './info';
 import { runPlan } from './plan';
+import { runRestoreBackup } from './restore-backup';
 
 const USAGE = `usage: dato-studio <command> [options]
   generate --prompt TEXT [--model PATH] [--negative TEXT] [--steps N] [--cfg F]
@@ -14,6 +16,7 @@ const USAGE = `usage: dato-studio <command> [options]
            [--cache-interval N] [--prune-ratio R[,R...]] [--dato-gamma G] [--dato-alpha A] [--dato-flip P]
   plan     [--model PATH] [--steps N] [--sampler S] [--width W] [--height H] [--mode ...] [--schedule ...] [--json]
   info     [--model PATH] [--json]
+  restore-backup [--data-dir DIR] [--list] [--backup FILE]   (with the app closed)
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'generate': return await runGenerate(rest);
       case 'plan': return await runPlan(rest);
       case 'info': return await runInfo(rest);
+      case 'restore-backup': return await runRestoreBackup(rest);
       case undefined: case '--help': case '-h': case 'help': console.log(USAGE); return command ? 0 : 2;
       default: throw new UsageError(`unknown command "${command}"`);
     }

@@ -77,7 +77,7 @@ export class ComparisonsRepo {
     this.db.transaction(() => {
       this.baselineStmt.run(generationId, groupId);
       this.addMemberStmt.run(groupId, generationId);
-    })();
+    }).immediate();
   }
 
   addMember(groupId: number, generationId: number): boolean {

@@ -15,5 +15,5 @@ export function purgeGenerationsById(db: Database.Database, ids: readonly number
       generationIds: rows.map((r) => r.id),
       files: rows.flatMap((r) => [r.path, r.thumb_path].filter((p): p is string => p !== null)),
     };
-  })();
+  }).immediate();
 }

@@ -94,7 +94,7 @@ export class GenerationsRepo {
           `generation ${id}`);
       }
       this.images.insert(id, image);
-    })();
+    }).immediate();
   }
 
   /** pending → failed / interrupted. Returns false when the row was not pending (already settled). */
@@ -108,11 +108,11 @@ export class GenerationsRepo {
 
   /** Hide from the gallery (undoable). Returns the ids that were actually deleted by this call. */
   softDelete(ids: readonly number[], now: number = Date.now()): number[] {
-    return this.db.transaction(() => ids.filter((id) => this.softDeleteStmt.run(now, id).changes === 1))();
+    return this.db.transaction(() => ids.filter((id) => this.softDeleteStmt.run(now, id).changes === 1)).immediate();
   }
 
   undoDelete(ids: readonly number[]): number[] {
-    return this.db.transaction(() => ids.filter((id) => this.undoDeleteStmt.run(id).changes === 1))();
+    return this.db.transaction(() => ids.filter((id) => this.undoDeleteStmt.run(id).changes === 1)).immediate();
   }
 
   /**
@@ -128,7 +128,7 @@ export class GenerationsRepo {
         generationIds: rows.map((r) => r.id),
         files: rows.flatMap((r) => [r.path, r.thumb_path].filter((p): p is string => p !== null)),
       };
-    })();
+    }).immediate();
   }
 
   get(id: number): GenerationRecord | undefined {

@@ -68,7 +68,7 @@ export function applyMigrations(db: Database.Database, migrations: readonly Migr
         db.pragma(`user_version = ${m.version}`);
       });
       try {
-        run();
+        run.immediate();
       } catch (err) {
         throw new DatabaseError('database-migration-failed',
           `Updating the library to the format of this version failed (step ${m.version}, ${m.name}); nothing was changed. ` +

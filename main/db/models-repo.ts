@@ -98,7 +98,7 @@ export class ModelsRepo {
       const added = this.getByPath(model.path);
       if (!added) throw new Error(`models: upsert of ${model.path} left no row`);
       return added;
-    })();
+    }).immediate();
   }
 
   get(id: number): ModelRecord | undefined {
@@ -136,7 +136,7 @@ export class ModelsRepo {
       this.clearDefaultStmt.run();
       this.setDefaultStmt.run(id);
       return true;
-    })();
+    }).immediate();
   }
 
   /** Forget a model. Its generations stay in the gallery with model_id set to NULL. */

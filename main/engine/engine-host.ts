@@ -2,7 +2,7 @@
 // survives an engine crash (pending jobs fail with 'engine-crashed'; the next call starts a new engine).
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors';
 import type {
@@ -16,6 +16,8 @@ export interface EngineProcess {
   onMessage(handler: (msg: WorkerMessage) => void): void;
   onExit(handler: (reason: string) => void): void;
   kill(): void;
+  /** The OS process id, where the engine is a process of its own. */
+  readonly pid?: number | undefined;
   /** Shared cancel flag, where the transport has shared memory (worker threads). */
   readonly cancelFlag?: Int32Array;
 }
@@ -24,9 +26,45 @@ export interface SpawnOptions {
   readonly clipVocab: string;
   /** False: one-shot engine that releases sessions after each stage (lowest peak memory). */
   readonly keepSessions: boolean;
+  /** The most memory the engine may use (V8 heap limit, plus an RSS watchdog in a process); none if unset. */
+  readonly memoryCapMb?: number;
+}
+
+/**
+ * Bounds on checking an untrusted model file: the checker is stopped past either, and the file is refused.
+ * Real checkpoints and diffusers folders are checked in well under a second (only headers and small
+ * configs are read); a file that needs more is hostile or broken.
+ */
+export interface InspectionLimits {
+  readonly timeoutMs: number;
+  readonly memoryMb: number;
+}
+
+export const INSPECTION_LIMITS: InspectionLimits = { timeoutMs: 4000, memoryMb: 768 };
+
+/** V8's heap limit, below the RSS cap so a JS-heap flood ends in V8's own out-of-memory abort. */
+export function engineExecArgv({ memoryCapMb }: SpawnOptions): string[] {
+  return memoryCapMb === undefined ? [] : [`--max-old-space-size=${Math.floor(memoryCapMb * 0.75)}`];
 }
 
 export type EngineSpawner = (script: string, opts: SpawnOptions) => EngineProcess;
+
+/**
+ * An engine process's environment: strings only. Electron's utilityProcess refuses any other value ("Invalid
+ * value for env") and, given an env at all, starts the child with exactly that env, nothing inherited.
+ */
+export type EngineEnv = Readonly<Record<string, string>>;
+
+/** The parent's environment plus what the worker reads (DATO_CLIP_VOCAB, DATO_KEEP_SESSIONS, DATO_MEMORY_CAP_MB). */
+export function engineEnv({ clipVocab, keepSessions, memoryCapMb }: SpawnOptions, base: NodeJS.ProcessEnv = process.env): EngineEnv {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(base)) if (value !== undefined) env[key] = value;
+  env.DATO_CLIP_VOCAB = clipVocab;
+  env.DATO_KEEP_SESSIONS = keepSessions ? '1' : '0';
+  if (memoryCapMb === undefined) delete env.DATO_MEMORY_CAP_MB;
+  else env.DATO_MEMORY_CAP_MB = String(memoryCapMb);
+  return env;
+}
 
 /** The bundled worker script: next to this file once built (dist/), else in the checkout's dist/. */
 export function defaultWorkerScript(): string {
@@ -36,9 +74,13 @@ export function defaultWorkerScript(): string {
   return found;
 }
 
-export const spawnThread: EngineSpawner = (script, { clipVocab, keepSessions }) => {
+/** A worker thread shares the caller's process: its heap is capped, but no RSS watchdog can stop only it. */
+export const spawnThread: EngineSpawner = (script, { clipVocab, keepSessions, memoryCapMb }) => {
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(script, { workerData: { clipVocab, keepSessions, cancelFlag: cancelFlag.buffer } });
+  const worker = new Worker(script, {
+    workerData: { clipVocab, keepSessions, cancelFlag: cancelFlag.buffer },
+    ...(memoryCapMb !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: Math.floor(memoryCapMb * 0.75) } } : {}),
+  });
   return {
     cancelFlag,
     post: (m) => worker.postMessage(m),
@@ -51,10 +93,13 @@ export const spawnThread: EngineSpawner = (script, { clipVocab, keepSessions }) 
   };
 };
 
-export const spawnProcess: EngineSpawner = (script, { clipVocab, keepSessions }) => {
-  const env = { ...process.env, DATO_CLIP_VOCAB: clipVocab, DATO_KEEP_SESSIONS: keepSessions ? '1' : '0' };
-  const child = fork(script, [], { serialization: 'advanced', env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export const spawnProcess: EngineSpawner = (script, opts) => {
+  const child = fork(script, [], {
+    serialization: 'advanced', env: engineEnv(opts), execArgv: [...process.execArgv, ...engineExecArgv(opts)],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return {
+    pid: child.pid,
     post: (m) => child.send(m),
     onMessage: (h) => child.on('message', (m) => h(m as WorkerMessage)),
     onExit: (h) => child.on('exit', (code, signal) => h(`the engine process exited (${signal ?? `code ${code}`})`)),
@@ -83,6 +128,8 @@ export interface EngineOptions {
   clipVocab?: string;
   /** Default true (the app); the CLI passes false. */
   keepSessions?: boolean;
+  /** Set for the model checker: its process runs under the memory cap and each check under the time limit. */
+  inspection?: InspectionLimits;
 }
 
 export class Engine {
@@ -90,6 +137,10 @@ export class Engine {
   private ready: Promise<void> | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Bounded checks run one at a time, so each one's clock starts when it is sent. */
+  private inspections: Promise<unknown> = Promise.resolve();
+  /** Calls sent and not answered yet (a bounded check waits for them: the worker runs jobs one at a time). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly opts: EngineOptions = {}) {}
 
@@ -98,6 +149,7 @@ export class Engine {
     const spawn = this.opts.spawn ?? spawnThread;
     const proc = spawn(this.opts.workerScript ?? defaultWorkerScript(), {
       clipVocab: this.opts.clipVocab ?? resolveResources().clipVocab, keepSessions: this.opts.keepSessions ?? true,
+      ...(this.opts.inspection ? { memoryCapMb: this.opts.inspection.memoryMb } : {}),
     });
     this.proc = proc;
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
@@ -131,10 +183,14 @@ export class Engine {
 
   private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void): Promise<T> {
     await this.start();
-    return new Promise<T>((resolveCall, reject) => {
+    const answer = new Promise<T>((resolveCall, reject) => {
       this.pending.set(msg.id, { resolve: resolveCall as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
       this.proc!.post(msg);
     });
+    this.inFlight.add(answer);
+    const settle = (): void => { this.inFlight.delete(answer); };
+    answer.then(settle, settle);
+    return answer;
   }
 
   /** Start a generation; `id` identifies it for `cancel`. */
@@ -143,8 +199,33 @@ export class Engine {
     return { id, result: this.call<GenerateResult>({ type: 'generate', id, request }, onProgress) };
   }
 
+  /** Check a model file; with `inspection` limits, a check past them kills the checker and refuses the file. */
   inspect(path: string): Promise<ModelInfo> {
-    return this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
+    const limits = this.opts.inspection;
+    if (!limits) return this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
+    const check = this.inspections.then(() => this.boundedInspect(path, limits));
+    this.inspections = check.catch(() => undefined);
+    return check;
+  }
+
+  private async boundedInspect(path: string, limits: InspectionLimits): Promise<ModelInfo> {
+    await this.start();
+    // The clock must not count a provider probe the same engine is still running.
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    const proc = this.proc;
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; proc?.kill(); }, limits.timeoutMs);
+    try {
+      return await this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
+    } catch (err) {
+      if (!(err instanceof EngineError) || err.code !== 'engine-crashed') throw err;
+      const why = timedOut ? `checking it took longer than ${limits.timeoutMs / 1000} s`
+        : `checking it needed more than ${limits.memoryMb} MB of memory or crashed the checker`;
+      throw new EngineError('model-refused',
+        `DaTo Studio refused "${basename(path)}": ${why}, which no usable model file does. It was not opened.`, err.message);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** What a plan costs on this model and size (the engine parses the checkpoint's header and builds graphs). */
@@ -159,8 +240,13 @@ export class Engine {
     this.proc.post({ type: 'cancel', id });
   }
 
-  /** Stop the engine now (e.g. a hard cancel after a timeout); pending jobs fail as crashed. */
+  /** Stop the engine now; pending jobs fail as crashed. */
   kill(): void { this.proc?.kill(); }
+
+  /** A hard cancel: stop the engine only if job `id` is still in it (never another job's engine). */
+  killJob(id: number): void {
+    if (this.pending.has(id)) this.kill();
+  }
 
   async close(): Promise<void> {
     const proc = this.proc;

@@ -43,6 +43,8 @@ export interface ModelInfo {
   readonly text: { readonly width: number; readonly layers: number };
   readonly nativeSize: number;
   readonly sizeBytes: number;
+  /** How the model's files were read, when the user should know (e.g. a config.json that was ignored). */
+  readonly notices: readonly string[];
 }
 
 /** What an acceleration plan costs before it runs: answered from the checkpoint's header and the graphs. */

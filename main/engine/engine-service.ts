@@ -5,8 +5,10 @@ import { countKinds, formatSchedule } from './accel/schedule';
 import { planAcceleration } from './accel/plan';
 import { EngineError, toEngineError } from './errors';
 import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
+import type { MemoryWatchdog } from './memory-watchdog';
 import { ModelRuntime } from './pipeline/model-runtime';
 import { txt2img } from './pipeline/txt2img';
+import { cpuThreadsProblem } from './runtime/cpu-threads';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
 import { PlanCostCache } from './plan-cost';
@@ -31,6 +33,8 @@ export class EngineService {
     private readonly cancelFlag?: Int32Array,
     /** False for one-shot engines (the CLI): sessions are released as soon as their stage is over. */
     private readonly keepSessions = true,
+    /** Armed while a model file is checked (the checker process's memory cap). */
+    private readonly watchdog?: MemoryWatchdog,
   ) {}
 
   async handle(msg: HostMessage): Promise<void> {
@@ -39,6 +43,14 @@ export class EngineService {
       case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
       case 'inspect': return this.reply(msg.id, async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) }));
       case 'plan-cost': return this.reply(msg.id, async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) }));
+      case 'inspect': return this.reply(msg.id, async () => {
+        this.watchdog?.arm();
+        try {
+          return { type: 'inspected', id: msg.id, info: await inspectModel(msg.path) };
+        } finally {
+          this.watchdog?.disarm();
+        }
+      });
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
     }
   }
@@ -76,6 +88,8 @@ export class EngineService {
   }
 
   private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+    const threadsProblem = req.threads === undefined ? undefined : cpuThreadsProblem(req.threads);
+    if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
     let plan;
     try {
       plan = planAcceleration(req.accel, evaluationCount(req.sampler, req.steps));
@@ -122,5 +136,6 @@ export async function inspectModel(path: string): Promise<ModelInfo> {
     text: { width: model.text.width, layers: model.text.layers },
     nativeSize: model.hints.imageSize ?? 512,
     sizeBytes,
+    notices: model.hints.notices,
   };
 }

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineService } from './engine-service';
 import type { HostMessage, WorkerMessage } from './engine-protocol';
+import { startMemoryWatchdog } from './memory-watchdog';
 
 interface Channel { post(m: WorkerMessage): void; listen(handler: (m: HostMessage) => void): void }
 
@@ -23,11 +24,14 @@ function channel(): Channel {
 }
 
 const ch = channel();
+// A process of its own (not a thread of the caller) with a memory cap: the model checker.
+const memoryCapMb = Number(process.env.DATO_MEMORY_CAP_MB);
+const watchdog = !parentPort && memoryCapMb > 0 ? startMemoryWatchdog(memoryCapMb) : undefined;
 const data = (workerData ?? {}) as { clipVocab?: string; cancelFlag?: SharedArrayBuffer; keepSessions?: boolean };
 const clipVocab = data.clipVocab ?? process.env.DATO_CLIP_VOCAB;
 if (!clipVocab) throw new Error('engine-worker: the CLIP vocabulary path is missing');
 const keepSessions = data.keepSessions ?? process.env.DATO_KEEP_SESSIONS !== '0';
-const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined, keepSessions);
+const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined, keepSessions, watchdog);
 
 // Jobs run strictly one after another; cancel messages must not wait behind them.
 let queue: Promise<void> = Promise.resolve();

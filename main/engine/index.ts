@@ -2,7 +2,11 @@
 // starts the engine off-thread and speaks the messages of engine-protocol.ts; model files are opened, parsed
 // and turned into graphs only on the other side of that channel, never in the caller's process. What is
 // exported besides the host is pure: types, the shared vocabulary, plan validation and small file helpers.
-export { Engine, spawnProcess, spawnThread, type EngineProcess, type EngineSpawner, type SpawnOptions } from './engine-host';
+export {
+  Engine, engineEnv, engineExecArgv, INSPECTION_LIMITS, spawnProcess, spawnThread,
+  type EngineEnv, type EngineProcess, type EngineSpawner, type SpawnOptions,
+} from './engine-host';
+export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
   GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
   WorkerMessage,

@@ -64,6 +64,10 @@ export async function readImageParameters(path: string): Promise<ImageParameters
       result.parameters = parseA1111Parameters(raw);
     }
     if (studio !== undefined) result.studio = parseStudioMetadata(studio);
+    // Our own images carry the exact prompts in their studio chunk (the A1111 text trims lines).
+    if (result.parameters && result.studio?.prompt !== undefined) {
+      result.parameters = { ...result.parameters, prompt: result.studio.prompt, negativePrompt: result.studio.negativePrompt ?? '' };
+    }
     return result;
   } catch (err) {
     throw toImageFileError(err);

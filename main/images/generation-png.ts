@@ -43,6 +43,8 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     timings: { ...result.timings, steps: result.steps.map((s) => s.seconds) },
     unetSeconds: result.timings.unetLoop,
     speedup: null,
+    prompt: request.prompt,
+    negativePrompt: request.negativePrompt,
   });
   return [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

@@ -78,6 +78,8 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     timings: completion.timings,
     unetSeconds: completion.unetSeconds,
     speedup: completion.speedup,
+    prompt: record.prompt,
+    negativePrompt: record.negativePrompt,
   });
   return insertTextChunks(png, [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

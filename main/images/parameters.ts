@@ -5,8 +5,14 @@
 //   Steps: 30, Sampler: DDIM, Schedule type: Automatic, CFG scale: 5, Seed: 1, Size: 128x128, Model: name
 // Ref: AUTOMATIC1111/stable-diffusion-webui modules/processing.py (create_infotext) and
 //      modules/infotext_utils.py (quote, unquote, parse_generation_parameters, re_param).
-// As in A1111, each prompt line is trimmed on parse and a prompt line starting with "Negative prompt:" is
-// read as the start of the negative prompt; everything else round-trips exactly.
+// Field markers inside prompts: A1111 reads any line that starts with "Negative prompt:" as the start of the
+// negative prompt, so such a line of a prompt is written with a backslash in front ("\Negative prompt: …",
+// one more backslash for each one already there). A1111 then keeps it in the right prompt (showing the
+// backslash); our reader removes it. "Key: value" text in a prompt needs nothing: the parameter line is
+// always the last line and only that line is read as parameters.
+// What the A1111 text cannot represent (A1111 trims every line on reading): spaces or tabs at the start or
+// end of a line, and blank lines at the start or end of a prompt. The exact prompts travel in the
+// `dato-studio` chunk as well (studio-metadata.ts), and our reader prefers them there.
 import type { SamplerName } from '../../preload/contract/vocabulary';
 
 export interface A1111Parameters {
@@ -74,6 +80,14 @@ function unquote(value: string): string {
   }
 }
 
+const MARKER_LINE = /^(\s*)(\\*Negative prompt:)/;
+const ESCAPED_MARKER_LINE = /^\\(\\*Negative prompt:)/;
+
+/** Lines of a prompt that A1111 would read as the negative prompt's start get one more leading backslash. */
+function escapeMarkers(prompt: string): string {
+  return prompt.split('\n').map((line) => line.replace(MARKER_LINE, '$1\\$2')).join('\n');
+}
+
 export function formatA1111Parameters(p: A1111Parameters): string {
   const display = SAMPLER_DISPLAY[p.sampler];
   const fields: [string, string | number | null | undefined][] = [
@@ -91,8 +105,8 @@ export function formatA1111Parameters(p: A1111Parameters): string {
     .filter((f): f is [string, string | number] => f[1] !== null && f[1] !== undefined)
     .map(([key, value]) => `${key}: ${quote(String(value))}`)
     .join(', ');
-  const negative = p.negativePrompt ? `\nNegative prompt: ${p.negativePrompt}` : '';
-  return `${p.prompt}${negative}\n${line}`.trim();
+  const negative = p.negativePrompt ? `\nNegative prompt: ${escapeMarkers(p.negativePrompt)}` : '';
+  return `${escapeMarkers(p.prompt)}${negative}\n${line}`.trim();
 }
 
 /** infotext_utils.re_param, with Python's Unicode \w spelled out. */
@@ -124,6 +138,7 @@ export function parseA1111Parameters(text: string): ParsedA1111Parameters {
       inNegative = true;
       line = line.slice('Negative prompt:'.length).trim();
     }
+    line = line.replace(ESCAPED_MARKER_LINE, '$1');
     if (inNegative) negativePrompt += (negativePrompt === '' ? '' : '\n') + line;
     else prompt += (prompt === '' ? '' : '\n') + line;
   }

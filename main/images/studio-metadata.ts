@@ -19,6 +19,9 @@ export interface StudioMetadata {
   timings: StageTimings | null;
   unetSeconds: number | null;
   speedup: number | null;
+  /** The prompts exactly as given (the A1111 text trims every line; see parameters.ts). */
+  prompt?: string;
+  negativePrompt?: string;
 }
 
 export function formatStudioMetadata(metadata: StudioMetadata): string {
@@ -43,6 +46,8 @@ export function parseStudioMetadata(text: string): StudioMetadata | null {
     && (value.provider === null || typeof value.provider === 'string')
     && (value.timings === null || isRecord(value.timings))
     && (value.unetSeconds === null || typeof value.unetSeconds === 'number')
-    && (value.speedup === null || typeof value.speedup === 'number');
+    && (value.speedup === null || typeof value.speedup === 'number')
+    && (value.prompt === undefined || typeof value.prompt === 'string')
+    && (value.negativePrompt === undefined || typeof value.negativePrompt === 'string');
   return ok ? (value as unknown as StudioMetadata) : null;
 }

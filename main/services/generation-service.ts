@@ -48,6 +48,8 @@ export interface GenerationServiceOptions {
   events: EventHub;
   appVersion: string;
   maxJobs?: number;
+  /** Default HARD_CANCEL_MS (tests shorten it). */
+  hardCancelMs?: number;
 }
 
 /** One job to queue, model and seed resolved (compare uses this directly). */
@@ -110,7 +112,7 @@ export class GenerationService {
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
       });
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
-    }))();
+    })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
     return this.queue.enqueue(specs);
   }
@@ -165,21 +167,29 @@ export class GenerationService {
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step));
+    // The hook stays registered for the whole job, so it must do nothing once the engine has answered: a
+    // timer armed then would stop whatever job the engine runs 20 s later. The kill itself is scoped to
+    // this engine job (a no-op once it has settled).
+    let engineSettled = false;
     let hardCancel: NodeJS.Timeout | undefined;
     control.onCancel(() => {
+      if (engineSettled) return;
       this.opts.engine.cancel(engineJob.id);
-      hardCancel = setTimeout(() => this.opts.engine.kill(), HARD_CANCEL_MS);
+      hardCancel = setTimeout(() => this.opts.engine.killJob(engineJob.id), this.opts.hardCancelMs ?? HARD_CANCEL_MS);
     });
     let result: GenerateResult;
     try {
       result = await engineJob.result;
     } finally {
+      engineSettled = true;
       clearTimeout(hardCancel);
       await tracker.flushed();
     }
-    this.opts.reports.record(settings.executionProvider, result.provider);
-
+    // A cancel that arrived while the engine decoded the image is honoured: nothing is saved. From the
+    // 'saving' state on, the queue answers a cancel with "too late" (and this job ends 'done').
+    if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
     control.setState('saving');
+    this.opts.reports.record(settings.executionProvider, result.provider);
     const speedup = await this.opts.speedups.measure({
       key: { modelId: model.id, provider: result.provider.provider, width: p.width, height: p.height, sampler: p.sampler, steps: p.steps },
       evaluations: result.steps.length,

@@ -7,6 +7,7 @@ import type { DesktopIntegration } from './desktop-integration';
 import type { Handlers } from './dispatch';
 import type { GalleryService } from './gallery-service';
 import type { GenerationService } from './generation-service';
+import { TOO_LATE_TO_CANCEL } from './job-queue';
 import type { ModelsService } from './models-service';
 import { notFound, ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
@@ -44,7 +45,10 @@ export function createHandlers(s: HandlerServices): Handlers {
 
   return {
     'generation.enqueue': (a) => s.generation.enqueue(a),
-    'generation.cancel': (a) => ({ cancelled: s.generation.queue.cancel(a.jobId) }),
+    'generation.cancel': (a) => {
+      if (s.generation.queue.cancel(a.jobId)) return { cancelled: true };
+      return s.generation.queue.get(a.jobId)?.state === 'saving' ? { cancelled: false, message: TOO_LATE_TO_CANCEL } : { cancelled: false };
+    },
     'generation.cancelAll': () => ({ cancelled: s.generation.queue.cancelAll() }),
     'generation.jobs': () => s.generation.queue.list(),
     'generation.defaults': (a) => s.generation.defaults(a.modelId),

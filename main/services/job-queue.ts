@@ -3,7 +3,8 @@
 //   queued → loading → running → saving → done | failed | cancelled
 // and publishes every change; what a job does is the runner's business (generation-service.ts).
 // Cancel: a queued job is dropped at once; a running one is asked to stop (the runner's cancel hook) and ends
-// 'cancelled' when the runner throws a 'cancelled' error.
+// 'cancelled' when the runner throws a 'cancelled' error. A job that is 'saving' is past cancelling: its
+// image exists and is being written, so cancel answers false (TOO_LATE_TO_CANCEL) and the job ends 'done'.
 import type { ApiErrorDto, JobDto, JobParamsDto, JobResultDto, JobState, ProgressDto } from '../../preload/contract';
 import { ServiceError } from './service-error';
 import { toApiError } from './to-api-error';
@@ -42,6 +43,11 @@ interface Entry {
   cancelRequested: boolean;
   cancelHook?: () => void;
 }
+
+/** Running states a cancel can still stop ('saving' is too late; a finished job is not running any more). */
+const CANCELLABLE: ReadonlySet<JobState> = new Set(['loading', 'running']);
+
+export const TOO_LATE_TO_CANCEL = 'Too late to cancel: the image is already being saved.';
 
 function isCancelled(error: ApiErrorDto): boolean {
   return error.code === 'cancelled';
@@ -89,7 +95,7 @@ export class JobQueue {
       return true;
     }
     const running = this.running;
-    if (running?.job.id !== jobId || running.cancelRequested) return false;
+    if (running?.job.id !== jobId || running.cancelRequested || !CANCELLABLE.has(running.job.state)) return false;
     running.cancelRequested = true;
     running.cancelHook?.();
     return true;

@@ -108,7 +108,7 @@ export class ModelsService {
       info = await this.opts.inspect(absolute);
     } catch (err) {
       if (err instanceof EngineError && err.code === 'engine-crashed') {
-        throw new EngineError('model-corrupt', `Checking "${basename(absolute)}" crashed the model checker: the file is damaged or not a model.`, err.message);
+        throw new EngineError('model-refused', `DaTo Studio refused "${basename(absolute)}": checking it crashed the model checker, which no usable model file does. It was not opened.`, err.message);
       }
       throw err;
     }

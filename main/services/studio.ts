@@ -7,6 +7,7 @@
 import packageJson from '../../package.json';
 import { AppStateRepo } from '../db/app-state-repo';
 import { openStudioDb, type StudioDb } from '../db/index';
+import { backUpIfDue } from '../db/library-backups';
 import { resolveResources, type Engine, type Resources } from '../engine/index';
 import { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
@@ -31,6 +32,7 @@ export interface StudioOptions {
   resources?: Resources;
   appVersion?: string;
   maxJobs?: number;
+  hardCancelMs?: number;
 }
 
 export interface Studio {
@@ -71,6 +73,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
     const compare = new CompareService(db, generation, events);
     await models.init();
     const startup = await prepareLibrary(db, gallery, settings.get().outputDir);
+    // The daily backup runs online in the background; a failed backup is reported, never fatal.
+    const backup = db.readonly ? Promise.resolve() : backUpIfDue(db.db, paths.dataDir).then(() => undefined, (err: unknown) => {
+      console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
     const dispatch = createDispatch(createHandlers({
       generation, compare, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
@@ -80,6 +86,7 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
         generation.queue.cancelAll();
         await Promise.race([generation.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
         await compare.settled();
+        await backup;
         await Promise.all([opts.engine.close(), opts.inspector.close()]);
         db.close();
       },

@@ -3,9 +3,11 @@
 // session token in its #fragment, which browsers never send to the server).
 //   node dist/web.js [--port N] [--data-dir DIR] [--allow-host NAME]... [--allow-origin http://127.0.0.1:PORT]...
 import { join, resolve } from 'node:path';
-import { Engine, spawnProcess } from '../engine/index';
+import { Engine, INSPECTION_LIMITS, spawnProcess } from '../engine/index';
 import { defaultDataDir } from '../services/studio-paths';
-import { openStudio } from '../services/studio';
+import { DatabaseError } from '../db/errors';
+import { openStudio, type Studio } from '../services/studio';
+import { startRecoveryServer } from './recovery-server';
 import { startWebServer } from './web-server';
 
 interface WebArgs { port: number; dataDir: string; allowHosts: string[]; allowOrigins: string[] }
@@ -34,12 +36,32 @@ export function parseWebArgs(argv: readonly string[]): WebArgs {
 
 async function main(): Promise<void> {
   const args = parseWebArgs(process.argv.slice(2));
-  const studio = await openStudio({
+  const open = (): Promise<Studio> => openStudio({
     dataDir: args.dataDir, shell: 'web',
-    engine: new Engine({ spawn: spawnProcess }), inspector: new Engine({ spawn: spawnProcess }),
+    engine: new Engine({ spawn: spawnProcess }), inspector: new Engine({ spawn: spawnProcess, inspection: INSPECTION_LIMITS }),
   });
+  let studio: Studio;
+  let port = args.port;
+  let token: string | undefined;
+  try {
+    studio = await open();
+  } catch (err) {
+    if (!(err instanceof DatabaseError) || err.code !== 'database-corrupt') throw err;
+    // A damaged library: the same link serves a page that offers the last good backup, then the app.
+    const recovery = await startRecoveryServer({
+      dataDir: args.dataDir, problem: err.message, port, allowedHostNames: args.allowHosts, allowedOrigins: args.allowOrigins,
+    });
+    console.log(`DaTo Studio (web mode): the library in ${args.dataDir} is damaged. ${err.message}`);
+    console.log('Open this link in a browser on this machine to restore the last good backup (it contains the session key; do not share it):');
+    console.log(`  ${recovery.url}`);
+    await recovery.restored;
+    await recovery.close();
+    ({ port, token } = recovery);
+    studio = await open();
+  }
   const server = await startWebServer({
-    studio, rendererDir: join(__dirname, 'renderer'), port: args.port, allowedHostNames: args.allowHosts, allowedOrigins: args.allowOrigins,
+    studio, rendererDir: join(__dirname, 'renderer'), port, allowedHostNames: args.allowHosts, allowedOrigins: args.allowOrigins,
+    ...(token ? { token } : {}),
   });
   console.log(`DaTo Studio (web mode), library: ${studio.paths.dataDir}`);
   console.log('Open this link in a browser on this machine (it contains the session key; do not share it):');

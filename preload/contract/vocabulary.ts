@@ -87,6 +87,7 @@ export type EngineErrorCode =
   | 'model-corrupt'          // not a valid safetensors file / diffusers folder (bad header, offsets, sizes)
   | 'model-unsupported'      // a valid file, but an architecture we do not run (SD2.x, SDXL, inpaint, ...)
   | 'model-incomplete'       // an SD1 file with missing or wrongly shaped tensors
+  | 'model-refused'          // checking the file went past the checker's time or memory bound: not opened
   | 'invalid-parameters'     // generation parameters out of range
   | 'provider-unavailable'   // a forced execution provider cannot be created on this machine
   | 'out-of-memory'          // the runtime could not allocate memory

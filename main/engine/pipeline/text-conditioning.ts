@@ -2,6 +2,7 @@
 // tokens each encoded as 77 ids, emphasis applied per chunk, chunks concatenated along the token axis;
 // both prompts padded to the same number of chunks. A plain prompt takes the exact reference path
 // (one chunk, no emphasis arithmetic), so its context is bit-identical to ldm's.
+import { EngineError } from '../errors';
 import { applyEmphasis, encodePromptChunks, padChunkCount, type PromptChunks } from '../models/clip/prompt-chunks';
 import type { ClipTokenizer } from '../models/clip/tokenizer';
 
@@ -28,10 +29,26 @@ async function encodeChunks(encode: TextEncoderFn, p: PromptChunks, width: numbe
   return out;
 }
 
+/**
+ * Chunks of 75 tokens one prompt may take (1,800 tokens). Characters alone do not bound this: an emoji is
+ * several byte-level tokens, and a context of hundreds of chunks crashed onnxruntime.
+ */
+export const MAX_PROMPT_CHUNKS = 24;
+
+function checkChunkCount(p: PromptChunks, what: string): void {
+  if (p.chunks.length <= MAX_PROMPT_CHUNKS) return;
+  throw new EngineError('invalid-parameters',
+    `The ${what} is too long: it needs ${p.chunks.length} chunks of 75 tokens; at most ${MAX_PROMPT_CHUNKS} (${MAX_PROMPT_CHUNKS * 75} tokens) are accepted.`);
+}
+
 export async function encodeConditioning(
   tokenizer: ClipTokenizer, encode: TextEncoderFn, width: number, prompt: string, negative: string, images: number,
 ): Promise<Conditioning> {
-  const [uncond, cond] = padChunkCount(encodePromptChunks(tokenizer, negative), encodePromptChunks(tokenizer, prompt));
+  const negativeChunks = encodePromptChunks(tokenizer, negative);
+  const promptChunks = encodePromptChunks(tokenizer, prompt);
+  checkChunkCount(promptChunks, 'prompt');
+  checkChunkCount(negativeChunks, 'negative prompt');
+  const [uncond, cond] = padChunkCount(negativeChunks, promptChunks);
   const [u, c] = [await encodeChunks(encode, uncond, width), await encodeChunks(encode, cond, width)];
   const row = u.length; // chunks·77·width
   const context = new Float32Array(2 * images * row);

@@ -66,7 +66,7 @@ export interface Txt2ImgHooks {
 
 export function checkParams(p: Txt2ImgParams): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
-  const { minSide, maxSide, maxPixels, minSteps, maxSteps, maxCfg } = LIMITS;
+  const { minSide, maxSide, maxPixels, minSteps, maxSteps, maxCfg, promptChars } = LIMITS;
   const side = (n: number): boolean => Number.isInteger(n) && n % 8 === 0 && n >= minSide && n <= maxSide;
   if (!side(p.width) || !side(p.height)) {
     bad(`Width and height must be multiples of 8 from ${minSide} to ${maxSide} (got ${p.width}×${p.height}).`);
@@ -77,6 +77,10 @@ export function checkParams(p: Txt2ImgParams): void {
   if (!(p.eta >= 0 && p.eta <= 1)) bad('Eta must be between 0 and 1.');
   if (!Number.isInteger(p.images) || p.images < 1 || p.images > 16) bad('Batch size must be from 1 to 16.');
   if (!Number.isSafeInteger(p.seed) || p.seed < 0) bad('The seed must be a non-negative whole number.');
+  for (const [what, text] of [['prompt', p.prompt], ['negative prompt', p.negativePrompt]] as const) {
+    // the same cap as the contract's, so the CLI, the app and web mode refuse the same prompts
+    if (text.length > promptChars) bad(`The ${what} is ${text.length} characters long; at most ${promptChars} are accepted.`);
+  }
 }
 
 /** Uniform + Gaussian draws for DaTo's base-token choice, seeded from the image seed. */

@@ -6,8 +6,8 @@
 // snapshot (`<cache>/models--org--name/snapshots/<revision>/`), because that is how the HF cache stores
 // every file; anything else outside the folder is refused.
 
-import { readFile, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative } from 'node:path';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative } from 'node:path';
 import { EngineError } from '../errors';
 import type { DiffusersComponent } from './diffusers-configs';
 import { diffusersToLdmEntries } from './diffusers-names';
@@ -16,6 +16,7 @@ import type { SafetensorsHeader } from './safetensors';
 import { StrictJsonError, parseStrictJson } from './strict-json';
 import type { JsonValue } from './strict-json';
 import type { TensorEntry, TensorIndex } from './tensor-index';
+import { UntrustedFileError, isInside, readContainedSmallFile } from './untrusted-file';
 
 /** Components a Stable Diffusion pipeline may list; we read unet, text_encoder, vae and tokenizer. */
 const KNOWN_COMPONENTS: ReadonlySet<string> = new Set([
@@ -60,15 +61,11 @@ function structureError(root: string, problem: string): EngineError {
   return new EngineError('model-corrupt', `The diffusers folder "${root}" cannot be used: ${problem}.`);
 }
 
-function huggingFaceBlobs(root: string): string[] {
+/** Where a Hugging Face cache snapshot keeps the files its symlinks point to (empty for other folders). */
+export function huggingFaceBlobs(root: string): string[] {
   const repo = dirname(dirname(root));
   const isSnapshot = basename(dirname(root)) === 'snapshots' && basename(repo).startsWith('models--');
   return isSnapshot ? [join(repo, 'blobs')] : [];
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 /** Resolve `path` (following symlinks) and refuse it unless it lands inside one of `roots`. */
@@ -85,12 +82,12 @@ async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
 }
 
-async function readJson(path: string, root: string): Promise<JsonValue> {
-  const size = (await stat(path)).size;
-  if (size > MAX_JSON_BYTES) throw structureError(root, `${relative(root, path)} is ${size} bytes, too large to be a model description`);
+/** A JSON file of the folder: a regular file inside `roots`, at most MAX_JSON_BYTES, strictly parsed. */
+function readJson(path: string, root: string, roots: readonly string[]): JsonValue {
   try {
-    return parseStrictJson(await readFile(path, 'utf8'));
+    return parseStrictJson(readContainedSmallFile(path, roots, MAX_JSON_BYTES).toString('utf8'));
   } catch (err) {
+    if (err instanceof UntrustedFileError) throw structureError(root, `${relative(root, path)} ${err.message}`);
     if (err instanceof StrictJsonError) throw structureError(root, `${relative(root, path)} is not valid JSON (${err.message})`);
     throw err;
   }
@@ -102,7 +99,7 @@ async function checkModelIndex(root: string, allowedRoots: readonly string[]): P
     throw new EngineError('model-corrupt',
       `"${root}" is a folder without model_index.json, so it is not a diffusers model. Choose a .safetensors checkpoint file or a diffusers model folder.`);
   }
-  const index = await readJson(await containedRealpath(indexPath, allowedRoots, root), root);
+  const index = readJson(await containedRealpath(indexPath, allowedRoots, root), root, allowedRoots);
   if (!(index instanceof Map)) throw structureError(root, 'model_index.json is not a JSON object');
   for (const [name, value] of index) {
     if (name.startsWith('_') || !Array.isArray(value)) continue; // _class_name, requires_safety_checker, ...
@@ -138,7 +135,7 @@ async function readComponent(root: string, component: DiffusersComponent, allowe
 
 async function readShards(indexPath: string, dir: string, roots: readonly string[], root: string): Promise<SafetensorsHeader[]> {
   const where = relative(root, join(dir, basename(indexPath)));
-  const index = await readJson(indexPath, root);
+  const index = readJson(indexPath, root, roots);
   const weightMap = index instanceof Map ? index.get('weight_map') : undefined;
   if (!(weightMap instanceof Map)) throw structureError(root, `${where} has no weight_map object`);
   const shardOf = new Map<string, string>();

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { EngineError } from '../errors';
 import { readSafetensorsHeader } from './safetensors';
 import type { SafetensorsHeader } from './safetensors';
+import { OPEN_READ_NONBLOCKING } from './untrusted-file';
 
 export const PICKLE_EXTENSIONS: ReadonlySet<string> = new Set(['.ckpt', '.pt', '.pth', '.bin', '.pkl']);
 
@@ -34,8 +35,9 @@ export async function readSafetensorsRefusingPickle(path: string): Promise<Safet
 
 async function looksLikePickle(path: string): Promise<boolean> {
   if (PICKLE_EXTENSIONS.has(extname(path).toLowerCase())) return true;
-  const handle = await open(path, 'r');
+  const handle = await open(path, OPEN_READ_NONBLOCKING);
   try {
+    if (!(await handle.stat()).isFile()) return false;
     const head = new Uint8Array(4);
     const { bytesRead } = await handle.read(head, 0, 4, 0);
     if (bytesRead >= 2 && head[0] === PICKLE_PROTO && head[1]! >= 2 && head[1]! <= 5) return true;

@@ -4,13 +4,14 @@
 // we are deliberately stricter: the header must start with '{', only 0x20 may pad it, duplicate keys
 // are refused (see shared/notes/reliability-and-security.md, M-03..M-06).
 
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { EngineError } from '../errors';
 import { bf16BitsToF32, f16BitsToF32 } from '../util/float16';
-import { JsonNumber, StrictJsonError, parseStrictJsonPrefix } from './strict-json';
-import type { JsonObject, JsonValue } from './strict-json';
+import { JsonLimitError, JsonNumber, StrictJsonError, parseStrictJsonPrefix } from './strict-json';
+import type { JsonLimits, JsonObject, JsonValue } from './strict-json';
 import type { TensorEntry, WeightDType } from './tensor-index';
+import { OPEN_READ_NONBLOCKING, shortened } from './untrusted-file';
 
 /** Bits per element of every dtype the safetensors format defines (F4/F6 are packed sub-byte floats). */
 const DTYPE_BITS = {
@@ -24,6 +25,16 @@ export type SafetensorsDType = keyof typeof DTYPE_BITS;
 export const MAX_HEADER_BYTES = 100_000_000;
 /** Real SD checkpoints hold ~1,100 (pruned) to ~2,300 (with EMA) tensors. */
 export const MAX_TENSORS = 100_000;
+/** Weights are rank ≤ 4; the format has no limit, so a 2 MB file can list a million dimensions. */
+export const MAX_RANK = 8;
+/**
+ * A header is {name: {dtype, shape: [dims], data_offsets: [b, e]}} plus __metadata__ {key: string}: three
+ * levels below the root, arrays of at most MAX_RANK elements, at most MAX_TENSORS + 1 keys in the root (and in
+ * __metadata__), and at most 6 + MAX_RANK values per tensor.
+ */
+const HEADER_JSON_LIMITS: JsonLimits = {
+  maxDepth: 3, maxValues: MAX_TENSORS * (6 + MAX_RANK), maxArrayLength: MAX_RANK, maxObjectEntries: MAX_TENSORS + 1,
+};
 
 export interface SafetensorsTensor {
   readonly name: string;
@@ -55,19 +66,25 @@ function corrupt(file: string, problem: string, detail?: string): EngineError {
     detail);
 }
 
+function notRegular(file: string): EngineError {
+  return new EngineError('model-corrupt', `"${file}" is not a regular file (a pipe, device or folder), so it is not a model file.`);
+}
+
 /** Open, validate and describe a safetensors file. Reads only the 8-byte prefix and the header. */
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
   let file: string;
   let handle: FileHandle;
   try {
     file = await realpath(path);
-    handle = await open(file, 'r');
+    if (!(await stat(file)).isFile()) throw notRegular(file);
+    handle = await open(file, OPEN_READ_NONBLOCKING);
   } catch (err) {
+    if (err instanceof EngineError) throw err;
     throw new EngineError('model-not-found', `The model file "${path}" does not exist or cannot be read.`, String(err));
   }
   try {
     const stats = await handle.stat();
-    if (!stats.isFile()) throw corrupt(file, 'it is not a regular file');
+    if (!stats.isFile()) throw notRegular(file);
     const fileSize = stats.size;
     if (fileSize < 8) throw corrupt(file, `it is only ${fileSize} bytes long`);
     const prefix = await readExactly(handle, 0, 8, file);
@@ -102,8 +119,9 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, fileSize: number
   let root: JsonValue;
   let end: number;
   try {
-    ({ value: root, end } = parseStrictJsonPrefix(text));
+    ({ value: root, end } = parseStrictJsonPrefix(text, HEADER_JSON_LIMITS));
   } catch (err) {
+    if (err instanceof JsonLimitError) throw corrupt(file, `its header has more structure than a model header can (${err.message})`);
     if (err instanceof StrictJsonError) throw corrupt(file, `its header is not valid JSON (${err.message})`);
     throw err;
   }
@@ -137,7 +155,7 @@ function readHeaderObject(root: JsonObject, file: string): { tensors: RawTensor[
     if (name === '__metadata__') {
       if (!(value instanceof Map)) throw corrupt(file, '__metadata__ is not an object');
       for (const [key, v] of value) {
-        if (typeof v !== 'string') throw corrupt(file, `__metadata__ value "${key}" is not a string`);
+        if (typeof v !== 'string') throw corrupt(file, `__metadata__ value "${shortened(key)}" is not a string`);
         metadata[key] = v;
       }
       continue;
@@ -149,7 +167,7 @@ function readHeaderObject(root: JsonObject, file: string): { tensors: RawTensor[
 }
 
 function readTensorInfo(name: string, value: JsonValue, file: string): RawTensor {
-  const bad = (problem: string): EngineError => corrupt(file, `tensor "${name}" ${problem}`);
+  const bad = (problem: string): EngineError => corrupt(file, `tensor "${shortened(name)}" ${problem}`);
   if (!(value instanceof Map)) throw bad('is not described by an object');
   const keys = [...value.keys()].sort().join(',');
   if (keys !== 'data_offsets,dtype,shape') throw bad(`must have exactly dtype, shape and data_offsets (has ${keys || 'nothing'})`);
@@ -194,7 +212,7 @@ function checkLayout(tensors: RawTensor[], dataStart: number, fileSize: number, 
   let previousName = '(start of data)';
   for (const t of sorted) {
     if (t.begin !== previousEnd) {
-      throw corrupt(file, `tensor "${t.name}" begins at ${t.begin} but "${previousName}" ends at ${previousEnd} ` +
+      throw corrupt(file, `tensor "${shortened(t.name)}" begins at ${t.begin} but "${shortened(previousName)}" ends at ${previousEnd} ` +
         (t.begin > previousEnd ? '(a gap)' : '(an overlap)'));
     }
     previousEnd = t.end;

@@ -69,7 +69,8 @@ export class JobsState {
 
   async cancel(jobId: string): Promise<void> {
     try {
-      await this.api.generation.cancel({ jobId });
+      const answer = await this.api.generation.cancel({ jobId });
+      if (answer.message) this.enqueueError = answer.message;
     } catch (error) {
       this.enqueueError = errorMessage(error);
     }

@@ -44,4 +44,14 @@ describe('writeGenerationPng', () => {
       timings: { load: 1, textEncode: 0.1, unetLoop: 0.6, decode: 0.2, total: 1.9, steps: [0.5, 0.1] },
     });
   });
+
+  it('our reader gets prompts back exactly, markers and spaces included (from the dato-studio chunk)', async () => {
+    const path = join(dir, 'markers.png');
+    const prompt = '  a red circle  \nNegative prompt: still the prompt\n';
+    const negativePrompt = ' Steps: 1, Sampler: Euler, CFG scale: 3 ';
+    await writeGenerationPng(path, image, { request: { ...request, prompt, negativePrompt }, result, imageIndex: 0, modelPath: request.modelPath });
+    const read = await readImageParameters(path);
+    expect(read.parameters).toMatchObject({ prompt, negativePrompt, seed: 41 });
+    expect(read.rawParameters!.split('\n')[1]).toBe('\\Negative prompt: still the prompt');
+  });
 });

@@ -27,12 +27,15 @@ export interface TestStudio {
   close(): Promise<void>;
 }
 
-export async function openTestStudio(options: { maxJobs?: number; spawn?: EngineSpawner; dir?: string } = {}): Promise<TestStudio> {
+export async function openTestStudio(options: { maxJobs?: number; spawn?: EngineSpawner; dir?: string; hardCancelMs?: number } = {}): Promise<TestStudio> {
   const workerScript = buildEngineWorker();
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'dato-studio-test-'));
   const engine = new Engine({ spawn: options.spawn ?? spawnThread, workerScript });
   const inspector = new Engine({ spawn: spawnThread, workerScript });
-  const studio = await openStudio({ dataDir: dir, shell: 'web', engine, inspector, ...(options.maxJobs ? { maxJobs: options.maxJobs } : {}) });
+  const studio = await openStudio({
+    dataDir: dir, shell: 'web', engine, inspector, ...(options.maxJobs ? { maxJobs: options.maxJobs } : {}),
+    ...(options.hardCancelMs ? { hardCancelMs: options.hardCancelMs } : {}),
+  });
   return {
     studio, dir, engine,
     close: async () => {

@@ -166,3 +166,46 @@ describe.skipIf(!hasPython)('agreement with A1111\'s Python code (python3)', () 
   });
 });
 if (!hasPython) console.log('python3 not found: the A1111 oracle comparison is skipped');
+
+/** Prompts holding A1111's own field markers (issue: they were read back as the negative prompt). */
+const markerCases: A1111Parameters[] = [
+  { ...base, prompt: 'a cat\nNegative prompt: not really, this is the prompt', negativePrompt: 'blurry' },
+  { ...base, prompt: 'Negative prompt: the whole prompt', negativePrompt: '' },
+  { ...base, prompt: '  Negative prompt: indented marker', negativePrompt: 'x\nNegative prompt: inside the negative' },
+  { ...base, prompt: '\\Negative prompt: already escaped\n\\\\Negative prompt: twice', negativePrompt: '' },
+  { ...base, prompt: 'a dog\nSteps: 1, Sampler: Euler, CFG scale: 3, Seed: 9, Size: 64x64', negativePrompt: '' },
+  { ...base, prompt: 'Steps: 1, Sampler: Euler, CFG scale: 3', negativePrompt: 'Steps: 2, Sampler: DDIM, CFG scale: 4' },
+];
+
+describe('prompts with A1111 field markers', () => {
+  it.each(markerCases.map((c, i) => [i, c] as const))('case %i round-trips exactly', (_, p) => {
+    const parsed = parseA1111Parameters(formatA1111Parameters(p));
+    expect(parsed.prompt).toBe(p.prompt.split('\n').map((l) => l.trim()).join('\n'));
+    expect(parsed.negativePrompt).toBe(p.negativePrompt.split('\n').map((l) => l.trim()).join('\n'));
+    expect(parsed).toMatchObject({ steps: p.steps, sampler: p.sampler, cfg: p.cfg, seed: p.seed, width: p.width });
+  });
+
+  it('a marker line is written with one more backslash', () => {
+    expect(formatA1111Parameters({ ...base, prompt: 'Negative prompt: x\n\\Negative prompt: y', negativePrompt: '' }).split('\n').slice(0, 2))
+      .toEqual(['\\Negative prompt: x', '\\\\Negative prompt: y']);
+  });
+
+  it('leading and trailing spaces of a line are what the A1111 text cannot carry (A1111 trims every line)', () => {
+    const parsed = parseA1111Parameters(formatA1111Parameters({ ...base, prompt: '  a cat  \n\tin a hat', negativePrompt: ' blurry ' }));
+    expect(parsed.prompt).toBe('a cat\nin a hat');
+    expect(parsed.negativePrompt).toBe('blurry');
+  });
+
+  it.skipIf(!hasPython)('A1111\'s own parser keeps each marker line in the right prompt', () => {
+    const input = markerCases.map((p) => ({ text: formatA1111Parameters(p), prompt: '', negative: '', params: [] }));
+    const run = spawnSync('python3', ['-c', A1111_PY], { input: JSON.stringify(input), encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const results = JSON.parse(run.stdout) as { parsed: Record<string, string> }[];
+    results.forEach((r, i) => {
+      const p = markerCases[i]!;
+      const unescape = (s: string): string => s.split('\n').map((l) => l.replace(/^\\(\\*Negative prompt:)/, '$1')).join('\n');
+      expect(unescape(r.parsed.Prompt!)).toBe(p.prompt.split('\n').map((l) => l.trim()).join('\n'));
+      expect(unescape(r.parsed['Negative prompt']!)).toBe(p.negativePrompt.split('\n').map((l) => l.trim()).join('\n'));
+    });
+  });
+});

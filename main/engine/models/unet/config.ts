@@ -56,13 +56,20 @@ export function detectUNetConfig(src: WeightSource, hints: ModelHints): UNetConf
   }
   const attnKey = [...src.index.tensors.keys()].find((k) => k.startsWith(`${p}.`) && k.endsWith('.attn2.to_k.weight'));
   if (!attnKey) throw new EngineError('model-unsupported', 'This UNet has no cross-attention layers, so it cannot be conditioned on text.');
-  const heads = hints.unetHeadChannels !== undefined
+  const heads: UNetConfig['heads'] = hints.unetHeadChannels !== undefined
     ? { channels: hints.unetHeadChannels }
     : { count: hints.unetHeads ?? SD1_UNET_HEADS };
+  const modelChannels = stem[0]!;
+  const perHead = 'count' in heads ? heads.count : heads.channels;
+  if (modelChannels % perHead !== 0) {
+    throw new EngineError('model-unsupported', 'count' in heads
+      ? `The model's config gives the UNet ${perHead} attention heads, which do not divide its ${modelChannels} channels (check num_heads / attention_head_dim).`
+      : `The model's config gives the UNet ${perHead} channels per attention head, which do not divide its ${modelChannels} channels (check num_head_channels).`);
+  }
   return {
     inChannels: stem[1]!,
     outChannels: src.entry(`${p}.out.2.weight`).shape[0]!,
-    modelChannels: stem[0]!,
+    modelChannels,
     contextDim: src.entry(attnKey).shape[1]!,
     heads,
     inputBlocks,

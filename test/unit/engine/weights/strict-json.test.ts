@@ -51,3 +51,23 @@ describe('strict JSON parser', () => {
     expect(parseStrictJsonPrefix('{"a":[]}    ').end).toBe(8);
   });
 });
+
+describe('structure limits', () => {
+  const limits = { maxDepth: 3, maxValues: 10, maxArrayLength: 3, maxObjectEntries: 2 };
+  it.each([
+    ['{"a":{"b":{"c":[1]}}}', /nesting deeper than 3 levels/],
+    ['[1,2,3,4]', /an array longer than 3 elements/],
+    ['{"a":1,"b":2,"c":3}', /an object with more than 2 keys/],
+    ['[[1,2],[3,4],[5,6,7]]', /more than 10 values/],
+  ])('%s is refused', (text, message) => {
+    expect(() => parseStrictJson(text, limits)).toThrow(message);
+  });
+
+  it('decodes millions of escapes into one string, and still refuses lone surrogates', () => {
+    const value = parseStrictJson(`"${'\\u0041'.repeat(1_000_000)}x"`) as string;
+    expect(value.length).toBe(1_000_001);
+    expect(value.startsWith('AAAA')).toBe(true);
+    expect(() => parseStrictJson(`"${'\\u0041'.repeat(1000)}\\ud800"`)).toThrow(/lone high surrogate/);
+    expect(parseStrictJson('"a\\\\"')).toBe('a\\');
+  });
+});

@@ -9,7 +9,7 @@ import { SD15_CONFIG, type Sd1UnetConfig } from '../../../../../main/engine/weig
 import { unetTensorSpecs } from '../../../../../main/engine/weights/sd1-tensors';
 import { syntheticIndex } from '../../../../fixtures/weights-files';
 
-const HINTS: ModelHints = { scaleFactor: 0.18215 };
+const HINTS: ModelHints = { scaleFactor: 0.18215, notices: [] };
 
 function sourceFor(config: Sd1UnetConfig, drop: (name: string) => boolean = () => false): WeightSource {
   const specs = unetTensorSpecs(config).filter((s) => !drop(s.name));
