@@ -1,12 +1,13 @@
 // `dato-studio info`: the architecture detected in a checkpoint, or why it cannot be used.
-import { resolve } from 'node:path';
 import { inspectModel } from '../engine/engine-service';
-import { resolveResources } from '../engine/resources';
 import { parseFlags } from './args';
+import { modelFromFlags } from './generate';
+
+export const INFO_USAGE = `usage: dato-studio info [--model PATH] [--json]   the architecture detected in a model`;
 
 export async function runInfo(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, { model: 'string', json: 'boolean' });
-  const info = await inspectModel(resolve(String(f.model ?? resolveResources().demoModel)));
+  const info = await inspectModel(modelFromFlags(f).path);
   if (f.json === true) { console.log(JSON.stringify(info)); return 0; }
   const m = (n: number): string => `${(n / 1e6).toFixed(1)}M`;
   console.log(`${info.path}\n  Stable Diffusion 1.x (${info.kind}), ${(info.sizeBytes / 2 ** 20).toFixed(0)} MiB`);

@@ -1,17 +1,21 @@
 // `dato-studio plan`: what a schedule will cost before running it (counts of full/shallow/skip
 // evaluations and the estimated fraction of the baseline's multiply-accumulates).
-import { resolve } from 'node:path';
 import { planAcceleration } from '../engine/accel/plan';
 import { estimatePlanCost } from '../engine/accel/cost';
 import { countKinds, formatSchedule } from '../engine/accel/schedule';
 import { Sd1Model } from '../engine/models/sd1-model';
-import { resolveResources } from '../engine/resources';
 import { createScheduler } from '../engine/schedulers/index';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { openCheckpoint } from '../engine/weights/checkpoint';
 import { detectFamily } from '../engine/weights/detect';
+import { samplingDefaults } from '../services/size-options';
 import { oneOf, parseFlags, type FlagSpec } from './args';
-import { accelFromFlags } from './generate';
+import { accelFromFlags, modelFromFlags } from './generate';
+
+export const PLAN_USAGE = `usage: dato-studio plan [options]   what a schedule costs before running it
+  --model PATH --steps N --sampler NAME --width W --height H   as for generate, with the same defaults
+  --mode ... --schedule ... --cache-interval N --prune-ratio R[,R...]   as for generate
+  --json                  one JSON line`;
 
 const PLAN_FLAGS: FlagSpec = {
   model: 'string', steps: 'integer', sampler: 'string', width: 'integer', height: 'integer', json: 'boolean',
@@ -21,15 +25,15 @@ const PLAN_FLAGS: FlagSpec = {
 
 export async function runPlan(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, PLAN_FLAGS);
-  const modelPath = resolve(String(f.model ?? resolveResources().demoModel));
+  const { path, isDemo } = modelFromFlags(f);
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
-  const index = await openCheckpoint(modelPath);
+  const index = await openCheckpoint(path);
   detectFamily(index);
   const model = new Sd1Model(index);
-  const size = model.hints.imageSize ?? 512;
-  const width = Number(f.width ?? size);
-  const height = Number(f.height ?? size);
-  const evaluations = createScheduler(sampler, { steps: Number(f.steps ?? 50) }).timesteps.length;
+  const d = samplingDefaults(isDemo, model.hints.imageSize ?? 512); // the same defaults as generate
+  const width = Number(f.width ?? d.size);
+  const height = Number(f.height ?? d.size);
+  const evaluations = createScheduler(sampler, { steps: Number(f.steps ?? d.steps) }).timesteps.length;
   const plan = planAcceleration(accelFromFlags(f), evaluations);
   const cost = estimatePlanCost(model, plan, height / 8, width / 8);
   const summary = {

@@ -6,7 +6,7 @@ import { planAcceleration } from './accel/plan';
 import { EngineError, toEngineError } from './errors';
 import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
 import { ModelRuntime } from './pipeline/model-runtime';
-import { txt2img } from './pipeline/txt2img';
+import { checkParams, txt2img } from './pipeline/txt2img';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
@@ -29,6 +29,8 @@ export class EngineService {
     private readonly cancelFlag?: Int32Array,
     /** False for one-shot engines (the CLI): sessions are released as soon as their stage is over. */
     private readonly keepSessions = true,
+    /** The engine worker's own script: GPU providers are then probed in a child process (providers.ts). */
+    private readonly probeScript?: string,
   ) {}
 
   async handle(msg: HostMessage): Promise<void> {
@@ -57,7 +59,7 @@ export class EngineService {
   private async runtimeFor(req: GenerateRequest): Promise<Open> {
     let pending = this.selections.get(req.provider);
     if (!pending) {
-      pending = selectProviderHere(req.provider);
+      pending = selectProviderHere(req.provider, this.probeScript);
       pending.catch(() => this.selections.delete(req.provider));
       this.selections.set(req.provider, pending);
     }
@@ -73,6 +75,7 @@ export class EngineService {
   }
 
   private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+    checkParams(req); // a bad size or step count fails at once, before any provider is probed or model loaded
     const evaluations = createScheduler(req.sampler, { steps: req.steps, eta: req.eta }).timesteps.length;
     let plan;
     try {

@@ -18,6 +18,11 @@ export const DEMO_MODEL_NAME = 'Demo: coloured shapes';
 export const DEMO_MODEL_DESCRIPTION =
   'Demo: coloured shapes (small built-in model, 128 px) — import a real SD 1.x checkpoint for real images';
 
+/** The name a model file or folder is listed under until the user renames it (also the CLI's model name). */
+export function defaultModelName(path: string): string {
+  return basename(path).replace(/\.safetensors$/i, '') || basename(path);
+}
+
 export interface ResolvedModel {
   readonly id: number;
   readonly name: string;
@@ -113,7 +118,7 @@ export class ModelsService {
       }
       throw err;
     }
-    const name = basename(absolute).replace(/\.safetensors$/i, '') || basename(absolute);
+    const name = defaultModelName(absolute);
     const existing = this.opts.repo.getByPath(absolute);
     const record = this.opts.repo.add({
       name: existing?.name ?? name, path: absolute, kind: info.kind, architecture: summary(info), ...(await modelFingerprint(absolute)),

@@ -45,7 +45,10 @@ export function readModelHints(index: TensorIndex): ModelHints {
     if (size !== undefined) hints.imageSize = size * 8;
     return hints;
   }
+  // A sidecar config.json wins; else the file's own safetensors `__metadata__` (string values), which
+  // travels with the file when only the .safetensors is copied or uploaded.
   const sidecar = obj(readJson(join(dirname(index.source.path), 'config.json')));
+  const meta = (key: string): number | undefined => (index.metadata[key] !== undefined ? num(Number(index.metadata[key])) : undefined);
   const unet = obj(sidecar.unet);
   const text = obj(sidecar.text_encoder);
   const headChannels = num(unet.num_head_channels);
@@ -53,8 +56,8 @@ export function readModelHints(index: TensorIndex): ModelHints {
   else if (num(unet.num_heads) !== undefined) hints.unetHeads = num(unet.num_heads)!;
   const textHeads = num(text.num_attention_heads);
   if (textHeads !== undefined) hints.textHeads = textHeads;
-  hints.scaleFactor = num(sidecar.scale_factor) ?? SD1_SCALE_FACTOR;
-  const size = num(sidecar.image_size) ?? (Array.isArray(sidecar.image_hw) ? num(sidecar.image_hw[0]) : undefined);
+  hints.scaleFactor = num(sidecar.scale_factor) ?? meta('scale_factor') ?? SD1_SCALE_FACTOR;
+  const size = num(sidecar.image_size) ?? (Array.isArray(sidecar.image_hw) ? num(sidecar.image_hw[0]) : undefined) ?? meta('image_size');
   if (size !== undefined) hints.imageSize = size;
   return hints;
 }

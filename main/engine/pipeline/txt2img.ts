@@ -65,7 +65,7 @@ export interface Txt2ImgHooks {
 
 const MAX_PIXELS = 2048 * 2048;
 
-export function checkParams(p: Txt2ImgParams): void {
+export function checkParams(p: Pick<Txt2ImgParams, 'width' | 'height' | 'steps' | 'cfg' | 'eta' | 'images' | 'seed'>): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
   if (!Number.isInteger(p.width) || !Number.isInteger(p.height) || p.width % 8 || p.height % 8 || p.width < 64 || p.height < 64) {
     bad(`Width and height must be multiples of 8 and at least 64 (got ${p.width}×${p.height}).`);
