@@ -84,6 +84,7 @@ export class EngineService {
       throw new EngineError('invalid-parameters', (err as Error).message);
     }
     const { rt, selection } = await this.runtimeFor(req);
+    if (req.previewEvery > 0) await rt.ensurePreview(req.height, req.width);
     const result = await txt2img(rt, { ...req, accel: plan }, {
       isCancelled: () => this.isCancelled(id),
       onStep: (step) => this.post({ type: 'progress', id, step }),
