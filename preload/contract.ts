@@ -197,7 +197,8 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  * Web mode. Start: `node dist/web.js [--port N] [--data-dir DIR]` prints `http://127.0.0.1:PORT/#token=HEX`.
  * - WebSocket at `/ws`, token as the subprotocol `studio-token.HEX` (plus WEB_PROTOCOL); messages are JSON
  *   WireRequest → WireResponse, and WireEvent pushed at any time.
- * - Images: GET `/images/<generationId>/<full|thumb|heatmap>?token=HEX`.
+ * - Images: POST `/session` with `Authorization: Bearer HEX` once sets an HttpOnly, SameSite=Strict cookie;
+ *   then GET `/images/<generationId>/<full|thumb|heatmap>` (no secret in the URL).
  * - Upload a model: POST `/upload?name=<file name>` with `Authorization: Bearer HEX`, body = the file's bytes;
  *   responds with a JSON Result<ModelDto>.
  */
