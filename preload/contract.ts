@@ -22,6 +22,7 @@ import {
 export * from './contract/dto';
 export { LIMITS } from './contract/validators';
 export { ValidationError } from './contract/schema';
+export { fieldProblem, friendlyValidation } from './contract/validation-message';
 
 /** No arguments: send `{}` (or nothing). */
 type Empty = Record<never, never>;

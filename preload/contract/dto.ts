@@ -44,7 +44,12 @@ export type ApiErrorCode =
   | 'database-corrupt' | 'database-too-new' | 'database-migration-failed' | 'database-busy' | 'database-misconfigured'
   | 'image-invalid' | 'image-too-large';
 
-export interface ApiErrorDto { readonly code: ApiErrorCode; readonly message: string }
+export interface ApiErrorDto {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+  /** For 'invalid-request': the request field the message is about (`steps`), so a form can show it there. */
+  readonly field?: string;
+}
 
 /** What window.studio's functions resolve to (Electron); the client wrappers turn errors into ApiError throws. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiErrorDto };
