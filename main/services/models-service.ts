@@ -10,9 +10,9 @@ import type { ModelRecord, ModelsRepo } from '../db/models-repo';
 import type { ModelInfo } from '../engine/engine-protocol';
 import { EngineError } from '../engine/errors';
 import type { EventHub } from './event-hub';
-import { mayHaveChanged, modelFingerprint } from './model-fingerprint';
+import { contentHash, mayHaveChanged, modelFingerprint } from './model-fingerprint';
 import { receiveUpload } from './model-upload';
-import { notFound } from './service-error';
+import { notFound, ServiceError } from './service-error';
 
 export const DEMO_MODEL_NAME = 'Demo: coloured shapes';
 export const DEMO_MODEL_DESCRIPTION =
@@ -107,8 +107,28 @@ export class ModelsService {
     return models;
   }
 
+  /**
+   * An imported model with exactly these bytes (same size first, then the full content hash). The built-in
+   * demo model is not one: importing a copy of it is how it gets a second, renamable entry.
+   */
+  private async sameContentAs(path: string): Promise<ModelRecord | undefined> {
+    const sizeBytes = await modelFingerprint(path).then((f) => f.sizeBytes, () => null);
+    if (sizeBytes === null) return undefined; // missing or unreadable: the inspector says so
+    const candidates = this.opts.repo.list().filter((m) => m.kind !== 'embedded' && m.sizeBytes === sizeBytes && resolve(m.path) !== path);
+    if (candidates.length === 0) return undefined;
+    const mine = await contentHash(path);
+    for (const candidate of candidates) {
+      if ((await contentHash(candidate.path).catch(() => null)) === mine) return candidate;
+    }
+    return undefined;
+  }
+
   async importPath(path: string): Promise<ModelDto> {
     const absolute = resolve(path);
+    const twin = await this.sameContentAs(absolute);
+    if (twin) {
+      throw new ServiceError('invalid-request', `“${basename(absolute)}” is already in your library as “${twin.name}” (the same file); it was not imported again.`);
+    }
     let info: ModelInfo;
     try {
       info = await this.opts.inspect(absolute);
