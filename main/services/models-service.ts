@@ -11,7 +11,7 @@ import type { ModelInfo } from '../engine/engine-protocol';
 import { EngineError } from '../engine/errors';
 import type { EventHub } from './event-hub';
 import { contentHash, mayHaveChanged, modelFingerprint } from './model-fingerprint';
-import { receiveUpload } from './model-upload';
+import { receiveUpload, uploadFileName } from './model-upload';
 import { notFound, ServiceError } from './service-error';
 
 export const DEMO_MODEL_NAME = 'Demo: coloured shapes';
@@ -123,11 +123,12 @@ export class ModelsService {
     return undefined;
   }
 
-  async importPath(path: string): Promise<ModelDto> {
+  /** `fileName`: the file as the user named it (an upload is stored under a free name, e.g. `x-2.safetensors`). */
+  async importPath(path: string, fileName = basename(path)): Promise<ModelDto> {
     const absolute = resolve(path);
     const twin = await this.sameContentAs(absolute);
     if (twin) {
-      throw new ServiceError('invalid-request', `“${basename(absolute)}” is already in your library as “${twin.name}” (the same file); it was not imported again.`);
+      throw new ServiceError('invalid-request', `“${fileName}” is already in your library as “${twin.name}” (the same file); it was not imported again.`);
     }
     let info: ModelInfo;
     try {
@@ -151,7 +152,7 @@ export class ModelsService {
   async importUpload(requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<ModelDto> {
     const path = await receiveUpload(this.opts.modelsDir, requestedName, body, maxBytes);
     try {
-      return await this.importPath(path);
+      return await this.importPath(path, uploadFileName(requestedName));
     } catch (err) {
       await rm(path, { force: true });
       // the message names the file the user sent, never where this server keeps it

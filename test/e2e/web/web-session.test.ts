@@ -21,8 +21,8 @@ describe.skipIf(!chromiumAvailable())('Web mode session and messages', () => {
     await expect(image.evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBe(128);
     // the cookie that lets the page load it is invisible to scripts, and the bare address alone is refused
     await expect(page.evaluate(() => document.cookie)).resolves.not.toMatch(/dato-session/);
-    await expect(page.evaluate(async (url) => (await fetch(url, { credentials: 'omit' })).status, src)).resolves.toBe(401);
-    await expect(page.evaluate(async (url) => (await fetch(url)).status, src)).resolves.toBe(200);
+    await expect(page.evaluate(async (url) => (await fetch(url, { credentials: 'omit', cache: 'no-store' })).status, src)).resolves.toBe(401);
+    await expect(page.evaluate(async (url) => (await fetch(url, { cache: 'no-store' })).status, src)).resolves.toBe(200);
 
     await page.getByRole('link', { name: 'Gallery' }).click();
     const thumb = page.locator('img[src*="/thumb"]').first();
