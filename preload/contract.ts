@@ -21,6 +21,7 @@ import {
 
 export * from './contract/dto';
 export { ValidationError } from './contract/schema';
+export { fieldProblem, friendlyValidation } from './contract/validation-message';
 
 /** No arguments: send `{}` (or nothing). */
 type Empty = Record<never, never>;
@@ -166,7 +167,7 @@ type Events = { [E in EventName]: (listener: (event: EventMap[E]) => void) => Un
 
 /**
  * What renderer code uses (`api.generation.enqueue(params)`, `api.onJobEvent(cb)`): calls reject with ApiError.
- * Built by preload/client (Electron: over window.studio; web mode: over the WebSocket).
+ * Built by renderer/src/lib/api (Electron: over window.studio; web mode: over the WebSocket).
  */
 export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & {
   /** URL for an <img>: Electron `studio-image://image/<id>/<variant>`, web `/images/<id>/<variant>?token=…`. */
@@ -198,7 +199,8 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  * Web mode. Start: `node dist/web.js [--port N] [--data-dir DIR]` prints `http://127.0.0.1:PORT/#token=HEX`.
  * - WebSocket at `/ws`, token as the subprotocol `studio-token.HEX` (plus WEB_PROTOCOL); messages are JSON
  *   WireRequest → WireResponse, and WireEvent pushed at any time.
- * - Images: GET `/images/<generationId>/<full|thumb|heatmap>?token=HEX`.
+ * - Images: POST `/session` with `Authorization: Bearer HEX` once sets an HttpOnly, SameSite=Strict cookie;
+ *   then GET `/images/<generationId>/<full|thumb|heatmap>` (no secret in the URL).
  * - Upload a model: POST `/upload?name=<file name>` with `Authorization: Bearer HEX`, body = the file's bytes;
  *   responds with a JSON Result<ModelDto>.
  */

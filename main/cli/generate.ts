@@ -1,12 +1,37 @@
 // `dato-studio generate`: one generation from the command line, through the same engine the app uses.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import {
-  ACCEL_MODES, cpuThreadsProblem, Engine, PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
-  type AccelSettings, type GenerateRequest, type GenerateResult,
+  ACCEL_MODES, candidateProviders, cpuThreadsProblem, Engine, EngineError, PROVIDER_CHOICES, randomSeed, readNpy,
+  resolveResources, SAMPLER_NAMES, writeNpy,
+  type AccelSettings, type GenerateRequest, type GenerateResult, type ProviderChoice,
 } from '../engine/index';
-import { writeGenerationPng } from '../images/generation-png';
+import { generationImageFormat, writeGenerationImage } from '../images/generation-png';
+import { DEMO_MODEL_NAME, defaultModelName } from '../services/models-service';
+import { samplingDefaults } from '../services/size-options';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
+
+export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [options]
+  --model PATH            a .safetensors file or diffusers folder (default: the embedded demo model)
+  --negative TEXT         negative prompt
+  --steps N  --cfg F      sampling steps and guidance (default: the model's, demo 30 / 5, SD 1.x 30 / 7.5)
+  --sampler NAME          ${SAMPLER_NAMES.join('|')} (default ddim)
+  --eta F                 DDIM eta (default 0)
+  --width W --height H    multiples of 8, at least 64 (default: the model's native size)
+  --seed S --batch N      seed of the first image (default random) and images per run (1–16)
+  --noise FILE.npy        float32 initial noise [batch, 4, H/8, W/8] instead of the seeded one
+  --ep auto|cpu|cuda|dml|webgpu   execution provider (default auto: CUDA → DirectML → WebGPU → CPU)
+  --threads N             CPU threads (default: every core)
+  --out FILE              .png (A1111 parameters + dato-studio chunk) or .jpg/.jpeg/.webp (parameters in
+                          EXIF UserComment, as A1111); missing folders are created (default dato-SEED.png)
+  --latents-out FILE.npy  the final latents
+  --json                  one JSON line: parameters, provider, seconds per stage, schedule, pruned tokens
+  --quiet                 no progress line
+  --mode baseline|cached|dato|dato-fast|prune|custom   acceleration (default baseline)
+  --schedule F,S,K,...    custom schedule (full/shallow/skip per step; implies --mode custom)
+  --cache-interval N      cached mode: a full evaluation every N (default 3)
+  --prune-ratio R[,R...]  DaTo token pruning ratio, one value or one per step (default 0.4)
+  --dato-gamma G --dato-alpha A --dato-flip P   DaTo base-token selection (defaults 0.1, 0.1, 0.5)`;
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -16,9 +41,32 @@ export const GENERATE_FLAGS: FlagSpec = {
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
 };
 
-/** Sampling defaults by model: the embedded demo model was trained at 128 px with DDIM 30 / CFG 5. */
-function defaultsFor(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
-  return isDemo ? { steps: 30, cfg: 5, size: 128 } : { steps: 30, cfg: 7.5, size: nativeSize };
+/** The model path a command runs (default: the embedded demo model) and whether it is the demo model. */
+export function modelFromFlags(f: Record<string, string | number | boolean>): { path: string; isDemo: boolean } {
+  const demo = resolve(resolveResources().demoModel);
+  const path = resolve(String(f.model ?? demo));
+  if (!existsSync(path)) throw new UsageError(`--model ${path} does not exist`);
+  return { path, isDemo: path === demo };
+}
+
+/** --out's format and folder, checked before any work: an unknown extension or a path that cannot be a folder fails here. */
+function prepareOut(out: string): void {
+  if (!generationImageFormat(out)) throw new UsageError(`--out must end in .png, .jpg, .jpeg or .webp, got "${out}"`);
+  const dir = dirname(resolve(out));
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out: ${dir} is a file, not a folder`);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`--out: cannot create the folder ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** A forced provider's failure, in the CLI's words (the engine's message speaks of the app's settings). */
+function providerError(provider: ProviderChoice, err: EngineError): EngineError {
+  const reason = err.detail?.split('\n')[0];
+  if (provider === 'auto' || !reason) return err;
+  const install = provider === 'cuda' ? ', or add CUDA support with `npm run install:cuda` (README: Execution providers)' : ' (README: Execution providers)';
+  return new EngineError('provider-unavailable', `--ep ${provider}: the ${provider.toUpperCase()} execution provider could not start (${reason}). Use --ep auto or --ep cpu${install}.`);
 }
 
 export function accelFromFlags(f: Record<string, string | number | boolean>): AccelSettings {
@@ -42,18 +90,22 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, GENERATE_FLAGS);
   if (typeof f.prompt !== 'string') throw new UsageError('--prompt is required');
   const resources = resolveResources();
-  const modelPath = resolve(String(f.model ?? resources.demoModel));
-  if (!existsSync(modelPath)) throw new UsageError(`--model ${modelPath} does not exist`);
+  const model = modelFromFlags(f);
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
+  if (provider !== 'auto' && !candidateProviders().includes(provider)) {
+    throw new UsageError(`--ep ${provider}: this execution provider does not exist for ${process.platform}-${process.arch}; use --ep auto or --ep cpu`);
+  }
   const accel = accelFromFlags(f);
   const threadsProblem = f.threads === undefined ? undefined : cpuThreadsProblem(Number(f.threads));
   if (threadsProblem) throw new UsageError(`--threads ${threadsProblem}`);
+  const out = String(f.out ?? '');
+  if (out) prepareOut(out);
 
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
-    const info = await engine.inspect(modelPath);
-    const d = defaultsFor(f.model === undefined, info.nativeSize);
+    const info = await engine.inspect(model.path);
+    const d = samplingDefaults(model.isDemo, info.nativeSize);
     const width = Number(f.width ?? d.size);
     const height = Number(f.height ?? d.size);
     let initialNoise: Float32Array | undefined;
@@ -67,7 +119,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       initialNoise = npy.data as Float32Array;
     }
     const request: GenerateRequest = {
-      modelPath, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
+      modelPath: model.path, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
       steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
       seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
@@ -76,9 +128,12 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
     const job = engine.generate(request, (s) => {
       if (!quiet) process.stderr.write(`\rstep ${s.index + 1}/${s.total} (${s.kind}) ${s.seconds.toFixed(2)} s   `);
     });
-    const result = await job.result;
+    const result = await job.result.catch((err: unknown) => {
+      throw err instanceof EngineError && err.code === 'provider-unavailable' ? providerError(provider, err) : err;
+    });
     if (!quiet) process.stderr.write('\n');
-    const outputs = await writeOutputs(f, request, result, info.path);
+    const modelName = model.isDemo ? DEMO_MODEL_NAME : defaultModelName(model.path);
+    const outputs = await writeOutputs(f, request, result, modelName);
     if (f.json === true) {
       process.stdout.write(`${JSON.stringify(report(request, result, outputs))}\n`);
     } else {
@@ -90,13 +145,13 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {
+async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelName: string): Promise<string[]> {
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];
   for (const [i, image] of result.images.entries()) {
-    const path = result.images.length === 1 ? base : base.replace(/(\.png)?$/i, `-${i}.png`);
-    await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath });
+    const path = result.images.length === 1 ? base : base.replace(/(\.[a-z]+)$/i, `-${i}$1`);
+    await writeGenerationImage(path, image, { request: req, result, imageIndex: i, modelName });
     written.push(path);
   }
   return written;

@@ -1,38 +1,43 @@
 // dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture),
 // `restore-backup` (the library from its newest good backup).
+import packageJson from '../../package.json';
 import { EngineError } from '../engine/index';
 import { UsageError } from './args';
-import { runGenerate } from './generate';
-import { runInfo } from './info';
-import { runPlan } from './plan';
-import { runRestoreBackup } from './restore-backup';
+import { GENERATE_USAGE, runGenerate } from './generate';
+import { INFO_USAGE, runInfo } from './info';
+import { PLAN_USAGE, runPlan } from './plan';
+import { RESTORE_BACKUP_USAGE, runRestoreBackup } from './restore-backup';
 
-const USAGE = `usage: dato-studio <command> [options]
-  generate --prompt TEXT [--model PATH] [--negative TEXT] [--steps N] [--cfg F]
-           [--sampler ddim|plms|euler|euler_a|dpmpp_2m|dpmpp_2m_karras] [--eta F]
-           [--width W] [--height H] [--seed S] [--batch N] [--noise FILE.npy]
-           [--ep auto|cpu|cuda|dml|webgpu] [--threads N] [--out FILE.png] [--latents-out FILE.npy] [--json]
-           [--mode baseline|cached|dato|dato-fast|prune|custom] [--schedule F,S,K,...]
-           [--cache-interval N] [--prune-ratio R[,R...]] [--dato-gamma G] [--dato-alpha A] [--dato-flip P]
-  plan     [--model PATH] [--steps N] [--sampler S] [--width W] [--height H] [--mode ...] [--schedule ...] [--json]
-  info     [--model PATH] [--json]
-  restore-backup [--data-dir DIR] [--list] [--backup FILE]   (with the app closed)
+const COMMANDS: Readonly<Record<string, { usage: string; run(argv: readonly string[]): Promise<number> }>> = {
+  generate: { usage: GENERATE_USAGE, run: runGenerate },
+  plan: { usage: PLAN_USAGE, run: runPlan },
+  info: { usage: INFO_USAGE, run: runInfo },
+  'restore-backup': { usage: RESTORE_BACKUP_USAGE, run: runRestoreBackup },
+};
+
+const USAGE = `usage: dato-studio <command> [options]      (dato-studio <command> --help for its options)
+  generate --prompt TEXT [options]   one image (or --batch N) with the engine the app uses
+  plan [options]                     what an acceleration schedule costs before running it
+  info [--model PATH]                the architecture detected in a model
+  restore-backup [options]           the library from its newest good backup (with the app closed)
+  --version                          the version of DaTo Studio
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;
+
+const isHelp = (arg: string | undefined): boolean => arg === '--help' || arg === '-h' || arg === 'help';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'generate': return await runGenerate(rest);
-      case 'plan': return await runPlan(rest);
-      case 'info': return await runInfo(rest);
-      case 'restore-backup': return await runRestoreBackup(rest);
-      case undefined: case '--help': case '-h': case 'help': console.log(USAGE); return command ? 0 : 2;
-      default: throw new UsageError(`unknown command "${command}"`);
-    }
+    if (command === undefined) { console.error(USAGE); return 2; }
+    if (isHelp(command)) { console.log(USAGE); return 0; }
+    if (command === '--version' || command === '-v') { console.log(`dato-studio ${packageJson.version}`); return 0; }
+    const cmd = COMMANDS[command];
+    if (!cmd) throw new UsageError(`unknown command "${command}"`);
+    if (rest.some((a) => a === '--help' || a === '-h')) { console.log(cmd.usage); return 0; }
+    return await cmd.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      console.error(`dato-studio: ${err.message} (see dato-studio --help)`);
+      console.error(`dato-studio: ${err.message} (see dato-studio ${command && COMMANDS[command] ? `${command} ` : ''}--help)`);
       return 2;
     }
     if (err instanceof EngineError) {

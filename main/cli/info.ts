@@ -1,7 +1,9 @@
 // `dato-studio info`: the architecture detected in a checkpoint, or why it cannot be used.
-import { resolve } from 'node:path';
-import { Engine, INSPECTION_LIMITS, resolveResources, spawnProcess } from '../engine/index';
+import { Engine, INSPECTION_LIMITS, spawnProcess } from '../engine/index';
 import { parseFlags } from './args';
+import { modelFromFlags } from './generate';
+
+export const INFO_USAGE = `usage: dato-studio info [--model PATH] [--json]   the architecture detected in a model`;
 
 export async function runInfo(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, { model: 'string', json: 'boolean' });
@@ -9,7 +11,7 @@ export async function runInfo(argv: readonly string[]): Promise<number> {
   const checker = new Engine({ spawn: spawnProcess, keepSessions: false, inspection: INSPECTION_LIMITS });
   let info;
   try {
-    info = await checker.inspect(resolve(String(f.model ?? resolveResources().demoModel)));
+    info = await checker.inspect(modelFromFlags(f).path);
   } finally {
     await checker.close();
   }

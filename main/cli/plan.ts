@@ -1,9 +1,14 @@
 // `dato-studio plan`: what a schedule will cost before running it (counts of full/shallow/skip
 // evaluations and the estimated fraction of the baseline's multiply-accumulates), answered by the engine.
-import { resolve } from 'node:path';
 import { Engine, resolveResources, SAMPLER_NAMES } from '../engine/index';
+import { samplingDefaults } from '../services/size-options';
 import { oneOf, parseFlags, type FlagSpec } from './args';
-import { accelFromFlags } from './generate';
+import { accelFromFlags, modelFromFlags } from './generate';
+
+export const PLAN_USAGE = `usage: dato-studio plan [options]   what a schedule costs before running it
+  --model PATH --steps N --sampler NAME --width W --height H   as for generate, with the same defaults
+  --mode ... --schedule ... --cache-interval N --prune-ratio R[,R...]   as for generate
+  --json                  one JSON line`;
 
 const PLAN_FLAGS: FlagSpec = {
   model: 'string', steps: 'integer', sampler: 'string', width: 'integer', height: 'integer', json: 'boolean',
@@ -14,15 +19,15 @@ const PLAN_FLAGS: FlagSpec = {
 export async function runPlan(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, PLAN_FLAGS);
   const resources = resolveResources();
-  const modelPath = resolve(String(f.model ?? resources.demoModel));
+  const { path: modelPath, isDemo } = modelFromFlags(f);
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const accel = accelFromFlags(f);
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
-    const size = (await engine.inspect(modelPath)).nativeSize;
-    const width = Number(f.width ?? size);
-    const height = Number(f.height ?? size);
-    const cost = await engine.planCost({ modelPath, accel, sampler, steps: Number(f.steps ?? 50), width, height });
+    const d = samplingDefaults(isDemo, (await engine.inspect(modelPath)).nativeSize); // the same defaults as generate
+    const width = Number(f.width ?? d.size);
+    const height = Number(f.height ?? d.size);
+    const cost = await engine.planCost({ modelPath, accel, sampler, steps: Number(f.steps ?? d.steps), width, height });
     const summary = {
       mode: accel.mode, evaluations: cost.evaluations, schedule: cost.schedule, counts: cost.counts,
       pruneRatios: cost.pruneRatios, macFraction: cost.macFraction, idealSpeedup: cost.idealSpeedup,

@@ -7,6 +7,11 @@ import { backupsDir, listBackups, restoreLastGoodBackup } from '../db/library-ba
 import { defaultDataDir } from '../services/studio-paths';
 import { parseFlags } from './args';
 
+export const RESTORE_BACKUP_USAGE = `usage: dato-studio restore-backup [options]   (run it with the app closed)
+  --data-dir DIR          the library folder (default: $DATO_STUDIO_HOME or the platform's config folder)
+  --list                  list the backups, newest first, and change nothing
+  --backup FILE           restore this backup instead of the newest good one`;
+
 export async function runRestoreBackup(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, { 'data-dir': 'string', backup: 'string', list: 'boolean' });
   const dataDir = resolve(typeof f['data-dir'] === 'string' ? f['data-dir'] : defaultDataDir());

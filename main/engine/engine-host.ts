@@ -253,7 +253,11 @@ export class Engine {
     if (!proc) return;
     const exited = new Promise<void>((r) => proc.onExit(() => r()));
     proc.post({ type: 'shutdown' });
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    // The engine exits when asked; the timeout only bounds a stuck one. Cleared, so a finished CLI run
+    // does not wait it out before its process can exit.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => { timer = setTimeout(r, 5000); })]);
+    clearTimeout(timer);
     this.proc = undefined;
     this.ready = undefined;
     proc.kill();

@@ -7,7 +7,7 @@ import { EngineError, toEngineError } from './errors';
 import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
 import type { MemoryWatchdog } from './memory-watchdog';
 import { ModelRuntime } from './pipeline/model-runtime';
-import { txt2img } from './pipeline/txt2img';
+import { checkParams, txt2img } from './pipeline/txt2img';
 import { cpuThreadsProblem } from './runtime/cpu-threads';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
@@ -35,23 +35,27 @@ export class EngineService {
     private readonly keepSessions = true,
     /** Armed while a model file is checked (the checker process's memory cap). */
     private readonly watchdog?: MemoryWatchdog,
+    /** The engine worker's own script: GPU providers are then probed in a child process (providers.ts). */
+    private readonly probeScript?: string,
   ) {}
 
   async handle(msg: HostMessage): Promise<void> {
     switch (msg.type) {
       case 'cancel': this.cancelled.add(msg.id); return;
       case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
-      case 'inspect': return this.reply(msg.id, async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) }));
-      case 'plan-cost': return this.reply(msg.id, async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) }));
-      case 'inspect': return this.reply(msg.id, async () => {
-        this.watchdog?.arm();
-        try {
-          return { type: 'inspected', id: msg.id, info: await inspectModel(msg.path) };
-        } finally {
-          this.watchdog?.disarm();
-        }
-      });
+      // Both open the user's model file: under the checker's memory cap when this is the checker process.
+      case 'inspect': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) })));
+      case 'plan-cost': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) })));
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
+    }
+  }
+
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    this.watchdog?.arm();
+    try {
+      return await work();
+    } finally {
+      this.watchdog?.disarm();
     }
   }
 
@@ -72,7 +76,7 @@ export class EngineService {
   private async runtimeFor(req: GenerateRequest): Promise<Open> {
     let pending = this.selections.get(req.provider);
     if (!pending) {
-      pending = selectProviderHere(req.provider);
+      pending = selectProviderHere(req.provider, this.probeScript);
       pending.catch(() => this.selections.delete(req.provider));
       this.selections.set(req.provider, pending);
     }
@@ -90,6 +94,7 @@ export class EngineService {
   private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
     const threadsProblem = req.threads === undefined ? undefined : cpuThreadsProblem(req.threads);
     if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
+    checkParams(req); // a bad size or step count fails at once, before any provider is probed or model loaded
     let plan;
     try {
       plan = planAcceleration(req.accel, evaluationCount(req.sampler, req.steps));
@@ -97,6 +102,7 @@ export class EngineService {
       throw new EngineError('invalid-parameters', (err as Error).message);
     }
     const { rt, selection } = await this.runtimeFor(req);
+    if (req.previewEvery > 0) await rt.ensurePreview(req.height, req.width);
     const result = await txt2img(rt, { ...req, accel: plan }, {
       isCancelled: () => this.isCancelled(id),
       onStep: (step) => this.post({ type: 'progress', id, step }),

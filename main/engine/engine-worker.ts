@@ -1,10 +1,12 @@
 // Entry point of the engine thread/process. onnxruntime-node's session.run() blocks its JS thread for the
 // whole run, so the engine never runs on the caller's thread. Works as a worker_threads worker (CLI,
-// tests), a child_process.fork child (web mode) and an Electron utilityProcess (the desktop app).
+// tests), a child_process.fork child (web mode) and an Electron utilityProcess (the desktop app); started
+// with PROBE_FLAG it is the one-shot provider probe of providers.ts instead.
 import { parentPort, workerData } from 'node:worker_threads';
 import { EngineService } from './engine-service';
 import type { HostMessage, WorkerMessage } from './engine-protocol';
 import { startMemoryWatchdog } from './memory-watchdog';
+import { PROBE_FLAG, runProbeChild } from './runtime/providers';
 
 interface Channel { post(m: WorkerMessage): void; listen(handler: (m: HostMessage) => void): void }
 
@@ -23,21 +25,27 @@ function channel(): Channel {
   throw new Error('engine-worker must be started as a worker thread or a child process');
 }
 
-const ch = channel();
-// A process of its own (not a thread of the caller) with a memory cap: the model checker.
-const memoryCapMb = Number(process.env.DATO_MEMORY_CAP_MB);
-const watchdog = !parentPort && memoryCapMb > 0 ? startMemoryWatchdog(memoryCapMb) : undefined;
-const data = (workerData ?? {}) as { clipVocab?: string; cancelFlag?: SharedArrayBuffer; keepSessions?: boolean };
-const clipVocab = data.clipVocab ?? process.env.DATO_CLIP_VOCAB;
-if (!clipVocab) throw new Error('engine-worker: the CLIP vocabulary path is missing');
-const keepSessions = data.keepSessions ?? process.env.DATO_KEEP_SESSIONS !== '0';
-const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined, keepSessions, watchdog);
+const probeAt = parentPort ? -1 : process.argv.indexOf(PROBE_FLAG);
+if (probeAt >= 0) void runProbeChild(process.argv[probeAt + 1] ?? '');
+else startEngine();
 
-// Jobs run strictly one after another; cancel messages must not wait behind them.
-let queue: Promise<void> = Promise.resolve();
-ch.listen((msg) => {
-  if (msg.type === 'cancel') { void service.handle(msg); return; }
-  queue = queue.then(() => service.handle(msg));
-  if (msg.type === 'shutdown') void queue.then(() => process.exit(0));
-});
-ch.post({ type: 'ready' });
+function startEngine(): void {
+  const ch = channel();
+  // A process of its own (not a thread of the caller) with a memory cap: the model checker.
+  const memoryCapMb = Number(process.env.DATO_MEMORY_CAP_MB);
+  const watchdog = !parentPort && memoryCapMb > 0 ? startMemoryWatchdog(memoryCapMb) : undefined;
+  const data = (workerData ?? {}) as { clipVocab?: string; cancelFlag?: SharedArrayBuffer; keepSessions?: boolean };
+  const clipVocab = data.clipVocab ?? process.env.DATO_CLIP_VOCAB;
+  if (!clipVocab) throw new Error('engine-worker: the CLIP vocabulary path is missing');
+  const keepSessions = data.keepSessions ?? process.env.DATO_KEEP_SESSIONS !== '0';
+  const service = new EngineService(clipVocab, (m) => ch.post(m), data.cancelFlag ? new Int32Array(data.cancelFlag) : undefined, keepSessions, watchdog, __filename);
+
+  // Jobs run strictly one after another; cancel messages must not wait behind them.
+  let queue: Promise<void> = Promise.resolve();
+  ch.listen((msg) => {
+    if (msg.type === 'cancel') { void service.handle(msg); return; }
+    queue = queue.then(() => service.handle(msg));
+    if (msg.type === 'shutdown') void queue.then(() => process.exit(0));
+  });
+  ch.post({ type: 'ready' });
+}

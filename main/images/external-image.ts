@@ -1,9 +1,10 @@
 // Reading image files from outside the app (drag-and-drop "load parameters", img2img input) with every
 // resource bounded (F-05): file size, decoded pixels (sharp's default allows 268 MP), decode warnings, and
 // the text-chunk caps of png-text.ts (zTXt/iTXt decompression bombs).
-// Only PNG text chunks are read; A1111 JPEG/WebP files keep their parameters in EXIF, which we do not parse.
+// PNG: the text chunks; JPEG/WebP: A1111's EXIF UserComment (exif-user-comment.ts).
 import sharp, { type Sharp } from 'sharp';
 import { readFile, stat } from 'node:fs/promises';
+import { readExifUserComment } from './exif-user-comment';
 import { ImageFileError, damaged } from './image-file-error';
 import { readTextChunks } from './png-text';
 import { parseA1111Parameters, type ParsedA1111Parameters } from './parameters';
@@ -42,7 +43,7 @@ export async function readImageParameters(path: string): Promise<ImageParameters
   const info = await stat(path);
   if (!info.isFile()) throw new ImageFileError('image-invalid', 'This is not an image file.', path);
   if (info.size > MAX_EXTERNAL_IMAGE_BYTES) {
-    throw new ImageFileError('image-too-large', 'This image file is larger than 128 MB and was not opened.', `${info.size} bytes`);
+    throw new ImageFileError('image-too-large', 'This image file is larger than 128 MiB and was not opened.', `${info.size} bytes`);
   }
   const bytes = await readFile(path);
   try {
@@ -55,9 +56,8 @@ export async function readImageParameters(path: string): Promise<ImageParameters
       parameters: null,
       studio: null,
     };
-    if (metadata.format !== 'png') return result;
-    const chunks = readTextChunks(bytes);
-    const raw = chunks.get(PARAMETERS_CHUNK_KEYWORD);
+    const chunks = metadata.format === 'png' ? readTextChunks(bytes) : new Map<string, string>();
+    const raw = chunks.get(PARAMETERS_CHUNK_KEYWORD) ?? (metadata.exif ? readExifUserComment(metadata.exif) ?? undefined : undefined);
     const studio = chunks.get(STUDIO_CHUNK_KEYWORD);
     if (raw !== undefined) {
       result.rawParameters = raw;

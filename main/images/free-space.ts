@@ -21,7 +21,7 @@ export async function assertFreeSpace(dir: string, bytesNeeded: number): Promise
   const available = await freeBytes(dir);
   const required = bytesNeeded + FREE_SPACE_RESERVE_BYTES;
   if (available < required) {
-    const mb = (n: number): string => `${Math.ceil(n / (1024 * 1024))} MB`;
+    const mb = (n: number): string => `${Math.ceil(n / (1024 * 1024))} MiB`;
     throw new AppError('disk-full',
       `Only ${mb(available)} free where images are saved (${dir}); at least ${mb(required)} are needed. Free some space or choose another output folder.`);
   }

@@ -1,10 +1,13 @@
-// One generated image as a standalone PNG file with its metadata (the CLI's output): the A1111 `parameters`
-// text and our `dato-studio` chunk, written atomically. The app's library uses image-store.ts instead.
+// One generated image as a standalone file with its metadata (the CLI's output), written atomically. PNG: the
+// A1111 `parameters` text and our `dato-studio` chunk. JPEG/WebP (quality 80, as A1111): the `parameters`
+// text in EXIF UserComment, as A1111 writes it (our chunk has no place there). The app's library uses
+// image-store.ts instead.
 import sharp from 'sharp';
-import { basename, extname } from 'node:path';
+import { extname } from 'node:path';
 import packageJson from '../../package.json';
 import type { GenerateRequest, GenerateResult, RgbImage } from '../engine/index';
 import { writeFileAtomic } from '../common/atomic-file';
+import { exifWithUserComment, insertJpegExif, insertWebpExif } from './exif-user-comment';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks, type TextEntry } from './png-text';
 import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata } from './studio-metadata';
@@ -14,12 +17,13 @@ export interface GenerationPngContext {
   result: GenerateResult;
   /** Index of the image in the batch: its seed is request.seed + imageIndex. */
   imageIndex: number;
-  modelPath: string;
+  /** The model as the user knows it (the app's display name), written into the parameters text. */
+  modelName: string;
 }
 
 /** The two text chunks describing image `imageIndex` of a generation. */
 export function generationTextEntries(context: GenerationPngContext): TextEntry[] {
-  const { request, result, imageIndex, modelPath } = context;
+  const { request, result, imageIndex, modelName } = context;
   const { mode, schedule: _planned, ...accel } = request.accel;
   const parameters = formatA1111Parameters({
     prompt: request.prompt,
@@ -30,7 +34,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     seed: request.seed + imageIndex,
     width: request.width,
     height: request.height,
-    modelName: basename(modelPath, extname(modelPath)),
+    modelName,
   });
   const studio = formatStudioMetadata({
     format: 1,
@@ -52,8 +56,26 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
   ];
 }
 
-/** Encode `image` as PNG with its metadata and write it to `path` (replacing an existing file). */
-export async function writeGenerationPng(path: string, image: RgbImage, context: GenerationPngContext): Promise<void> {
-  const png = await sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
-  await writeFileAtomic(path, insertTextChunks(png, generationTextEntries(context)), { replace: true });
+export const GENERATION_IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
+export type GenerationImageFormat = (typeof GENERATION_IMAGE_FORMATS)[number];
+
+/** The format a file name asks for (.png, .jpg/.jpeg, .webp), or null for any other extension. */
+export function generationImageFormat(path: string): GenerationImageFormat | null {
+  const ext = extname(path).toLowerCase();
+  return ext === '.png' ? 'png' : ext === '.jpg' || ext === '.jpeg' ? 'jpeg' : ext === '.webp' ? 'webp' : null;
+}
+
+async function encode(format: GenerationImageFormat, image: RgbImage, entries: TextEntry[]): Promise<Buffer> {
+  const pixels = sharp(image.rgb, { raw: { width: image.width, height: image.height, channels: 3 } });
+  if (format === 'png') return insertTextChunks(await pixels.png().toBuffer(), entries);
+  const exif = exifWithUserComment(entries.find((e) => e.keyword === PARAMETERS_CHUNK_KEYWORD)!.text);
+  if (format === 'jpeg') return insertJpegExif(await pixels.jpeg({ quality: 80 }).toBuffer(), exif);
+  return insertWebpExif(await pixels.webp({ quality: 80 }).toBuffer(), exif, image.width, image.height);
+}
+
+/** Encode `image` in the format its name asks for, with its metadata, and write it to `path` (replacing an old file). */
+export async function writeGenerationImage(path: string, image: RgbImage, context: GenerationPngContext): Promise<void> {
+  const format = generationImageFormat(path);
+  if (!format) throw new Error(`${path}: not a .png, .jpg, .jpeg or .webp file name`);
+  await writeFileAtomic(path, await encode(format, image, generationTextEntries(context)), { replace: true });
 }

@@ -57,7 +57,7 @@ function encodeTextChunk({ keyword, text }: TextEntry): Buffer {
     // iTXt: keyword \0 · compression flag 0 · method 0 · language tag "" \0 · translated keyword "" \0 · UTF-8 text
     : Buffer.concat([key, Buffer.from([0, 0, 0, 0]), Buffer.from(text, 'utf8')]);
   if (data.length > MAX_TEXT_CHUNK_BYTES) {
-    throw new AppError('invalid-parameters', `The image metadata "${keyword}" is too long to save (over 1 MB).`);
+    throw new AppError('invalid-parameters', `The image metadata "${keyword}" is too long to save (over 1 MiB).`);
   }
   return chunk(ascii ? 'tEXt' : 'iTXt', data);
 }
@@ -108,7 +108,7 @@ function inflateBounded(data: Buffer): Buffer {
     return inflateSync(data, { maxOutputLength: MAX_TEXT_CHUNK_BYTES });
   } catch (err) {
     if (err instanceof RangeError || (err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new ImageFileError('image-too-large', 'This PNG has compressed text metadata larger than 1 MB; it was not read.');
+      throw new ImageFileError('image-too-large', 'This PNG has compressed text metadata larger than 1 MiB; it was not read.');
     }
     throw damaged(`compressed text: ${String(err)}`);
   }
@@ -149,11 +149,11 @@ export function readTextChunks(png: Buffer): Map<string, string> {
     if (!c.crcOk) throw damaged(`${c.type} chunk at ${c.start} fails its CRC`);
     if (++chunks > MAX_TEXT_CHUNKS) throw new ImageFileError('image-too-large', 'This PNG has too many text chunks to be read safely.');
     if (c.data.length > MAX_TEXT_CHUNK_BYTES) {
-      throw new ImageFileError('image-too-large', 'This PNG has a text chunk larger than 1 MB; it was not read.');
+      throw new ImageFileError('image-too-large', 'This PNG has a text chunk larger than 1 MiB; it was not read.');
     }
     const { keyword, text } = decodeTextChunk(c.type, c.data);
     total += text.length;
-    if (total > MAX_TOTAL_TEXT_CHARS) throw new ImageFileError('image-too-large', 'This PNG has more than 4 MB of text metadata.');
+    if (total > MAX_TOTAL_TEXT_CHARS) throw new ImageFileError('image-too-large', 'This PNG has more than 4 MiB of text metadata.');
     entries.set(keyword, text);
   }
   return entries;

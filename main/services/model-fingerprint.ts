@@ -3,6 +3,7 @@
 // The first MiB holds a safetensors header for any real checkpoint; hashing whole multi-GB files at every
 // start would be too slow.
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { ModelFingerprint } from '../db/models-repo';
@@ -64,4 +65,27 @@ export async function mayHaveChanged(path: string, known: ModelFingerprint): Pro
   } catch {
     return true;
   }
+}
+
+async function hashFile(file: string, hash: ReturnType<typeof createHash>): Promise<void> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * 1024 * 1024 })) hash.update(chunk as Buffer);
+}
+
+/**
+ * SHA-256 of every byte (of a diffusers folder: its files' relative paths and bytes): whether two models are
+ * the same file. Fine-tunes share sizes and often their first MiB (same key layout, same VAE), so the cheap
+ * fingerprint cannot tell; this reads everything (seconds for a multi-GB file), so it is only computed for
+ * models of the same size.
+ */
+export async function contentHash(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  if (!(await stat(path)).isDirectory()) {
+    await hashFile(path, hash);
+    return hash.digest('hex');
+  }
+  for (const file of await folderFiles(path)) {
+    hash.update(`${relative(path, file)}\0`);
+    await hashFile(file, hash);
+  }
+  return hash.digest('hex');
 }

@@ -44,7 +44,7 @@ export async function receiveUpload(
     let total = 0;
     for await (const chunk of body) {
       total += chunk.byteLength;
-      if (total > maxBytes) throw new ServiceError('invalid-request', `The upload is larger than ${Math.round(maxBytes / 1024 ** 3)} GB.`);
+      if (total > maxBytes) throw new ServiceError('invalid-request', `The upload is larger than ${Math.round(maxBytes / 1024 ** 3)} GiB.`);
       await handle.write(chunk);
     }
     if (total === 0) throw new EngineError('model-corrupt', `"${name}" is empty.`);

@@ -9,13 +9,18 @@ import type { ArchitectureDto, ModelDto } from '../../preload/contract';
 import type { ModelRecord, ModelsRepo } from '../db/models-repo';
 import { EngineError, type ModelInfo } from '../engine/index';
 import type { EventHub } from './event-hub';
-import { mayHaveChanged, modelFingerprint } from './model-fingerprint';
-import { receiveUpload } from './model-upload';
-import { notFound } from './service-error';
+import { contentHash, mayHaveChanged, modelFingerprint } from './model-fingerprint';
+import { receiveUpload, uploadFileName } from './model-upload';
+import { notFound, ServiceError } from './service-error';
 
 export const DEMO_MODEL_NAME = 'Demo: coloured shapes';
 export const DEMO_MODEL_DESCRIPTION =
   'Demo: coloured shapes (small built-in model, 128 px) — import a real SD 1.x checkpoint for real images';
+
+/** The name a model file or folder is listed under until the user renames it (also the CLI's model name). */
+export function defaultModelName(path: string): string {
+  return basename(path).replace(/\.safetensors$/i, '') || basename(path);
+}
 
 export interface ResolvedModel {
   readonly id: number;
@@ -101,8 +106,29 @@ export class ModelsService {
     return models;
   }
 
-  async importPath(path: string): Promise<ModelDto> {
+  /**
+   * An imported model with exactly these bytes (same size first, then the full content hash). The built-in
+   * demo model is not one: importing a copy of it is how it gets a second, renamable entry.
+   */
+  private async sameContentAs(path: string): Promise<ModelRecord | undefined> {
+    const sizeBytes = await modelFingerprint(path).then((f) => f.sizeBytes, () => null);
+    if (sizeBytes === null) return undefined; // missing or unreadable: the inspector says so
+    const candidates = this.opts.repo.list().filter((m) => m.kind !== 'embedded' && m.sizeBytes === sizeBytes && resolve(m.path) !== path);
+    if (candidates.length === 0) return undefined;
+    const mine = await contentHash(path);
+    for (const candidate of candidates) {
+      if ((await contentHash(candidate.path).catch(() => null)) === mine) return candidate;
+    }
+    return undefined;
+  }
+
+  /** `fileName`: the file as the user named it (an upload is stored under a free name, e.g. `x-2.safetensors`). */
+  async importPath(path: string, fileName = basename(path)): Promise<ModelDto> {
     const absolute = resolve(path);
+    const twin = await this.sameContentAs(absolute);
+    if (twin) {
+      throw new ServiceError('invalid-request', `“${fileName}” is already in your library as “${twin.name}” (the same file); it was not imported again.`);
+    }
     let info: ModelInfo;
     try {
       info = await this.opts.inspect(absolute);
@@ -112,7 +138,7 @@ export class ModelsService {
       }
       throw err;
     }
-    const name = basename(absolute).replace(/\.safetensors$/i, '') || basename(absolute);
+    const name = defaultModelName(absolute);
     const existing = this.opts.repo.getByPath(absolute);
     const record = this.opts.repo.add({
       name: existing?.name ?? name, path: absolute, kind: info.kind, architecture: summary(info), ...(await modelFingerprint(absolute)),
@@ -125,7 +151,7 @@ export class ModelsService {
   async importUpload(requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<ModelDto> {
     const path = await receiveUpload(this.opts.modelsDir, requestedName, body, maxBytes);
     try {
-      return await this.importPath(path);
+      return await this.importPath(path, uploadFileName(requestedName));
     } catch (err) {
       await rm(path, { force: true });
       // the message names the file the user sent, never where this server keeps it

@@ -1,5 +1,5 @@
-// Live previews to the UI as small PNG data URLs (latent-sized: 16×16 for the demo model, 64×64 for SD 1.5
-// at 512 px; a few hundred bytes to a few KB), encoded with sharp off the engine's thread.
+// Live previews to the UI as small PNG data URLs (upsampled in the engine to at most 256 px: 128×128 for the
+// demo model, 256×256 for SD 1.5 at 512 px; a few KB), encoded with sharp off the engine's thread.
 import sharp from 'sharp';
 import type { PreviewDto } from '../../preload/contract';
 import type { RgbImage } from '../engine/index';

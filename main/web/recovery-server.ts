@@ -114,7 +114,7 @@ export async function startRecoveryServer(opts: RecoveryServerOptions): Promise<
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/recovery/restore') {
       if (!guard.originAllowed(req)) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden origin');
-      const auth = guard.check(req, url);
+      const auth = guard.check(req);
       if (auth !== 'ok') return send(res, auth === 'throttled' ? 429 : 401, 'text/plain; charset=utf-8', 'Missing or wrong token');
       if (restoring) return send(res, 409, 'application/json', JSON.stringify({ ok: false, message: 'A restore is already running.' }));
       restoring = true;

@@ -41,8 +41,11 @@ export class RequestGuard {
     return a.length === b.length && timingSafeEqual(a, b);
   }
 
-  /** The token from `Authorization: Bearer …`, a `token` query parameter, or the WebSocket subprotocol. */
-  static tokenOf(req: IncomingMessage, url: URL): string | null {
+  /**
+   * The token from `Authorization: Bearer …` or the WebSocket subprotocol; never from the URL, where it
+   * would end up in copied addresses, history and logs (images use a cookie, session-cookie.ts).
+   */
+  static tokenOf(req: IncomingMessage): string | null {
     const auth = req.headers.authorization;
     if (auth?.startsWith('Bearer ')) return auth.slice(7).trim();
     const protocols = req.headers['sec-websocket-protocol'];
@@ -50,7 +53,7 @@ export class RequestGuard {
       const p = protocols.split(',').map((s) => s.trim()).find((s) => s.startsWith(WEB_TOKEN_PROTOCOL_PREFIX));
       if (p) return p.slice(WEB_TOKEN_PROTOCOL_PREFIX.length);
     }
-    return url.searchParams.get('token');
+    return null;
   }
 
   /** Wrong tokens from one address in the current minute (loopback clients all share 127.0.0.1). */
@@ -68,8 +71,8 @@ export class RequestGuard {
    * A correct token is always accepted, so a local page spraying wrong tokens cannot lock the user out;
    * guessing is hopeless anyway (256 bits); throttling makes scanning visible in the log.
    */
-  check(req: IncomingMessage, url: URL, now = Date.now()): 'ok' | 'denied' | 'throttled' {
-    if (this.tokenMatches(RequestGuard.tokenOf(req, url))) return 'ok';
+  check(req: IncomingMessage, now = Date.now()): 'ok' | 'denied' | 'throttled' {
+    if (this.tokenMatches(RequestGuard.tokenOf(req))) return 'ok';
     const address = req.socket.remoteAddress ?? '?';
     const f = this.failuresOf(address, now);
     f.count++;

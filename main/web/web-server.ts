@@ -2,7 +2,8 @@
 // driving a GPU box from a browser (through an SSH tunnel). Every request passes, in order: Host allowlist
 // (403) → route → Origin check on anything state-changing or upgrading (403) → session token (401).
 //   GET  /, /assets/…                     the built UI (dist/renderer), public, with CSP
-//   GET  /images/<id>/<full|thumb|heatmap> token (query) — by generation id only
+//   POST /session                          token (Authorization: Bearer) → the image cookie (session-cookie.ts)
+//   GET  /images/<id>/<full|thumb|heatmap> that cookie (or Bearer), same-origin only — by generation id only
 //   POST /upload?name=<file>               token (Authorization: Bearer) — a model file's bytes
 //   WS   /ws                               token (subprotocol studio-token.<hex>) — the contract
 import { randomBytes } from 'node:crypto';
@@ -15,6 +16,7 @@ import { toApiError } from '../services/to-api-error';
 import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
 import { parseImagePath, sendImage } from './image-route';
 import { RequestGuard } from './request-guard';
+import { SessionCookies } from './session-cookie';
 import { resolveStaticFile, sendFile } from './static-files';
 import { serveSocket } from './ws-session';
 
@@ -53,6 +55,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   });
   const port = (server.address() as AddressInfo).port;
   const guard = new RequestGuard(token, port, opts.allowedHostNames, opts.allowedOrigins);
+  const cookies = new SessionCookies(port);
   const headers = {
     ...SECURITY_HEADERS,
     'Content-Security-Policy': contentSecurityPolicy({ connectSources: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }),
@@ -72,7 +75,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method === 'POST' && url.pathname === '/upload') {
       if (!guard.originAllowed(req)) return fail(res, 403, 'Forbidden origin');
-      const auth = guard.check(req, url);
+      const auth = guard.check(req);
       if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
       const name = (url.searchParams.get('name') ?? '').slice(0, 512);
       let result: Result<unknown>;
@@ -84,10 +87,22 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
       return void res.end(JSON.stringify(result));
     }
+    if (req.method === 'POST' && url.pathname === '/session') {
+      if (!guard.originAllowed(req)) return fail(res, 403, 'Forbidden origin');
+      const auth = guard.check(req);
+      if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
+      res.writeHead(204, { ...headers, 'Set-Cookie': cookies.issue(), 'Cache-Control': 'no-store' });
+      return void res.end();
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Method not allowed');
     if (url.pathname.startsWith('/images/')) {
-      const auth = guard.check(req, url);
-      if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
+      // another local page (any port of 127.0.0.1 is the same site) may not embed our images
+      const site = req.headers['sec-fetch-site'];
+      if (site !== undefined && site !== 'same-origin' && site !== 'none') return fail(res, 403, 'Forbidden site');
+      if (!cookies.matches(req)) {
+        const auth = guard.check(req);
+        if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong session');
+      }
       const image = parseImagePath(url.pathname);
       if (!image || !(await sendImage(res, opts.studio.gallery, image.id, image.variant, SECURITY_HEADERS))) return fail(res, 404, 'Not found');
       return;
@@ -116,7 +131,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!guard.hostAllowed(req) || !guard.originAllowed(req)) return refuse('403 Forbidden');
     if (url.pathname !== '/ws') return refuse('404 Not Found');
-    const auth = guard.check(req, url);
+    const auth = guard.check(req);
     if (auth !== 'ok') return refuse(auth === 'throttled' ? '429 Too Many Requests' : '401 Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, opts.studio));
   });

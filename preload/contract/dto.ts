@@ -23,7 +23,12 @@ export type ImageVariant = 'full' | 'thumb' | 'heatmap';
 // ---------------------------------------------------------------------------------------------- errors
 
 /** Every failed call rejects with an ApiError carrying one of the codes in vocabulary.ts. */
-export interface ApiErrorDto { readonly code: ApiErrorCode; readonly message: string }
+export interface ApiErrorDto {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+  /** For 'invalid-request': the request field the message is about (`steps`), so a form can show it there. */
+  readonly field?: string;
+}
 
 /** What window.studio's functions resolve to (Electron); the client wrappers turn errors into ApiError throws. */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiErrorDto };

@@ -5,7 +5,7 @@
 // No dependency on purpose: preload/ is bundled into a sandboxed preload and imported by the renderer.
 
 export class ValidationError extends Error {
-  constructor(readonly path: string, problem: string) {
+  constructor(readonly path: string, readonly problem: string) {
     super(`${path || 'payload'}: ${problem}`);
     this.name = 'ValidationError';
   }

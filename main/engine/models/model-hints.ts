@@ -124,6 +124,21 @@ export function readModelHints(index: TensorIndex): ModelHints {
     if (latentSize !== undefined) hints.imageSize = latentSize * 8;
     return hints;
   }
+  // The file's own safetensors `__metadata__` (strings) travels with the file when only the .safetensors is
+  // copied or uploaded; a valid ldm-style sidecar config.json beside it wins.
+  // A value out of range there is ignored with a notice (it is a hint, not the model's description).
+  const metadata = new Map([...Object.entries(index.metadata)].map(([k, v]) => [k, new JsonNumber(v.trim())] as const));
+  const metaFields = new ConfigFields('__metadata__');
+  const metaNumber = (key: string, rule: Rule): number | undefined => {
+    try { return metaFields.number(metadata, key, rule); } catch (err) {
+      if (!(err instanceof EngineError)) throw err;
+      hints.notices.push(`Ignored the file's __metadata__ ${key}: ${err.message}`);
+      return undefined;
+    }
+  };
+  hints.scaleFactor = metaNumber('scale_factor', SCALE) ?? SD1_SCALE_FACTOR;
+  const metaSize = metaNumber('image_size', IMAGE_SIZE);
+  if (metaSize !== undefined) hints.imageSize = metaSize;
   const folder = dirname(index.source.path);
   const ignore = (why: string): void => { hints.notices.push(`Ignored the config.json next to the model: ${why}.`); };
   const sidecar = readConfig(join(folder, 'config.json'), [realpathSync(folder)], 'it', ignore);
@@ -141,7 +156,7 @@ export function readModelHints(index: TensorIndex): ModelHints {
   else if (heads !== undefined) hints.unetHeads = heads;
   const textHeads = isObject(text) ? fields.number(text, 'num_attention_heads', HEADS, 'text_encoder.num_attention_heads') : undefined;
   if (textHeads !== undefined) hints.textHeads = textHeads;
-  hints.scaleFactor = fields.number(sidecar, 'scale_factor', SCALE) ?? SD1_SCALE_FACTOR;
+  hints.scaleFactor = fields.number(sidecar, 'scale_factor', SCALE) ?? hints.scaleFactor;
   const hw = sidecar.get('image_hw');
   const size = fields.number(sidecar, 'image_size', IMAGE_SIZE)
     ?? (Array.isArray(hw) && hw.length > 0 ? fields.number(new Map([['image_hw', hw[0]!]]), 'image_hw', IMAGE_SIZE, 'image_hw[0]') : undefined);

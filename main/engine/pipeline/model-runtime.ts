@@ -12,7 +12,8 @@ import { openCheckpoint } from '../weights/checkpoint';
 import { withFloat32Weights } from '../weights/float32-copy';
 import { defaultCacheDir } from '../cache-dir';
 import { floatTensor, tensorToFloat32 } from '../runtime/tensors';
-import { LatentPreview } from './latent-preview';
+import { LatentPreview, SD1_PREVIEW_COEFFICIENTS } from './latent-preview';
+import { calibratedPreview } from './preview-calibration';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -31,16 +32,17 @@ export interface OpenOptions {
 
 export class ModelRuntime {
   readonly sessions: SessionCache;
-  readonly preview: LatentPreview;
+  /** SD 1.x's map until ensurePreview() has fitted this model's own (preview-calibration.ts). */
+  preview = new LatentPreview(SD1_PREVIEW_COEFFICIENTS);
+  private previewFitted = false;
   /** fp32 on the CPU (one session serves every size), fp16 with static shapes on GPUs. */
   readonly variant: Omit<GraphVariant, 'shapes'>;
 
   private constructor(
     readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean,
-    precision: 'float32' | 'float16', gpuGraphs: boolean,
+    precision: 'float32' | 'float16', gpuGraphs: boolean, private readonly cacheDir: string,
   ) {
     this.sessions = new SessionCache(runtime);
-    this.preview = new LatentPreview(model.unet.inChannels);
     // GPU providers are slow with dynamic shapes: one static-shape variant per size there.
     this.variant = { dtype: precision, dynamic: runtime.provider === 'cpu' && !gpuGraphs };
   }
@@ -57,10 +59,21 @@ export class ModelRuntime {
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, cacheDir);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
+
+  /**
+   * Fit this model's preview map once (cached on disk): before the first generation that shows previews.
+   * Sampled at 128 px where sessions take any size, else at the generation's own size (no extra sessions).
+   */
+  async ensurePreview(height: number, width: number): Promise<void> {
+    if (this.previewFitted) return;
+    const size = this.variant.dynamic ? { height: 128, width: 128 } : { height, width };
+    this.preview = await calibratedPreview(this, this.cacheDir, size.height, size.width);
+    this.previewFitted = true;
+  }
 
   /** input ids [chunks, 77] → hidden states [chunks, 77, width]. */
   async encodeText(ids: BigInt64Array, chunks: number): Promise<Float32Array> {

@@ -12,7 +12,7 @@ import { tToSigma } from '../schedulers/sigmas';
 import { createScheduler } from '../schedulers/index';
 import type { SamplerName } from '../schedulers/scheduler';
 import { applyGuidance, duplicateRows } from './guidance';
-import type { RgbImage } from './latent-preview';
+import { previewScale, type RgbImage } from './latent-preview';
 import type { ModelRuntime } from './model-runtime';
 import { createRng } from './rng';
 import { encodeConditioning } from './text-conditioning';
@@ -64,7 +64,7 @@ export interface Txt2ImgHooks {
   isCancelled?(): boolean;
 }
 
-export function checkParams(p: Txt2ImgParams): void {
+export function checkParams(p: Pick<Txt2ImgParams, 'width' | 'height' | 'steps' | 'cfg' | 'eta' | 'images' | 'seed' | 'prompt' | 'negativePrompt'>): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };
   const { minSide, maxSide, maxPixels, minSteps, maxSteps, maxCfg, promptChars } = LIMITS;
   const side = (n: number): boolean => Number.isInteger(n) && n % 8 === 0 && n >= minSide && n <= maxSide;
@@ -203,7 +203,6 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
     const latent = x.subarray(i * perImage, (i + 1) * perImage);
     const decoded = await rt.decode(latent, h, w);
     assertFinite(decoded, 'decoded image');
-    rt.preview.fit(latent, channels, h, w, decoded);
     images.push(toRgb(decoded, p.width, p.height));
   }
   const decode = (performance.now() - tDecode) / 1000;
@@ -223,7 +222,7 @@ function previewOf(rt: ModelRuntime, modelInput: Float32Array, eps: Float32Array
   const n = c * h * w;
   const x0 = new Float32Array(n);
   for (let k = 0; k < n; k++) x0[k] = (modelInput[k]! - Math.sqrt(1 - a) * eps[k]!) / Math.sqrt(a);
-  return rt.preview.project(x0, c, h, w);
+  return rt.preview.project(x0, c, h, w, previewScale(h, w));
 }
 
 /** [3, H, W] in [-1, 1] → 8-bit RGB, uint8(255·clip((x+1)/2, 0, 1)) truncated as ldm's txt2img. */

@@ -36,7 +36,8 @@ export async function selectProvider(
     try {
       await probe(choice);
     } catch (err) {
-      throw new EngineError('provider-unavailable', `The ${choice.toUpperCase()} execution provider could not start: ${reasonOf(err)}. Choose Auto or CPU, or install what it needs (see the README).`);
+      throw new EngineError('provider-unavailable', `The ${choice.toUpperCase()} execution provider could not start: ${reasonOf(err)}. Choose Auto or CPU, or install what it needs (see the README).`,
+        err instanceof Error ? err.message : String(err));
     }
     return { provider: choice, attempts: [{ provider: choice, ok: true, reason: 'forced in settings' }] };
   }

@@ -27,8 +27,9 @@ export function formatPsnr(db: number | null, isBaseline = false): string {
   return `${db.toFixed(1)} dB`;
 }
 
+/** Binary units, named as such (MiB = 2²⁰ bytes), as the CLI prints them. */
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) {

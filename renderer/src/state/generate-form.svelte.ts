@@ -1,15 +1,20 @@
 // The Generate form: every field of GenerateParams, the presets and per-model defaults it is filled from,
 // and its validation. "Reuse parameters" from the gallery fills it through apply().
 import {
-  LIMITS,
+  fieldProblem, LIMITS,
   type AccelDto, type GenerateParams, type GenerationDefaults, type SamplerName, type SeedChoice, type StudioApi,
 } from '../../../preload/contract';
+import { int, num } from '../../../preload/contract/schema';
 import { errorMessage } from '../lib/error-message';
 import { normaliseSchedule, scheduleError } from '../lib/schedule-letters';
 import { sizeError } from '../lib/sizes';
 import type { PresetsState } from './presets.svelte';
 
 export type SeedMode = SeedChoice['mode'];
+
+/** The fields a model's defaults fill in. */
+const MODEL_DEFAULT_FIELDS = ['sampler', 'steps', 'cfg', 'width', 'height'] as const;
+type ModelDefaults = Pick<GenerationDefaults, (typeof MODEL_DEFAULT_FIELDS)[number]>;
 /** A preset's id, or the Custom schedule. */
 export type PresetChoice = number | 'custom';
 
@@ -39,6 +44,8 @@ export class GenerateForm {
 
   defaults = $state.raw<GenerationDefaults | null>(null);
   loadError = $state<string | null>(null);
+  /** The model defaults last filled in: a field still equal to its default was not changed by the user. */
+  #filled: ModelDefaults | null = null;
 
   accel: AccelDto = $derived.by(() => {
     if (this.preset === 'custom') {
@@ -48,12 +55,16 @@ export class GenerateForm {
     return this.presets.byId(id)?.accel ?? { mode: 'baseline' };
   });
 
+  /** A Steps or CFG value the contract refuses, in its words; shown under that field (SamplingFields). */
+  fieldProblem: string | null = $derived(
+    fieldProblem(int(LIMITS.minSteps, LIMITS.maxSteps), this.steps, 'steps') ?? fieldProblem(num(0, LIMITS.maxCfg), this.cfg, 'cfg'),
+  );
+
   /** The first problem that stops a run, or null. */
   problem: string | null = $derived.by(() => {
-    if (!Number.isInteger(this.steps) || this.steps < LIMITS.minSteps || this.steps > LIMITS.maxSteps) {
-      return `Steps must be a whole number from ${LIMITS.minSteps} to ${LIMITS.maxSteps}.`;
-    }
-    if (!(this.cfg >= 0 && this.cfg <= LIMITS.maxCfg)) return `CFG must be between 0 and ${LIMITS.maxCfg}.`;
+    if (this.fieldProblem) return this.fieldProblem;
+    // until the model's defaults are in, the form holds placeholders (512 px for a 128 px model)
+    if (this.defaults === null && this.loadError === null) return 'Loading the model’s defaults…';
     const size = sizeError(this.width, this.height);
     if (size) return size;
     if (!Number.isInteger(this.batchCount) || this.batchCount < 1 || this.batchCount > LIMITS.maxBatchCount) {
@@ -82,27 +93,36 @@ export class GenerateForm {
       if (this.preset === 'custom' && first) this.preset = first.id;
       const defaults = await this.api.generation.defaults({ modelId: this.modelId });
       this.defaults = defaults;
-      this.sampler = defaults.sampler;
-      this.steps = defaults.steps;
-      this.cfg = defaults.cfg;
-      this.width = defaults.width;
-      this.height = defaults.height;
+      this.#fill(defaults, false);
     } catch (error) {
       this.loadError = errorMessage(error);
     }
   }
 
-  /** A different model: its native size and size options (steps, CFG and sampler stay as the user set them). */
+  /**
+   * A different model: its defaults (sampler, steps, CFG, native size) replace the previous model's, except
+   * in the fields the user changed since they were filled in.
+   */
   async selectModel(modelId: number | null): Promise<void> {
     this.modelId = modelId;
     try {
       const defaults = await this.api.generation.defaults({ modelId });
       this.defaults = defaults;
-      this.width = defaults.width;
-      this.height = defaults.height;
+      this.#fill(defaults, true);
     } catch (error) {
       this.loadError = errorMessage(error);
     }
+  }
+
+  #fill(defaults: ModelDefaults, keepUserChanges: boolean): void {
+    const previous = this.#filled;
+    const next: Record<string, unknown> = {};
+    for (const field of MODEL_DEFAULT_FIELDS) {
+      const untouched = !keepUserChanges || previous === null || this[field] === previous[field];
+      if (untouched) (this as Record<(typeof MODEL_DEFAULT_FIELDS)[number], unknown>)[field] = defaults[field];
+      next[field] = defaults[field];
+    }
+    this.#filled = next as ModelDefaults;
   }
 
   /** Last seed the app used (for "reuse last" and the recycle button). */

@@ -1,7 +1,7 @@
 // The model library: the demo model is always there and says what it is; imports are validated by the
 // engine's inspector (corrupt → model-corrupt, pickle → model-pickle, valid → listed with its architecture);
 // removal never deletes the user's file but does delete an uploaded copy.
-import { copyFileSync, createReadStream, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,43 @@ describe('models service', () => {
     expect(after.find((m) => m.isDefault)!.isDemo).toBe(true);
     expect(existsSync(path)).toBe(true);
     await expect(t.studio.models.remove(t.studio.models.demoId)).rejects.toMatchObject({ code: 'invalid-parameters' });
+  });
+
+  it('recognises the same file imported twice (by path or upload) by its content, not its name, and keeps no second copy', async () => {
+    const first = join(files, 'twin-a.safetensors');
+    copyFileSync(join(demoModelDir, 'model.safetensors'), first);
+    const model = await t.studio.models.importPath(first);
+    const second = join(files, 'twin-b.safetensors');
+    copyFileSync(first, second);
+    await expect(t.studio.models.importPath(second)).rejects.toMatchObject({
+      code: 'invalid-request', message: '“twin-b.safetensors” is already in your library as “twin-a” (the same file); it was not imported again.',
+    });
+    await expect(t.studio.models.importUpload('again.safetensors', createReadStream(first))).rejects.toMatchObject({ message: /already in your library as “twin-a”/ });
+    expect(existsSync(join(t.studio.paths.modelsDir, 'again.safetensors'))).toBe(false);
+    expect(t.studio.models.list().filter((m) => !m.isDemo)).toHaveLength(1);
+    // same size, different bytes: another model
+    const other = join(files, 'twin-c.safetensors');
+    const bytes = readFileSync(first);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 1;
+    writeFileSync(other, bytes);
+    const third = await t.studio.models.importPath(other);
+    expect(third.id).not.toBe(model.id);
+    await t.studio.models.remove(third.id);
+    await t.studio.models.remove(model.id);
+  });
+
+  it('takes a model\'s native size from the model file itself (a lone copy of the demo model is 128 px)', async () => {
+    const lone = mkdtempSync(join(tmpdir(), 'dato-lone-'));
+    try {
+      const path = join(lone, 'shapes.safetensors'); // no config.json beside it
+      copyFileSync(join(demoModelDir, 'model.safetensors'), path);
+      const model = await t.studio.models.importPath(path);
+      expect(model.architecture!.nativeSize).toBe(128);
+      expect(t.studio.generation.defaults(model.id)).toMatchObject({ width: 128, height: 128 });
+      await t.studio.models.remove(model.id);
+    } finally {
+      rmSync(lone, { recursive: true, force: true });
+    }
   });
 
   it('imports an upload into the models folder and deletes that copy on removal', async () => {

@@ -78,20 +78,34 @@ describe('web mode server', () => {
     expect((await get(server, '/', { Host: `localhost:${server.port}` })).status).toBe(200);
   });
 
-  it('requires the token for images and uploads (401), and never serves files outside the UI folder', async () => {
+  it('requires the session for images and the token for uploads (401), and never serves files outside the UI folder', async () => {
     expect((await get(server, '/images/1/full')).status).toBe(401);
-    expect((await get(server, '/images/1/full?token=' + '0'.repeat(64))).status).toBe(401);
-    const token = `?token=${server.token}`;
+    expect((await get(server, `/images/1/full?token=${server.token}`)).status).toBe(401); // never a token in a URL
+    expect((await get(server, '/images/1/full', { Cookie: `dato-session-${server.port}=${'0'.repeat(64)}` })).status).toBe(401);
+    const auth = { Authorization: `Bearer ${server.token}` };
     for (const path of [
-      `/images/../canary.txt${token}`, `/images/%2e%2e%2fcanary.txt${token}`, `/images/1/..%2f..%2fcanary.txt${token}`,
-      `/images/1/full%00${token}`, `/images/0x1/full${token}`, `/images/999999/full${token}`, `/images/1/original${token}`,
+      '/images/../canary.txt', '/images/%2e%2e%2fcanary.txt', '/images/1/..%2f..%2fcanary.txt',
+      '/images/1/full%00', '/images/0x1/full', '/images/999999/full', '/images/1/original',
       '/../canary.txt', '/%2e%2e/canary.txt', '/..%5ccanary.txt', '/assets/..%2f..%2fcanary.txt', '/C:%5cWindows%5cwin.ini',
     ]) {
-      const reply = await get(server, path);
+      const reply = await get(server, path, auth);
       expect([400, 404], path).toContain(reply.status);
       expect(reply.body.toString()).not.toContain('SECRET');
     }
     expect((await get(server, '/upload?name=x.safetensors', {}, 'POST', Buffer.from('x'))).status).toBe(401);
+  });
+
+  it('exchanges the token once for an HttpOnly, SameSite=Strict image cookie; other sites cannot use it', async () => {
+    expect((await get(server, '/session', {}, 'POST')).status).toBe(401);
+    expect((await get(server, '/session', { Authorization: `Bearer ${server.token}`, Origin: 'https://evil.example' }, 'POST')).status).toBe(403);
+    const reply = await get(server, '/session', { Authorization: `Bearer ${server.token}`, Origin: server.origin }, 'POST');
+    expect(reply.status).toBe(204);
+    const cookie = String(reply.headers['set-cookie']);
+    expect(cookie).toMatch(new RegExp(`^dato-session-${server.port}=[0-9a-f]{64}; Path=/images/; HttpOnly; SameSite=Strict$`));
+    expect(cookie).not.toContain(server.token);
+    const pair = cookie.split(';')[0]!;
+    expect((await get(server, '/images/999999/full', { Cookie: pair })).status).toBe(404); // authorised, no such image
+    expect((await get(server, '/images/999999/full', { Cookie: pair, 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
   });
 
   it('refuses WebSocket upgrades with a foreign Origin or without the right token', async () => {
@@ -133,12 +147,15 @@ describe('web mode server', () => {
     off();
     expect(events.some((e) => e.type === 'progress' && e.progress.preview !== null)).toBe(true);
     const id = done.result!.generationId;
-    const image = await get(server, new URL(api.imageUrl(id, 'full')).pathname + new URL(api.imageUrl(id, 'full')).search);
+    expect(api.imageUrl(id, 'full')).toBe(`${server.origin}/images/${id}/full`); // no secret in the address
+    const session = await get(server, '/session', { Authorization: `Bearer ${server.token}` }, 'POST');
+    const cookie = { Cookie: String(session.headers['set-cookie']).split(';')[0]! };
+    const image = await get(server, `/images/${id}/full`, cookie);
     expect(image.status).toBe(200);
     expect(image.headers['content-type']).toBe('image/png');
     expect(image.headers['x-content-type-options']).toBe('nosniff');
     expect(image.body.subarray(1, 4).toString()).toBe('PNG');
-    const thumb = await get(server, `/images/${id}/thumb?token=${server.token}`);
+    const thumb = await get(server, `/images/${id}/thumb`, cookie);
     expect(thumb.headers['content-type']).toBe('image/webp');
     expect((await api.gallery.list({ limit: 5 })).items[0]!.id).toBe(id);
   });

@@ -3,13 +3,13 @@
 import type { ApiErrorCode, ApiErrorDto, Result } from '../../../../preload/contract';
 
 export class ApiError extends Error {
-  constructor(readonly code: ApiErrorCode, message: string) {
+  constructor(readonly code: ApiErrorCode, message: string, readonly field?: string) {
     super(message);
     this.name = 'ApiError';
   }
 
   static from(dto: ApiErrorDto): ApiError {
-    return new ApiError(dto.code, dto.message);
+    return new ApiError(dto.code, dto.message, dto.field);
   }
 }
 

@@ -1,6 +1,7 @@
 // StudioApi in a browser (web mode): JSON request/response over one WebSocket, events pushed on the same
-// socket, images and model uploads over HTTP with the session token. Reconnects after a drop; calls in
-// flight when the socket closes reject with 'unavailable' (the server may still finish them).
+// socket, model uploads over HTTP with the session token. Before the first connection the token is exchanged
+// for the server's image cookie (POST /session), so image URLs carry no secret. Reconnects after a drop;
+// calls in flight when the socket closes reject with 'unavailable' (the server may still finish them).
 import {
   WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
   type EventMap, type EventName, type MethodName, type ModelDto, type Result, type StudioApi, type WireEvent, type WireResponse,
@@ -41,9 +42,22 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
   let opened: Promise<SocketLike> | undefined;
   let retryMs = 250;
 
+  let session: Promise<void> | undefined;
+  const establishSession = (): Promise<void> => {
+    session ??= doFetch(`${base}/session`, { method: 'POST', headers: { Authorization: `Bearer ${opts.token}` }, credentials: 'same-origin' })
+      .then((res) => {
+        if (!res.ok) throw new ApiError('forbidden', 'DaTo Studio refused this link: open the full link that `npm run web` printed.');
+      })
+      .catch((err: unknown) => {
+        session = undefined;
+        throw err instanceof ApiError ? err : new ApiError('unavailable', 'Could not connect to DaTo Studio (is `npm run web` still running?).');
+      });
+    return session;
+  };
+
   const connect = (): Promise<SocketLike> => {
     if (opened) return opened;
-    opened = new Promise((resolve, reject) => {
+    const attempt = establishSession().then(() => new Promise<SocketLike>((resolve, reject) => {
       const ws = makeSocket(wsUrl, [WEB_PROTOCOL, `${WEB_TOKEN_PROTOCOL_PREFIX}${opts.token}`]);
       socket = ws;
       ws.addEventListener('open', () => { retryMs = 250; resolve(ws); });
@@ -54,13 +68,16 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       ws.addEventListener('close', () => {
         opened = undefined;
         socket = undefined;
+        session = undefined; // a restarted server knows no cookie: exchange again on reconnect
         reject(new ApiError('unavailable', 'Could not connect to DaTo Studio (is `npm run web` still running, and is the link complete?).'));
         for (const p of pending.values()) p.reject(new ApiError('unavailable', 'The connection to DaTo Studio was lost.'));
         pending.clear();
         if (listeners.size > 0) setTimeout(() => void connect().catch(() => undefined), (retryMs = Math.min(retryMs * 2, 10_000)));
       });
-    });
-    return opened;
+    }));
+    opened = attempt;
+    attempt.catch(() => { if (opened === attempt) opened = undefined; });
+    return attempt;
   };
 
   function onMessage(text: string): void {
@@ -96,7 +113,7 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       void connect().catch(() => undefined);
       return () => { set.delete(listener as (payload: never) => void); };
     },
-    imageUrl: (id, variant) => `${base}/images/${id}/${variant}?token=${encodeURIComponent(opts.token)}`,
+    imageUrl: (id, variant) => `${base}/images/${id}/${variant}`,
     importDroppedModel: async (file: File): Promise<ModelDto> => {
       const res = await doFetch(`${base}/upload?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
