@@ -177,6 +177,14 @@ async function findTokenizer(root: string): Promise<string | undefined> {
   const dir = join(root, 'tokenizer');
   if (!(await exists(join(dir, 'vocab.json'))) || !(await exists(join(dir, 'merges.txt')))) return undefined;
   const realDir = await containedRealpath(dir, [root], root);
-  for (const file of ['vocab.json', 'merges.txt']) await containedRealpath(join(dir, file), [realDir, ...huggingFaceBlobs(root)], root);
+  // Read once here, under the checker's bounds, so a FIFO or a huge file cannot stall a later generation.
+  for (const file of ['vocab.json', 'merges.txt']) {
+    try {
+      readContainedSmallFile(join(dir, file), [realDir, ...huggingFaceBlobs(root)], MAX_JSON_BYTES);
+    } catch (err) {
+      if (err instanceof UntrustedFileError) throw structureError(root, `tokenizer/${file} ${err.message}`);
+      throw err;
+    }
+  }
   return realDir;
 }

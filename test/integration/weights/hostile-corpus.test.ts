@@ -130,6 +130,14 @@ const CASES: Case[] = [
     symlinkSync('/dev/zero', join(folder, 'unet', 'config.json'));
     return folder;
   }, expect: { code: 'model-corrupt', message: /unet\/config\.json points outside the model folder/ } },
+  { name: 'a diffusers folder whose tokenizer/merges.txt is a FIFO', make: async () => {
+    const folder = join(dir, 'diffusers-tokenizer');
+    await writeRandomCheckpoint(folder, MICRO_CONFIG, { dtype: 'F16', seed: 3, layout: 'diffusers' });
+    mkdirSync(join(folder, 'tokenizer'));
+    writeFileSync(join(folder, 'tokenizer', 'vocab.json'), '{}');
+    execFileSync('mkfifo', [join(folder, 'tokenizer', 'merges.txt')]);
+    return folder;
+  }, expect: { code: 'model-corrupt', message: /tokenizer\/merges\.txt is not a regular file/ } },
   { name: 'a diffusers folder with a negative text encoder head count', make: async () => {
     const folder = join(dir, 'diffusers-heads');
     await writeRandomCheckpoint(folder, MICRO_CONFIG, { dtype: 'F16', seed: 3, layout: 'diffusers' });
