@@ -1,0 +1,10 @@
+// "Fewer steps, same time": the plain-sampler run that costs what an accelerated run cost. An accelerated
+// run of N steps measured at speed-up s takes the time of N / s plain steps; rounding up gives the plain run
+// at least as much time as the accelerated one had, so a win for the acceleration is not a rounding artefact.
+
+/** ⌈N / speed-up⌉ steps, between 1 and N (a run no faster than the baseline is matched by the baseline itself). */
+export function equalTimeSteps(steps: number, speedup: number): number {
+  if (!(speedup > 0) || !Number.isFinite(speedup)) return steps;
+  // 30 / 1.5 in floating point is 20.000000000000004: don't let that become 21 steps.
+  return Math.min(steps, Math.max(1, Math.ceil(steps / speedup - 1e-9)));
+}
