@@ -18,7 +18,7 @@ import type { Resources } from '../main/engine/resources';
 import type { RuntimeConfig } from '../main/engine/runtime/session-options';
 import { createScheduler } from '../main/engine/schedulers/index';
 import type { SamplerName } from '../main/engine/schedulers/scheduler';
-import { equalTimeSteps } from '../main/services/equal-time';
+import { equalTimeSteps, keptMore, type Kept } from '../main/services/equal-time';
 import { samplingDefaults } from '../main/services/size-options';
 import { readColours } from './colour-adherence';
 import { loadEvalCaptions } from './demo-captions';
@@ -73,7 +73,7 @@ export interface FrontierRow {
   readonly mean_psnr_vs_baseline: number | null;
   readonly colour_adherence: number | null;
   /** For accelerated runs: the plain run with the same measured time (⌈N / speed-up⌉ steps) and who kept more. */
-  readonly equal_time?: { readonly steps: number; readonly mean_psnr_vs_baseline: number | null; readonly winner: 'acceleration' | 'fewer steps' | 'tie' };
+  readonly equal_time?: { readonly steps: number; readonly mean_psnr_vs_baseline: number | null; readonly kept: Kept };
 }
 
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
@@ -162,9 +162,8 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
     if (r.kind !== 'mode') return r;
     const n = equalTimeSteps(steps, r.measured_speedup.median);
     const other = plainPsnr.get(n) ?? null;
-    const own = r.mean_psnr_vs_baseline ?? 0;
-    const winner = other === null || Math.abs(own - other) < 0.05 ? 'tie' : own > other ? 'acceleration' : 'fewer steps';
-    return { ...r, equal_time: { steps: n, mean_psnr_vs_baseline: other, winner } };
+    const kept = other === null || r.mean_psnr_vs_baseline === null ? 'tie' : keptMore(r.mean_psnr_vs_baseline, other);
+    return { ...r, equal_time: { steps: n, mean_psnr_vs_baseline: other, kept } };
   });
 
   const load = checkLoad(baselineLoops, loadBefore, loadAfter);

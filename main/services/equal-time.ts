@@ -8,3 +8,17 @@ export function equalTimeSteps(steps: number, speedup: number): number {
   // 30 / 1.5 in floating point is 20.000000000000004: don't let that become 21 steps.
   return Math.min(steps, Math.max(1, Math.ceil(steps / speedup - 1e-9)));
 }
+
+/** PSNRs closer than this are a tie (the PSNR of one image pair moves by more than this with rounding alone). */
+export const TIE_DB = 0.05;
+
+export type Kept = 'variant' | 'fewer-steps' | 'tie';
+
+/**
+ * Which kept more of the baseline picture: the accelerated variant or the plain run with the same time.
+ * PSNRs are against the baseline image; Infinity = identical (the plain run is the baseline itself).
+ */
+export function keptMore(variantPsnr: number, plainPsnr: number): Kept {
+  if (variantPsnr === plainPsnr || Math.abs(variantPsnr - plainPsnr) < TIE_DB) return 'tie';
+  return variantPsnr > plainPsnr ? 'variant' : 'fewer-steps';
+}

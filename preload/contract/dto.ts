@@ -234,7 +234,31 @@ export interface ComparisonMemberDto {
   readonly psnr: number | null;
   /** True when a difference heat map exists: imageUrl(generationId, 'heatmap'). */
   readonly hasHeatmap: boolean;
+  /** For an accelerated variant: the plain run with the same measured time; null for the baseline or before the speed-up is known. */
+  readonly equalTime: EqualTimeDto | null;
 }
+
+/**
+ * "Fewer steps, same time": the plain sampler (same seed) at ⌈N / this variant's measured speed-up⌉ steps,
+ * queued by the comparison once the variant's speed-up is measured. A variant no faster than the baseline is
+ * matched by the baseline itself.
+ */
+export interface EqualTimeDto {
+  readonly steps: number;
+  /** The plain run's gallery row (the baseline's when isBaseline); null when it was never queued (older comparisons). */
+  readonly generationId: number | null;
+  readonly jobId: string | null;
+  readonly state: JobState | null;
+  readonly isBaseline: boolean;
+  /** Measured against the group's baseline. */
+  readonly speedup: number | null;
+  /** dB vs the baseline image; null until known, and for the baseline itself (identical). */
+  readonly psnr: number | null;
+  /** Which kept more of the baseline (higher PSNR; within 0.05 dB a tie); null until both PSNRs are known. */
+  readonly kept: EqualTimeVerdict | null;
+}
+
+export type EqualTimeVerdict = 'variant' | 'fewer-steps' | 'tie';
 
 export interface ComparisonDto {
   readonly id: number;
@@ -243,7 +267,11 @@ export interface ComparisonDto {
   readonly seed: number;
   readonly width: number;
   readonly height: number;
+  readonly sampler: Sampler;
+  /** The baseline's step count (every chosen variant runs it). */
+  readonly steps: number;
   readonly baselineGenerationId: number | null;
+  /** The chosen variants, baseline first (the equal-time plain runs are inside their variants' equalTime). */
   readonly members: readonly ComparisonMemberDto[];
 }
 

@@ -1,6 +1,6 @@
 // "Fewer steps, same time": ⌈N / speed-up⌉ plain steps, within 1..N.
 import { describe, expect, it } from 'vitest';
-import { equalTimeSteps } from '../../../main/services/equal-time';
+import { equalTimeSteps, keptMore, TIE_DB } from '../../../main/services/equal-time';
 
 describe('equalTimeSteps', () => {
   it('rounds N / speed-up up', () => {
@@ -21,5 +21,18 @@ describe('equalTimeSteps', () => {
     expect(equalTimeSteps(30, 100)).toBe(1);
     expect(equalTimeSteps(30, Number.NaN)).toBe(30);
     expect(equalTimeSteps(30, 0)).toBe(30);
+  });
+});
+
+describe('keptMore', () => {
+  it('names the run with the higher PSNR vs the baseline, a tie within TIE_DB', () => {
+    expect(keptMore(34.2, 32.4)).toBe('variant');
+    expect(keptMore(28.5, 29.5)).toBe('fewer-steps');
+    expect(keptMore(30, 30 + TIE_DB / 2)).toBe('tie');
+  });
+
+  it('treats the baseline itself (identical, Infinity) as keeping more than any variant', () => {
+    expect(keptMore(52.1, Infinity)).toBe('fewer-steps');
+    expect(keptMore(Infinity, Infinity)).toBe('tie');
   });
 });
