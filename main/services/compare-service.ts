@@ -4,8 +4,7 @@
 // PSNR and difference heat map against the baseline image (the heat map is saved next to its image).
 // "Fewer steps, same time": once an accelerated member's speed-up is measured, the plain sampler at
 // ⌈N / speed-up⌉ steps (same seed) joins the group, so each variant is judged against what the same time
-// buys without acceleration. Such a run is recognised by being a plain member with fewer steps than the
-// baseline (variants always run the baseline's steps), so no extra column is needed to store the pairing.
+// buys without acceleration (isEqualTimeRun: no extra column is needed to store the pairing).
 import { existsSync } from 'node:fs';
 import type {
   AccelDto, CompareParams, ComparisonDto, ComparisonMemberDto, EqualTimeDto, JobDto, JobState,
@@ -17,7 +16,7 @@ import { accelFromColumns } from './accel-mapping';
 import type { EventHub } from './event-hub';
 import type { GenerationService } from './generation-service';
 import { heatmapPathFor } from './heatmap-path';
-import { equalTimeSteps, keptMore } from './equal-time';
+import { equalTimeSteps, isEqualTimeRun, keptMore } from './equal-time';
 import { diffImageFiles } from './image-diff';
 import { steadySecondsOf, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
@@ -36,11 +35,6 @@ export function orderVariants(variants: readonly AccelDto[]): AccelDto[] {
     seen.add(key);
     return true;
   });
-}
-
-/** A plain member with fewer steps than the baseline: the "fewer steps, same time" partner of a variant. */
-function isEqualTimeRun(r: GenerationRecord, baseline: GenerationRecord | undefined): boolean {
-  return baseline !== undefined && r.id !== baseline.id && r.mode === 'baseline' && r.steps < baseline.steps;
 }
 
 export class CompareService {

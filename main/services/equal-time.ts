@@ -22,3 +22,11 @@ export function keptMore(variantPsnr: number, plainPsnr: number): Kept {
   if (variantPsnr === plainPsnr || Math.abs(variantPsnr - plainPsnr) < TIE_DB) return 'tie';
   return variantPsnr > plainPsnr ? 'variant' : 'fewer-steps';
 }
+
+/**
+ * A plain comparison member with fewer steps than the group's baseline: the "fewer steps, same time" partner
+ * of a variant (variants always run the baseline's steps, so the step count alone tells them apart).
+ */
+export function isEqualTimeRun(r: { id: number; mode: string; steps: number }, baseline: { id: number; steps: number } | undefined): boolean {
+  return baseline !== undefined && r.id !== baseline.id && r.mode === 'baseline' && r.steps < baseline.steps;
+}

@@ -177,6 +177,38 @@ export interface JobResultDto {
   /** Letters F/S/K per evaluation, as run. */
   readonly schedule: string;
   readonly speedup: SpeedupDto | null;
+  /** Against a same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size); null when there is none. */
+  readonly fidelity: FidelityDto | null;
+}
+
+/** How much of the baseline picture a run kept. */
+export interface FidelityDto {
+  /** dB vs the baseline image; null = identical. */
+  readonly psnr: number | null;
+  readonly baselineGenerationId: number;
+}
+
+/** PSNR below which differences from the baseline are easy to see (and a preset is said to cost fidelity). */
+export const VISIBLE_DIFFERENCE_DB = 30;
+
+/** What the library knows about a preset's fidelity on one model, sampler and step count. */
+export interface PresetFidelityDto {
+  readonly presetId: number;
+  /** Same-seed runs of this preset with a baseline to compare against (comparisons and Generate runs). */
+  readonly runs: number;
+  /** Median dB vs the baseline image (identical images count as 100 dB). */
+  readonly medianPsnr: number;
+  /** Comparison runs judged against the plain run with the same measured time, and how many of those it lost. */
+  readonly equalTimeJudged: number;
+  readonly fewerStepsKeptMore: number;
+  /** Median PSNR below VISIBLE_DIFFERENCE_DB, or fewer steps in the same time kept more in most judged runs. */
+  readonly costsFidelity: boolean;
+}
+
+export interface PresetFidelityParams {
+  readonly modelId: number | null;
+  readonly sampler: Sampler;
+  readonly steps: number;
 }
 
 /** The parameters a job runs with, everything resolved (model, seed). */

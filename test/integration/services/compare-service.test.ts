@@ -70,6 +70,11 @@ describe('compare service', () => {
         expect(e.kept).toBe(m.psnr! > e.psnr! + 0.05 ? 'variant' : m.psnr! < e.psnr! - 0.05 ? 'fewer-steps' : 'tie');
       }
     }
+    // The library now knows DaTo's fidelity at DDIM 10 on this model, including its same-time verdict.
+    const datoPreset = t.studio.generation.presets().find((p) => p.builtin && p.accel.mode === 'dato')!;
+    const known = t.studio.generation.presetFidelity({ modelId: null, sampler: 'ddim', steps: 10 }).find((f) => f.presetId === datoPreset.id)!;
+    expect(known).toMatchObject({ runs: 1, equalTimeJudged: 1, fewerStepsKeptMore: dato!.equalTime!.kept === 'fewer-steps' ? 1 : 0 });
+    expect(known.medianPsnr).toBeCloseTo(dato!.psnr!, 6);
     expect(events.at(-1)!.members.every((m) => m.state === 'done')).toBe(true);
     expect(t.studio.compare.list(5).map((c) => c.id)).toContain(started.id);
     expect(t.studio.gallery.get(cached!.generationId!).comparisonId).toBe(started.id);
