@@ -14,11 +14,11 @@ export const MODE_LABELS: Record<AccelMode, string> = {
 export const MODE_HINTS: Record<AccelMode, string> = {
   baseline: 'Every step runs the whole UNet. The reference for speed and quality: trades nothing.',
   cached: 'DeepCache-style: the whole UNet every few steps, only its outer blocks in between. Trades a little fidelity '
-    + '(fine detail drifts from Baseline) for about 2–2.5×; on the demo model about even with just taking fewer steps.',
+    + '(fine detail drifts from Baseline) for speed.',
   dato: 'Searched schedule of full, shallow and skipped steps, plus token pruning in self-attention. Trades more fidelity '
-    + 'for about 4×: the schedule was searched for SD1.5, and on other models small shapes and colours can change.',
-  'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning. Trades much fidelity for about 5×: '
-    + 'expect visibly different images; fewer plain steps in the same time often keep more.',
+    + 'for more speed: the schedule was searched for SD1.5, so on other models small shapes and colours can change.',
+  'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning. Trades much fidelity for the most '
+    + 'speed: expect visibly different images.',
   prune: 'Every step runs the whole UNet, with token pruning in self-attention. Trades almost no fidelity, and gains little '
     + 'speed except at large sizes.',
   custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio: the fewer full steps, '
