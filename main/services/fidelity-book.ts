@@ -7,13 +7,13 @@ import type { AccelDto, FidelityDto, PresetDto, PresetFidelityDto } from '../../
 import { VISIBLE_DIFFERENCE_DB } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import type { StudioDb } from '../db/index';
-import { median } from './steady-time';
 import { planAcceleration } from '../engine/accel/plan';
 import type { SamplerName } from '../engine/schedulers/scheduler';
 import { accelFromColumns, isPlainRun, toAccelSettings } from './accel-mapping';
 import { equalTimeSteps, isEqualTimeRun, keptMore, type Kept } from './equal-time';
 import { diffImageFiles } from './image-diff';
 import { PlanCostCache } from './plan-cost';
+import { median } from './steady-time';
 
 /** Identical images count as this many dB in medians. */
 const IDENTICAL_DB = 100;
