@@ -73,8 +73,12 @@ export interface FrontierRow {
   readonly mean_psnr_vs_baseline: number | null;
   readonly colour_adherence: number | null;
   /** For accelerated runs: the plain run with the same measured time (⌈N / speed-up⌉ steps) and who kept more. */
-  readonly equal_time?: { readonly steps: number; readonly mean_psnr_vs_baseline: number | null; readonly kept: Kept };
+  readonly equal_time?: VersusPlain;
+  /** The same against the plain run with the same MAC cost (⌈N / MAC speed-up⌉ steps): not moved by machine load. */
+  readonly equal_macs?: VersusPlain;
 }
+
+interface VersusPlain { readonly steps: number; readonly mean_psnr_vs_baseline: number | null; readonly kept: Kept | null }
 
 const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
 
@@ -158,13 +162,13 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
     };
   });
   const plainPsnr = new Map(rows.filter((r) => r.kind !== 'mode').map((r) => [r.steps, r.kind === 'baseline' ? 100 : r.mean_psnr_vs_baseline]));
-  const withEqualTime = rows.map((r): FrontierRow => {
-    if (r.kind !== 'mode') return r;
-    const n = equalTimeSteps(steps, r.measured_speedup.median);
+  const versusPlain = (r: FrontierRow, speedup: number): VersusPlain => {
+    const n = equalTimeSteps(steps, speedup);
     const other = plainPsnr.get(n) ?? null;
-    const kept = other === null || r.mean_psnr_vs_baseline === null ? 'tie' : keptMore(r.mean_psnr_vs_baseline, other);
-    return { ...r, equal_time: { steps: n, mean_psnr_vs_baseline: other, kept } };
-  });
+    return { steps: n, mean_psnr_vs_baseline: other, kept: other === null || r.mean_psnr_vs_baseline === null ? null : keptMore(r.mean_psnr_vs_baseline, other) };
+  };
+  const withEqualTime = rows.map((r): FrontierRow => (r.kind !== 'mode' ? r
+    : { ...r, equal_time: versusPlain(r, r.measured_speedup.median), equal_macs: versusPlain(r, r.mac_speedup) }));
 
   const load = checkLoad(baselineLoops, loadBefore, loadAfter);
   const out = {
