@@ -41,17 +41,19 @@ export class EngineService {
     switch (msg.type) {
       case 'cancel': this.cancelled.add(msg.id); return;
       case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
-      case 'inspect': return this.reply(msg.id, async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) }));
-      case 'plan-cost': return this.reply(msg.id, async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) }));
-      case 'inspect': return this.reply(msg.id, async () => {
-        this.watchdog?.arm();
-        try {
-          return { type: 'inspected', id: msg.id, info: await inspectModel(msg.path) };
-        } finally {
-          this.watchdog?.disarm();
-        }
-      });
+      // Both open the user's model file: under the checker's memory cap when this is the checker process.
+      case 'inspect': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) })));
+      case 'plan-cost': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) })));
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
+    }
+  }
+
+  private async bounded<T>(work: () => Promise<T>): Promise<T> {
+    this.watchdog?.arm();
+    try {
+      return await work();
+    } finally {
+      this.watchdog?.disarm();
     }
   }
 
