@@ -1,9 +1,11 @@
 // npm run bench -- [--model PATH | --random-sd15] [--width W --height H] [--steps N] [--sampler S]
 //   [--modes baseline,cached,dato,dato-fast,prune] [--repeat K] [--ep E] [--threads N] [--seed S]
 //   [--keep-sessions] [--quality] [--json FILE]
+// npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes …] [--json FILE]
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
+// --frontier measures every mode against the plain sampler at fewer steps instead (frontier.ts).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFlags, oneOf, UsageError } from '../main/cli/args';
@@ -20,11 +22,12 @@ import { machineInfo, peakRssMb, resetPeakRss } from './machine';
 import { maxAbsDiff, median, psnr } from '../main/common/stats';
 import { measureQuality } from './quality';
 import { ensureRandomSd15 } from './random-sd15';
+import { FRONTIER_MODES, runFrontier } from './frontier';
 
 const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
   modes: 'string', repeat: 'integer', ep: 'string', threads: 'integer', seed: 'integer', cfg: 'number',
-  'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string',
+  'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string', frontier: 'boolean', images: 'integer',
 } as const;
 
 interface ModeRun { result: Txt2ImgResult; peakMb: number }
@@ -34,7 +37,19 @@ async function main(): Promise<void> {
   const resources = resolveResources();
   const selection = await selectProviderHere(oneOf('ep', String(f.ep ?? 'cpu'), PROVIDER_CHOICES));
   const modelPath = f['random-sd15'] === true ? await ensureRandomSd15() : resolve(String(f.model ?? resources.demoModel));
-  const modes = String(f.modes ?? 'baseline,cached,dato,dato-fast,prune').split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
+  const modeList = (text: string): AccelMode[] => text.split(',').map((m) => oneOf('modes', m, ACCEL_MODES));
+  if (f.frontier === true) {
+    const runtime = { provider: selection.provider, ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}) };
+    await runFrontier({
+      modelPath, sampler: oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES), images: Number(f.images ?? 32),
+      modes: f.modes !== undefined ? modeList(String(f.modes)).filter((m) => m !== 'baseline') : FRONTIER_MODES,
+      ...(f.steps !== undefined ? { steps: Number(f.steps) } : {}), ...(f.cfg !== undefined ? { cfg: Number(f.cfg) } : {}),
+      ...(f.width !== undefined ? { width: Number(f.width) } : {}), ...(f.height !== undefined ? { height: Number(f.height) } : {}),
+      ...(typeof f.json === 'string' ? { json: f.json } : {}),
+    }, resources, runtime);
+    return;
+  }
+  const modes = modeList(String(f.modes ?? 'baseline,cached,dato,dato-fast,prune'));
   if (modes[0] !== 'baseline') modes.unshift('baseline'); // every figure is relative to the baseline
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const steps = Number(f.steps ?? 50);

@@ -11,7 +11,7 @@
 import type {
   ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
   GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageVariant, JobDto, JobEvent,
-  ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, ProviderReportDto, Result, SettingsDto, SettingsEvent,
+  ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, ProviderReportDto, Result, SettingsDto, SettingsEvent,
   SettingsPatch, SystemInfoDto,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
@@ -43,6 +43,8 @@ export interface MethodMap {
   'generation.presets': { args: Empty; result: PresetDto[] };
   /** What a preset or custom schedule costs before running: evaluations by kind and estimated MAC fraction. */
   'generation.planCost': { args: PlanCostParams; result: PlanCostDto };
+  /** What the library's same-seed runs say about each preset's fidelity for this model, sampler and steps. */
+  'generation.presetFidelity': { args: PresetFidelityParams; result: PresetFidelityDto[] };
   // Compare ---------------------------------------------------------------------------------------------
   /** Queue the same prompt+seed in each variant (baseline first); progress arrives as onComparisonEvent. */
   'compare.start': { args: CompareParams; result: ComparisonDto };
@@ -109,6 +111,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'generation.defaults': spec(object({ modelId: nullable(s.id) }), remote),
   'generation.presets': spec(emptyArgs, remote),
   'generation.planCost': spec(planCostSchema, remote),
+  'generation.presetFidelity': spec(object({ modelId: nullable(s.id), sampler: s.sampler, steps: s.steps }), remote),
   'compare.start': spec(compareParamsSchema, remote),
   'compare.get': spec(object({ comparisonId: s.id }), remote),
   'compare.list': spec(object({ limit: s.recentLimit }), remote),

@@ -41,6 +41,9 @@ export class GenerationsRepo {
   private readonly purgeStmt;
   private readonly countStmt;
   private readonly pendingStmt;
+  private readonly sameSeedStmt;
+  private readonly psnrStmt;
+  private readonly withPsnrStmt;
   private readonly gallery;
 
   constructor(private readonly db: Database.Database, private readonly images: ImagesRepo) {
@@ -66,6 +69,16 @@ export class GenerationsRepo {
     this.countStmt = db.prepare<[], { status: GenerationStatus; n: number }>(
       'SELECT status, count(*) AS n FROM generations WHERE deleted_at IS NULL GROUP BY status');
     this.pendingStmt = db.prepare<[], GenerationRow>(`${GENERATION_SELECT} WHERE g.status = 'pending' ORDER BY g.id`);
+    this.sameSeedStmt = db.prepare<[Record<string, unknown>], GenerationRow>(`${GENERATION_SELECT}
+      WHERE g.status = 'complete' AND g.deleted_at IS NULL AND g.model_id = @modelId AND g.prompt = @prompt
+        AND g.negative_prompt = @negativePrompt AND g.sampler = @sampler AND g.steps = @steps AND g.cfg = @cfg
+        AND g.width = @width AND g.height = @height AND g.seed = @seed
+      ORDER BY g.id`);
+    this.psnrStmt = db.prepare('UPDATE generations SET psnr_vs_baseline = ? WHERE id = ?');
+    this.withPsnrStmt = db.prepare<[number, string, number], GenerationRow>(`${GENERATION_SELECT}
+      WHERE g.status = 'complete' AND g.deleted_at IS NULL AND g.model_id = ? AND g.sampler = ? AND g.steps = ?
+        AND g.psnr_vs_baseline IS NOT NULL
+      ORDER BY g.id`);
     this.gallery = new GalleryQueries(db);
   }
 
@@ -134,6 +147,23 @@ export class GenerationsRepo {
   get(id: number): GenerationRecord | undefined {
     const row = this.getStmt.get(id);
     return row && toGenerationRecord(row);
+  }
+
+  /** Finished, not deleted generations with the same model, prompts, sampling, size and seed as `g` (itself included). */
+  sameSeedRuns(g: GenerationRecord): GenerationRecord[] {
+    return this.sameSeedStmt.all({
+      modelId: g.modelId, prompt: g.prompt, negativePrompt: g.negativePrompt, sampler: g.sampler, steps: g.steps, cfg: g.cfg,
+      width: g.width, height: g.height, seed: g.seed,
+    }).map(toGenerationRecord);
+  }
+
+  setPsnrVsBaseline(id: number, psnr: number): boolean {
+    return this.psnrStmt.run(psnr, id).changes === 1;
+  }
+
+  /** Finished generations of a model, sampler and step count that have a PSNR against a same-seed baseline. */
+  listWithPsnr(modelId: number, sampler: string, steps: number): GenerationRecord[] {
+    return this.withPsnrStmt.all(modelId, sampler, steps).map(toGenerationRecord);
   }
 
   listPending(): GenerationRecord[] {

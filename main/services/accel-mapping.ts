@@ -29,3 +29,8 @@ export function accelFromColumns(mode: GenerationMode, schedule: string | null, 
 export function isBaselinePlan(plan: { counts: { shallow: number; skip: number }; pruneRatios: readonly number[] }): boolean {
   return plan.counts.shallow === 0 && plan.counts.skip === 0 && plan.pruneRatios.every((r) => r === 0);
 }
+
+/** Every evaluation full and nothing pruned, from a stored row: a plain (baseline) run. */
+export function isPlainRun(r: { mode: GenerationMode; schedule: string | null; accel: AccelParams }): boolean {
+  return r.mode === 'baseline' && r.schedule === null && !r.accel.pruneRatio;
+}

@@ -2,8 +2,13 @@
 // member finishes, it gets its speed-up against the group's baseline run (measured, same session, steady-state
 // UNet times so the baseline does not pay alone for a freshly loaded model's first runs) and its
 // PSNR and difference heat map against the baseline image (the heat map is saved next to its image).
+// "Fewer steps, same time": once an accelerated member's speed-up is measured, the plain sampler at
+// ⌈N / speed-up⌉ steps (same seed) joins the group, so each variant is judged against what the same time
+// buys without acceleration (isEqualTimeRun: no extra column is needed to store the pairing).
 import { existsSync } from 'node:fs';
-import type { AccelDto, CompareParams, ComparisonDto, ComparisonMemberDto, JobDto, JobState } from '../../preload/contract';
+import type {
+  AccelDto, CompareParams, ComparisonDto, ComparisonMemberDto, EqualTimeDto, JobDto, JobState,
+} from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import type { StudioDb } from '../db/index';
 import { writeFileAtomic } from '../common/atomic-file';
@@ -11,6 +16,7 @@ import { accelFromColumns } from './accel-mapping';
 import type { EventHub } from './event-hub';
 import type { GenerationService } from './generation-service';
 import { heatmapPathFor } from './heatmap-path';
+import { equalTimeSteps, isEqualTimeRun, keptMore } from './equal-time';
 import { diffImageFiles } from './image-diff';
 import { steadySecondsOf, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
@@ -63,11 +69,13 @@ export class CompareService {
   get(id: number): ComparisonDto {
     const group = this.db.comparisons.get(id);
     if (!group) throw notFound('This comparison');
-    const members = this.db.comparisons.members(id);
-    const first = members[0];
+    const records = this.db.comparisons.members(id);
+    const baseline = records.find((r) => r.id === group.baselineGenerationId) ?? records[0];
+    const plainRuns = records.filter((r) => isEqualTimeRun(r, baseline));
     return {
-      id, createdAt: group.createdAt, prompt: group.prompt, seed: group.seed, width: first?.width ?? 0, height: first?.height ?? 0,
-      baselineGenerationId: group.baselineGenerationId, members: members.map((m) => this.member(m)),
+      id, createdAt: group.createdAt, prompt: group.prompt, seed: group.seed, width: baseline?.width ?? 0, height: baseline?.height ?? 0,
+      sampler: baseline?.sampler ?? 'ddim', steps: baseline?.steps ?? 0, baselineGenerationId: group.baselineGenerationId,
+      members: records.filter((r) => !isEqualTimeRun(r, baseline)).map((m) => this.member(m, baseline, plainRuns)),
     };
   }
 
@@ -75,15 +83,40 @@ export class CompareService {
     return this.db.comparisons.listRecent(limit).map((g) => this.get(g.id));
   }
 
-  private member(r: GenerationRecord): ComparisonMemberDto {
+  private member(r: GenerationRecord, baseline: GenerationRecord | undefined, plainRuns: readonly GenerationRecord[]): ComparisonMemberDto {
     const job = this.live.get(r.id);
     const timings = r.timings as RecordedTimings | null;
+    const psnr = r.psnrVsBaseline !== null && Number.isFinite(r.psnrVsBaseline) ? r.psnrVsBaseline : null;
     return {
       jobId: job?.id ?? null, generationId: r.id, accel: accelFromColumns(r.mode, r.schedule, r.accel),
-      state: job?.state ?? STORED_STATE[r.status], wallSeconds: timings ? timings.wall ?? timings.total : null,
-      unetSeconds: r.unetSeconds, speedup: r.speedup,
-      psnr: r.psnrVsBaseline !== null && Number.isFinite(r.psnrVsBaseline) ? r.psnrVsBaseline : null,
+      state: this.stateOf(r), wallSeconds: timings ? timings.wall ?? timings.total : null,
+      unetSeconds: r.unetSeconds, speedup: r.speedup, psnr,
       hasHeatmap: r.image !== null && existsSync(heatmapPathFor(r.image.path)),
+      equalTime: baseline && r.id !== baseline.id ? this.equalTime(r, baseline, plainRuns) : null,
+    };
+  }
+
+  private stateOf(r: GenerationRecord): JobState {
+    return this.live.get(r.id)?.state ?? STORED_STATE[r.status];
+  }
+
+  /** The variant's plain same-time partner, once its speed-up is known. */
+  private equalTime(variant: GenerationRecord, baseline: GenerationRecord, plainRuns: readonly GenerationRecord[]): EqualTimeDto | null {
+    if (variant.speedup === null) return null;
+    const steps = equalTimeSteps(baseline.steps, variant.speedup);
+    const variantPsnr = variant.psnrVsBaseline;
+    if (steps >= baseline.steps) {
+      return {
+        steps, generationId: baseline.id, jobId: this.live.get(baseline.id)?.id ?? null, state: this.stateOf(baseline), isBaseline: true,
+        speedup: 1, psnr: null, kept: variantPsnr === null ? null : keptMore(variantPsnr, Infinity),
+      };
+    }
+    const plain = plainRuns.find((p) => p.steps === steps);
+    const plainPsnr = plain?.psnrVsBaseline ?? null;
+    return {
+      steps, generationId: plain?.id ?? null, jobId: plain ? this.live.get(plain.id)?.id ?? null : null, state: plain ? this.stateOf(plain) : null,
+      isBaseline: false, speedup: plain?.speedup ?? null, psnr: plainPsnr !== null && Number.isFinite(plainPsnr) ? plainPsnr : null,
+      kept: variantPsnr === null || plainPsnr === null ? null : keptMore(variantPsnr, plainPsnr),
     };
   }
 
@@ -120,6 +153,29 @@ export class CompareService {
     const own = steadySecondsOf(member.timings as RecordedTimings | null, member.unetSeconds);
     const speedup = base && own ? base / own : null;
     this.db.comparisons.setMetrics(member.id, { psnrVsBaseline: diff.psnr, speedup });
+    if (speedup !== null && !isEqualTimeRun(member, baseline)) this.queueEqualTime(groupId, baseline, speedup);
+  }
+
+  /** Queue the plain run with the variant's measured time, unless the group has it (or was cancelled). */
+  private queueEqualTime(groupId: number, baseline: GenerationRecord, speedup: number): void {
+    const steps = equalTimeSteps(baseline.steps, speedup);
+    if (steps >= baseline.steps || baseline.modelId === null) return;
+    const members = this.db.comparisons.members(groupId);
+    if (members.some((m) => m.steps === steps && isEqualTimeRun(m, baseline))) return;
+    if (members.some((m) => this.live.get(m.id)?.state === 'cancelled')) return;
+    try {
+      const [job] = this.generation.enqueuePlans([{
+        params: {
+          prompt: baseline.prompt, negativePrompt: baseline.negativePrompt, sampler: baseline.sampler, steps, cfg: baseline.cfg,
+          width: baseline.width, height: baseline.height,
+        },
+        modelId: baseline.modelId, accel: { mode: 'baseline' }, seed: baseline.seed, comparisonId: groupId,
+      }]);
+      if (job) this.live.set(job.generationId!, job);
+    } catch (err) {
+      // A full queue or a removed model: the variant shows its speed-up without the same-time partner.
+      console.error(`[studio] comparison ${groupId}: could not queue the ${steps}-step plain run:`, err);
+    }
   }
 
   /** Resolves when pending metric computations are done (tests). */

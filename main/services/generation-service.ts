@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type {
   AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PlanCostDto, PlanCostParams, PresetDto,
-  SeedChoice,
+  PresetFidelityDto, PresetFidelityParams, SeedChoice,
 } from '../../preload/contract';
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
@@ -19,6 +19,7 @@ import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
 import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import type { EventHub } from './event-hub';
+import { FidelityBook } from './fidelity-book';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
 import type { ModelsService } from './models-service';
 import { ProgressTracker } from './progress-tracker';
@@ -63,8 +64,10 @@ export interface JobPlan {
 
 export class GenerationService {
   readonly queue: JobQueue;
+  private readonly fidelity: FidelityBook;
 
   constructor(private readonly opts: GenerationServiceOptions) {
+    this.fidelity = new FidelityBook(opts.db);
     this.queue = new JobQueue({
       maxJobs: opts.maxJobs ?? LIMITS.maxQueuedJobs,
       keepFinished: 50,
@@ -137,6 +140,12 @@ export class GenerationService {
 
   presets(): PresetDto[] {
     return this.opts.db.presets.list().map((p) => ({ id: p.id, name: p.name, builtin: p.builtin, accel: accelFromColumns(p.mode, p.schedule, p.accel) }));
+  }
+
+  /** What the library's same-seed runs say about each preset's fidelity (Generate shows it next to the speed-up). */
+  presetFidelity(p: PresetFidelityParams): PresetFidelityDto[] {
+    const model = this.opts.models.describe(p.modelId);
+    return this.fidelity.presetFidelity(model.id, p.sampler, p.steps, this.presets());
   }
 
   private async run(job: JobDto, control: JobControl): Promise<JobResultDto> {
@@ -215,9 +224,11 @@ export class GenerationService {
       },
     });
     this.opts.events.emit('onGalleryEvent', { type: 'added', generationIds: [generationId] });
+    // Comparison members are measured against their group's baseline by the compare service.
+    const fidelity = job.comparisonId === null ? await this.fidelity.afterRun(generationId) : null;
     return {
       generationId, width: image.width, height: image.height, provider: result.provider.provider,
-      timings: timingsDto(timings), schedule: result.plan.schedule, speedup,
+      timings: timingsDto(timings), schedule: result.plan.schedule, speedup, fidelity,
     };
   }
 }

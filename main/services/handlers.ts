@@ -54,6 +54,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     'generation.defaults': (a) => s.generation.defaults(a.modelId),
     'generation.presets': () => s.generation.presets(),
     'generation.planCost': (a) => s.generation.planCost(a),
+    'generation.presetFidelity': (a) => s.generation.presetFidelity(a),
     'compare.start': (a) => s.compare.start(a),
     'compare.get': (a) => s.compare.get(a.comparisonId),
     'compare.list': (a) => s.compare.list(a.limit),

@@ -161,6 +161,38 @@ export interface JobResultDto {
   /** Letters F/S/K per evaluation, as run. */
   readonly schedule: string;
   readonly speedup: SpeedupDto | null;
+  /** Against a same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size); null when there is none. */
+  readonly fidelity: FidelityDto | null;
+}
+
+/** How much of the baseline picture a run kept. */
+export interface FidelityDto {
+  /** dB vs the baseline image; null = identical. */
+  readonly psnr: number | null;
+  readonly baselineGenerationId: number;
+}
+
+/** PSNR below which differences from the baseline are easy to see (and a preset is said to cost fidelity). */
+export const VISIBLE_DIFFERENCE_DB = 30;
+
+/** What the library knows about a preset's fidelity on one model, sampler and step count. */
+export interface PresetFidelityDto {
+  readonly presetId: number;
+  /** Same-seed runs of this preset with a baseline to compare against (comparisons and Generate runs). */
+  readonly runs: number;
+  /** Median dB vs the baseline image (identical images count as 100 dB). */
+  readonly medianPsnr: number;
+  /** Comparison runs judged against the plain run with the same measured time, and how many of those it lost. */
+  readonly equalTimeJudged: number;
+  readonly fewerStepsKeptMore: number;
+  /** Median PSNR below VISIBLE_DIFFERENCE_DB, or fewer steps in the same time kept more in most judged runs. */
+  readonly costsFidelity: boolean;
+}
+
+export interface PresetFidelityParams {
+  readonly modelId: number | null;
+  readonly sampler: SamplerName;
+  readonly steps: number;
 }
 
 /** The parameters a job runs with, everything resolved (model, seed). */
@@ -218,7 +250,31 @@ export interface ComparisonMemberDto {
   readonly psnr: number | null;
   /** True when a difference heat map exists: imageUrl(generationId, 'heatmap'). */
   readonly hasHeatmap: boolean;
+  /** For an accelerated variant: the plain run with the same measured time; null for the baseline or before the speed-up is known. */
+  readonly equalTime: EqualTimeDto | null;
 }
+
+/**
+ * "Fewer steps, same time": the plain sampler (same seed) at ⌈N / this variant's measured speed-up⌉ steps,
+ * queued by the comparison once the variant's speed-up is measured. A variant no faster than the baseline is
+ * matched by the baseline itself.
+ */
+export interface EqualTimeDto {
+  readonly steps: number;
+  /** The plain run's gallery row (the baseline's when isBaseline); null when it was never queued (older comparisons). */
+  readonly generationId: number | null;
+  readonly jobId: string | null;
+  readonly state: JobState | null;
+  readonly isBaseline: boolean;
+  /** Measured against the group's baseline. */
+  readonly speedup: number | null;
+  /** dB vs the baseline image; null until known, and for the baseline itself (identical). */
+  readonly psnr: number | null;
+  /** Which kept more of the baseline (higher PSNR; within 0.05 dB a tie); null until both PSNRs are known. */
+  readonly kept: EqualTimeVerdict | null;
+}
+
+export type EqualTimeVerdict = 'variant' | 'fewer-steps' | 'tie';
 
 export interface ComparisonDto {
   readonly id: number;
@@ -227,7 +283,11 @@ export interface ComparisonDto {
   readonly seed: number;
   readonly width: number;
   readonly height: number;
+  readonly sampler: SamplerName;
+  /** The baseline's step count (every chosen variant runs it). */
+  readonly steps: number;
   readonly baselineGenerationId: number | null;
+  /** The chosen variants, baseline first (the equal-time plain runs are inside their variants' equalTime). */
   readonly members: readonly ComparisonMemberDto[];
 }
 

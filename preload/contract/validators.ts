@@ -89,4 +89,6 @@ export const schemas = {
   bool,
   recentLimit: int(1, 200),
   importKind: oneOf(['file', 'folder'] as const),
+  sampler: baseFields.sampler,
+  steps: baseFields.steps,
 };

@@ -10,13 +10,19 @@ export const MODE_LABELS: Record<AccelMode, string> = {
   custom: 'Custom',
 };
 
+/** What each mode does and what it trades for its speed (fidelity: how close the image stays to Baseline's). */
 export const MODE_HINTS: Record<AccelMode, string> = {
-  baseline: 'Every step runs the whole UNet. The reference for speed and quality.',
-  cached: 'DeepCache-style: the whole UNet every few steps, only its outer blocks in between.',
-  dato: 'Searched schedule of full, shallow and skipped steps, plus token pruning in self-attention.',
-  'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning.',
-  prune: 'Every step runs the whole UNet, with token pruning in self-attention.',
-  custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio.',
+  baseline: 'Every step runs the whole UNet. The reference for speed and quality: trades nothing.',
+  cached: 'DeepCache-style: the whole UNet every few steps, only its outer blocks in between. Trades a little fidelity '
+    + '(fine detail drifts from Baseline) for speed.',
+  dato: 'Searched schedule of full, shallow and skipped steps, plus token pruning in self-attention. Trades more fidelity '
+    + 'for more speed: the schedule was searched for SD1.5, so on other models small shapes and colours can change.',
+  'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning. Trades much fidelity for the most '
+    + 'speed: expect visibly different images.',
+  prune: 'Every step runs the whole UNet, with token pruning in self-attention. Trades almost no fidelity, and gains little '
+    + 'speed except at large sizes.',
+  custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio: the fewer full steps, '
+    + 'the faster and the further from Baseline.',
 };
 
 export const SAMPLER_LABELS: Record<SamplerName, string> = {

@@ -1,13 +1,21 @@
 // The Compare view: one prompt and seed through the chosen presets (Baseline always included), the running
 // comparison (updated by onComparisonEvent) and the past comparisons.
 import type {
-  AccelDto, CompareParams, ComparisonDto, GenerateParams, SamplerName, StudioApi,
+  AccelDto, CompareParams, ComparisonDto, GenerateParams, JobState, SamplerName, StudioApi,
 } from '../../../preload/contract';
 import { LIMITS, TERMINAL_JOB_STATES } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
 import { randomSeed } from '../lib/random-seed';
 import { sizeError } from '../lib/sizes';
 import type { PresetsState } from './presets.svelte';
+
+/** Every job of a comparison: the chosen variants and their "fewer steps, same time" plain runs. */
+function jobsOf(c: ComparisonDto): { jobId: string | null; state: JobState }[] {
+  return [
+    ...c.members,
+    ...c.members.flatMap((m) => (m.equalTime && !m.equalTime.isBaseline && m.equalTime.state ? [{ jobId: m.equalTime.jobId, state: m.equalTime.state }] : [])),
+  ];
+}
 
 export class CompareState {
   prompt = $state('');
@@ -43,7 +51,7 @@ export class CompareState {
     return sizeError(this.width, this.height);
   });
 
-  running = $derived(this.current?.members.some((m) => !TERMINAL_JOB_STATES.includes(m.state)) ?? false);
+  running = $derived(this.current ? jobsOf(this.current).some((j) => !TERMINAL_JOB_STATES.includes(j.state)) : false);
 
   constructor(private readonly api: StudioApi, private readonly presets: PresetsState) {
     api.onComparisonEvent(({ comparison }) => {
@@ -112,7 +120,7 @@ export class CompareState {
 
   /** Stop the comparison's queued and running jobs. */
   async cancel(): Promise<void> {
-    const jobIds = (this.current?.members ?? []).flatMap((m) => (m.jobId && !TERMINAL_JOB_STATES.includes(m.state) ? [m.jobId] : []));
+    const jobIds = (this.current ? jobsOf(this.current) : []).flatMap((j) => (j.jobId && !TERMINAL_JOB_STATES.includes(j.state) ? [j.jobId] : []));
     const results = await Promise.allSettled(jobIds.map((jobId) => this.api.generation.cancel({ jobId })));
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) this.error = errorMessage(failed.reason);

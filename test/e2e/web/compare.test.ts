@@ -1,6 +1,7 @@
 // Compare, the signature view: one prompt and seed through Baseline, Cached-only and DaTo side by side,
-// each with wall time, speed-up and PSNR against the baseline, and a difference heat map; the comparison is
-// kept in the list of past comparisons after a reload.
+// each with wall time, speed-up and PSNR against the baseline, and a difference heat map; each accelerated
+// variant gets its "fewer steps, same time" plain run and a verdict on which kept more of the baseline; the
+// comparison is kept in the list of past comparisons after a reload.
 import { describe, expect, it } from 'vitest';
 import { screenshot } from './helpers/artifacts';
 import { useWebSession } from './helpers/session';
@@ -45,6 +46,34 @@ describe.skipIf(!chromiumAvailable())('Compare (web mode, demo model)', () => {
     await imagesSettled(page);
     await screenshot(page, 'compare-results');
 
+    // Fewer steps, same time: the plain DDIM run at ⌈20 / speed-up⌉ steps, and which kept more.
+    for (const title of [/^Cached-only/, /^DaTo/]) {
+      const card = results.getByRole('article', { name: title });
+      const sameTime = card.getByRole('region', { name: /fewer steps, same time$/ });
+      await sameTime.getByTestId('equal-time-verdict').waitFor({ timeout: 120_000 });
+      const speedup = Number.parseFloat((await card.getByTestId('variant-speedup').textContent())!);
+      const text = (await sameTime.textContent())!;
+      const steps = Number(/DDIM (\d+) steps/.exec(text)![1]);
+      console.log(`${title.source}: speed-up ${speedup}, same-time region: ${text}`);
+      // The card's speed-up is rounded to 2 decimals: ⌈20 / s⌉ for s within that rounding.
+      expect([Math.ceil(20 / (speedup + 0.005) - 1e-9), Math.ceil(20 / (speedup - 0.005) - 1e-9)].map((n) => Math.min(20, n))).toContain(steps);
+      const verdict = (await sameTime.getByTestId('equal-time-verdict').textContent())!;
+      if (steps === 20) {
+        expect(text).toContain('(the baseline)');
+        expect(verdict).toMatch(/^Not faster than the baseline/);
+        continue;
+      }
+      await sameTime.getByRole('img', { name: `DDIM ${steps} steps result` }).waitFor();
+      const own = Number.parseFloat((await card.getByTestId('variant-psnr').textContent())!);
+      const plain = Number.parseFloat((await sameTime.getByTestId('equal-time-psnr').textContent())!);
+      console.log(`${title.source}: ${own} dB at ${speedup}× vs DDIM ${steps}: ${plain} dB → ${verdict}`);
+      if (own > plain + 0.1) expect(verdict).toMatch(/^(Cached-only|DaTo) kept more of the baseline/);
+      else if (plain > own + 0.1) expect(verdict).toMatch(/^Fewer steps kept more of the baseline/);
+    }
+    await expect(cards.count()).resolves.toBe(3); // the plain runs live inside their variants' cards
+    await imagesSettled(page);
+    await screenshot(page, 'compare-same-time');
+
     await page.getByRole('checkbox', { name: 'Show difference heat maps' }).check();
     const heatmaps = results.getByRole('img', { name: /^Difference heat map of / });
     await expect(heatmaps.count()).resolves.toBe(2);
@@ -57,6 +86,7 @@ describe.skipIf(!chromiumAvailable())('Compare (web mode, demo model)', () => {
     await past.getByRole('button', { name: /a yellow star on a purple background/ }).click();
     await results.waitFor();
     await expect(results.getByRole('article').count()).resolves.toBe(3);
+    await expect(results.getByTestId('equal-time-verdict').count()).resolves.toBe(2);
     expect(problems).toEqual([]);
   });
 });

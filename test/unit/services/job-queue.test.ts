@@ -11,7 +11,7 @@ const params: JobParamsDto = {
 };
 const spec = (id: string): JobSpec => ({ id, params, comparisonId: null, generationId: 1 });
 const result = (generationId: number): JobResultDto => ({
-  generationId, width: 64, height: 64, provider: 'cpu', schedule: 'F,F', speedup: null,
+  generationId, width: 64, height: 64, provider: 'cpu', schedule: 'F,F', speedup: null, fidelity: null,
   timings: { load: 0, textEncode: 0, unetLoop: 0, decode: 0, save: 0, total: 0 },
 });
 

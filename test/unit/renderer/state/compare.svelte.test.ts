@@ -13,8 +13,11 @@ const PRESETS: PresetDto[] = [
   { id: 4, name: 'Mine', builtin: false, accel: { mode: 'custom', schedule: 'F,S,K' } },
 ];
 const comparison = (id: number, state: 'running' | 'done'): ComparisonDto => ({
-  id, createdAt: id, prompt: 'p', seed: 7, width: 128, height: 128, baselineGenerationId: null,
-  members: [{ jobId: `j${id}`, generationId: null, accel: { mode: 'baseline' }, state, wallSeconds: null, unetSeconds: null, speedup: null, psnr: null, hasHeatmap: false }],
+  id, createdAt: id, prompt: 'p', seed: 7, width: 128, height: 128, sampler: 'ddim', steps: 12, baselineGenerationId: null,
+  members: [{
+    jobId: `j${id}`, generationId: null, accel: { mode: 'baseline' }, state, wallSeconds: null, unetSeconds: null, speedup: null, psnr: null,
+    hasHeatmap: false, equalTime: null,
+  }],
 });
 
 async function setUp(compareStart?: (p: CompareParams) => Promise<ComparisonDto>) {

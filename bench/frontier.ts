@@ -1,0 +1,223 @@
+// npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes a,b]
+//   [--json FILE]
+// The equal-time frontier: on one prompt set (the demo model's held-out captions, seed = caption index; other
+// models a small general set), every acceleration mode the engine offers AND the plain sampler at every
+// step count from N−1 down to ⌈N/8⌉, each against the N-step baseline image of the same prompt and seed.
+// An acceleration is worth having only where it lies above the plain curve (more PSNR at the same speed-up).
+// Runs are interleaved (every run once per image, start rotating) so background load spreads over all of
+// them; speed-ups are per-image ratios to that image's baseline, summarised by median and spread.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
+import { planAcceleration, type AccelMode, type AccelPlan } from '../main/engine/accel/plan';
+import { estimatePlanCost } from '../main/engine/accel/cost';
+import { countKinds } from '../main/engine/accel/schedule';
+import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
+import { txt2img } from '../main/engine/pipeline/txt2img';
+import type { Resources } from '../main/engine/resources';
+import type { RuntimeConfig } from '../main/engine/runtime/session-options';
+import { createScheduler } from '../main/engine/schedulers/index';
+import type { SamplerName } from '../main/engine/schedulers/scheduler';
+import { equalTimeSteps, keptMore, type Kept } from '../main/services/equal-time';
+import { samplingDefaults } from '../main/services/size-options';
+import { readColours } from './colour-adherence';
+import { loadEvalCaptions } from './demo-captions';
+import { checkLoad, interleavedOrder, plainStepCounts, spreadOf, type Spread } from './frontier-plan';
+import { machineInfo } from './machine';
+import { psnr } from '../main/common/stats';
+import { ACCEL_MODES } from '../preload/contract/vocabulary';
+import { frontierSvg } from './svg-plot';
+
+/**
+ * Modes the frontier runs by default: every mode of the vocabulary that plans from its name alone (not custom,
+ * which needs a schedule), so a mode added later joins the frontier without an edit here. The baseline is not
+ * one of them: it is the reference every run is scored against.
+ */
+export const FRONTIER_MODES: readonly AccelMode[] = ACCEL_MODES.filter((m) => m !== 'baseline' && plansFromNameAlone(m));
+
+function plansFromNameAlone(mode: AccelMode): boolean {
+  try {
+    planAcceleration({ mode }, 10);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** For models other than the demo one (which is judged on its own held-out captions). */
+const GENERAL_PROMPTS = [
+  'a photo of an astronaut riding a horse on mars', 'a bowl of fruit on a wooden table, soft light',
+  'a lighthouse on a cliff at sunset', 'portrait of an old man with a beard, studio lighting',
+  'a red sports car on a mountain road', 'a cozy living room with a fireplace', 'a cat sleeping on a windowsill',
+  'a city skyline at night with reflections in the river',
+];
+
+export interface FrontierOptions {
+  modelPath: string;
+  sampler: SamplerName;
+  steps?: number;
+  cfg?: number;
+  width?: number;
+  height?: number;
+  images: number;
+  modes?: readonly AccelMode[];
+  json?: string;
+}
+
+interface RunSpec {
+  readonly name: string;
+  readonly kind: 'baseline' | 'plain' | 'mode';
+  readonly mode: AccelMode;
+  readonly steps: number;
+  readonly plan: AccelPlan;
+}
+
+interface RunTally { loops: number[]; speedups: number[]; psnrs: number[]; adherent: number; kinds: Record<string, number> | null }
+
+export interface FrontierRow {
+  readonly run: string;
+  readonly kind: RunSpec['kind'];
+  readonly mode: AccelMode;
+  readonly steps: number;
+  readonly step_kinds: Record<string, number>;
+  readonly mac_speedup: number;
+  /** Per-image baseline loop ÷ this run's loop: median and spread over the images. */
+  readonly measured_speedup: Spread;
+  readonly unet_loop_s: Spread;
+  readonly mean_psnr_vs_baseline: number | null;
+  readonly colour_adherence: number | null;
+  /** For accelerated runs: the plain run with the same measured time (⌈N / speed-up⌉ steps) and who kept more. */
+  readonly equal_time?: VersusPlain;
+  /** The same against the plain run with the same MAC cost (⌈N / MAC speed-up⌉ steps): not moved by machine load. */
+  readonly equal_macs?: VersusPlain;
+}
+
+interface VersusPlain { readonly steps: number; readonly mean_psnr_vs_baseline: number | null; readonly kept: Kept | null }
+
+const mean = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
+
+export async function runFrontier(o: FrontierOptions, resources: Resources, runtime: RuntimeConfig): Promise<unknown> {
+  const isDemo = resolve(o.modelPath) === resolve(resources.demoModel);
+  const rt = await ModelRuntime.open(o.modelPath, runtime, { clipVocab: resources.clipVocab });
+  const defaults = samplingDefaults(isDemo, rt.model.hints.imageSize ?? 512);
+  const steps = o.steps ?? defaults.steps;
+  const cfg = o.cfg ?? defaults.cfg;
+  const width = o.width ?? defaults.size;
+  const height = o.height ?? defaults.size;
+  const evaluationsOf = (n: number): number => createScheduler(o.sampler, { steps: n }).timesteps.length;
+  const evaluations = evaluationsOf(steps);
+
+  const demo = isDemo ? loadEvalCaptions(resources.demoModel) : null;
+  const prompts = Array.from({ length: o.images }, (_, i) => (demo ? demo.captions[i % demo.captions.length]!.caption : GENERAL_PROMPTS[i % GENERAL_PROMPTS.length]!));
+
+  const runs: RunSpec[] = [{ name: `${o.sampler} ${steps}`, kind: 'baseline', mode: 'baseline', steps, plan: planAcceleration({ mode: 'baseline' }, evaluations) }];
+  const skipped: { mode: AccelMode; reason: string }[] = [];
+  for (const mode of o.modes ?? FRONTIER_MODES) {
+    try {
+      runs.push({ name: mode, kind: 'mode', mode, steps, plan: planAcceleration({ mode }, evaluations) });
+    } catch (err) {
+      skipped.push({ mode, reason: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  for (const n of plainStepCounts(steps)) {
+    runs.push({ name: `${o.sampler} ${n}`, kind: 'plain', mode: 'baseline', steps: n, plan: planAcceleration({ mode: 'baseline' }, evaluationsOf(n)) });
+  }
+  const order = interleavedOrder(runs.length, o.images);
+  console.error(`bench: frontier: ${runs.length} runs × ${o.images} images = ${order.length} generations (${o.sampler}, ${steps} steps, ${width}×${height}, CFG ${cfg})`);
+
+  const loadBefore = os.loadavg()[0]!;
+  const started = performance.now();
+  const tallies = runs.map((): RunTally => ({ loops: [], speedups: [], psnrs: [], adherent: 0, kinds: null }));
+  const baselineLoops: number[] = [];
+  let round: { run: number; rgb: Uint8Array; loop: number }[] = [];
+  for (const [i, slot] of order.entries()) {
+    const spec = runs[slot.run]!;
+    const r = await txt2img(rt, {
+      prompt: prompts[slot.image]!, negativePrompt: '', sampler: o.sampler, steps: spec.steps, cfg, eta: 0, width, height,
+      seed: slot.image, images: 1, accel: spec.plan, previewEvery: 0,
+    });
+    const image = r.images[0]!;
+    const t = tallies[slot.run]!;
+    t.kinds ??= countKinds(r.steps.map((s) => s.kind));
+    if (demo) {
+      const c = demo.captions[slot.image % demo.captions.length]!;
+      const read = readColours(image.rgb, image.width, image.height, demo.palette);
+      if (read.background === c.background_colour && read.shape === c.shape_colour) t.adherent++;
+    }
+    round.push({ run: slot.run, rgb: image.rgb, loop: r.timings.unetLoop });
+    if (round.length < runs.length) continue;
+    // The image's round is complete: score every run against this image's baseline.
+    const base = round.find((x) => x.run === 0)!;
+    baselineLoops.push(base.loop);
+    for (const x of round) {
+      const tally = tallies[x.run]!;
+      tally.loops.push(x.loop);
+      tally.speedups.push(base.loop / x.loop);
+      if (x.run !== 0) tally.psnrs.push(Math.min(psnr(x.rgb, base.rgb), 100)); // identical images count as 100 dB
+    }
+    round = [];
+    const elapsed = (performance.now() - started) / 1000;
+    const done = (i + 1) / order.length;
+    console.error(`bench: frontier: image ${slot.image + 1}/${o.images}, ${elapsed.toFixed(0)} s, ~${(elapsed / done - elapsed).toFixed(0)} s left`);
+  }
+  const loadAfter = os.loadavg()[0]!;
+  await rt.dispose();
+
+  const rows: FrontierRow[] = runs.map((spec, i) => {
+    const t = tallies[i]!;
+    const cost = estimatePlanCost(rt.model, spec.plan, height / 8, width / 8);
+    return {
+      run: spec.name, kind: spec.kind, mode: spec.mode, steps: spec.steps, step_kinds: t.kinds ?? {},
+      // The plain runs' cost is their evaluation count against the baseline's (every evaluation full).
+      mac_speedup: spec.kind === 'plain' ? evaluations / spec.plan.kinds.length : cost.idealSpeedup,
+      measured_speedup: spreadOf(t.speedups), unet_loop_s: spreadOf(t.loops),
+      mean_psnr_vs_baseline: t.psnrs.length ? mean(t.psnrs) : null,
+      colour_adherence: demo ? t.adherent / o.images : null,
+    };
+  });
+  const plainPsnr = new Map(rows.filter((r) => r.kind !== 'mode').map((r) => [r.steps, r.kind === 'baseline' ? 100 : r.mean_psnr_vs_baseline]));
+  const versusPlain = (r: FrontierRow, speedup: number): VersusPlain => {
+    const n = equalTimeSteps(steps, speedup);
+    const other = plainPsnr.get(n) ?? null;
+    return { steps: n, mean_psnr_vs_baseline: other, kept: other === null || r.mean_psnr_vs_baseline === null ? null : keptMore(r.mean_psnr_vs_baseline, other) };
+  };
+  const withEqualTime = rows.map((r): FrontierRow => (r.kind !== 'mode' ? r
+    : { ...r, equal_time: versusPlain(r, r.measured_speedup.median), equal_macs: versusPlain(r, r.mac_speedup) }));
+
+  const load = checkLoad(baselineLoops, loadBefore, loadAfter);
+  const out = {
+    machine: machineInfo(),
+    config: {
+      model: o.modelPath, provider: runtime.provider, sampler: o.sampler, steps, evaluations, cfg, width, height,
+      images: o.images, prompts: demo ? `the demo model's held-out captions 0..${o.images - 1}` : 'general prompts (cycled)', seeds: 'image index',
+      order: 'interleaved: every run once per image, start rotating with the image',
+      wall_s: (performance.now() - started) / 1000,
+    },
+    load,
+    skipped,
+    runs: withEqualTime,
+  };
+  const jsonPath = resolve(o.json ?? `frontier-${basename(dirname(o.modelPath))}-${o.sampler}-${steps}.json`);
+  writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
+  // Two plots: measured speed-up (what the user gets here, noisy on a shared machine) and MAC speed-up
+  // (what the arithmetic allows; stable).
+  const stem = jsonPath.replace(/\.json$/i, '');
+  const modelName = basename(dirname(o.modelPath));
+  const plotted = [
+    { file: `${stem}.svg`, axis: 'measured UNet-loop speed-up (median over images)', x: (r: FrontierRow) => r.measured_speedup.median },
+    { file: `${stem}-mac.svg`, axis: 'MAC speed-up (multiply-accumulates of the baseline ÷ this run)', x: (r: FrontierRow) => r.mac_speedup },
+  ];
+  for (const p of plotted) {
+    writeFileSync(p.file, frontierSvg({
+      title: `${modelName}: ${o.sampler} ${steps} steps, CFG ${cfg}, ${o.images} images`,
+      xLabel: p.axis, yLabel: `mean PSNR vs the ${steps}-step image (dB)`,
+      line: withEqualTime.filter((r) => r.kind === 'plain').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: String(r.steps) })),
+      lineName: `${o.sampler} with fewer steps`,
+      points: withEqualTime.filter((r) => r.kind === 'mode').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: r.run })),
+      pointsName: `acceleration modes, ${steps} steps`,
+    }));
+  }
+  console.error(`bench: frontier: ${load.note}`);
+  console.error(`bench: frontier: wrote ${jsonPath}, ${plotted.map((p) => p.file).join(', ')}`);
+  return out;
+}
