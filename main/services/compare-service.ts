@@ -100,15 +100,18 @@ export class CompareService {
     return this.live.get(r.id)?.state ?? STORED_STATE[r.status];
   }
 
-  /** The variant's plain same-time partner, once its speed-up is known. */
+  /**
+   * The variant's plain same-time partner, once measure() has run for it (its PSNR is set then, together with
+   * the speed-up against this group's baseline; the speed-up the row had before is against another baseline).
+   */
   private equalTime(variant: GenerationRecord, baseline: GenerationRecord, plainRuns: readonly GenerationRecord[]): EqualTimeDto | null {
-    if (variant.speedup === null) return null;
+    if (variant.speedup === null || variant.psnrVsBaseline === null) return null;
     const steps = equalTimeSteps(baseline.steps, variant.speedup);
     const variantPsnr = variant.psnrVsBaseline;
     if (steps >= baseline.steps) {
       return {
         steps, generationId: baseline.id, jobId: this.live.get(baseline.id)?.id ?? null, state: this.stateOf(baseline), isBaseline: true,
-        speedup: 1, psnr: null, kept: variantPsnr === null ? null : keptMore(variantPsnr, Infinity),
+        speedup: 1, psnr: null, kept: keptMore(variantPsnr, Infinity),
       };
     }
     const plain = plainRuns.find((p) => p.steps === steps);
@@ -116,7 +119,7 @@ export class CompareService {
     return {
       steps, generationId: plain?.id ?? null, jobId: plain ? this.live.get(plain.id)?.id ?? null : null, state: plain ? this.stateOf(plain) : null,
       isBaseline: false, speedup: plain?.speedup ?? null, psnr: plainPsnr !== null && Number.isFinite(plainPsnr) ? plainPsnr : null,
-      kept: variantPsnr === null || plainPsnr === null ? null : keptMore(variantPsnr, plainPsnr),
+      kept: plainPsnr === null ? null : keptMore(variantPsnr, plainPsnr),
     };
   }
 
