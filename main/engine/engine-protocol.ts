@@ -42,6 +42,8 @@ export interface ModelInfo {
   readonly text: { readonly width: number; readonly layers: number };
   readonly nativeSize: number;
   readonly sizeBytes: number;
+  /** Prompts in the caption grammar the model was trained on (empty when its files do not ship one). */
+  readonly examplePrompts: readonly string[];
 }
 
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }

@@ -11,6 +11,7 @@ import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
+import { examplePrompts } from './models/caption-grammar';
 import { detectFamily } from './weights/detect';
 import { openCheckpoint } from './weights/checkpoint';
 
@@ -97,6 +98,8 @@ export class EngineService {
   }
 }
 
+const EXAMPLE_PROMPTS = 4;
+
 export async function inspectModel(path: string): Promise<ModelInfo> {
   const index = await openCheckpoint(path);
   const family = detectFamily(index);
@@ -120,5 +123,6 @@ export async function inspectModel(path: string): Promise<ModelInfo> {
     text: { width: model.text.width, layers: model.text.layers },
     nativeSize: model.hints.imageSize ?? 512,
     sizeBytes,
+    examplePrompts: model.hints.captionGrammar ? examplePrompts(model.hints.captionGrammar, EXAMPLE_PROMPTS) : [],
   };
 }

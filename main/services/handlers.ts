@@ -2,6 +2,7 @@
 // ask to the code that does it reads top to bottom. Arguments arrive already validated (dispatch.ts).
 import { availableParallelism } from 'node:os';
 import type { CapabilitiesDto, SystemInfoDto } from '../../preload/contract';
+import { providerChoices } from './settings-service';
 import type { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import type { Handlers } from './dispatch';
@@ -38,7 +39,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     return path;
   };
   const info = (): SystemInfoDto => ({
-    appVersion: s.appVersion, shell: s.shell, platform: process.platform, arch: process.arch, cpuCount: availableParallelism(),
+    appVersion: s.appVersion, shell: s.shell, platform: process.platform, arch: process.arch, cpuCount: availableParallelism(), providerChoices: providerChoices(),
     databaseReadonly: s.databaseReadonly, demoModelId: s.models.demoId, capabilities: capabilities(s.desktop !== undefined),
   });
 

@@ -383,6 +383,8 @@ export interface SystemInfoDto {
   readonly platform: string;
   readonly arch: string;
   readonly cpuCount: number;
+  /** The execution providers this OS and build can have ('auto' first); the others are never offered. */
+  readonly providerChoices: readonly ProviderChoice[];
   readonly databaseReadonly: boolean;
   readonly demoModelId: number;
   readonly capabilities: CapabilitiesDto;

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TensorIndex } from '../weights/tensor-index';
+import { readCaptionGrammar, type CaptionGrammar } from './caption-grammar';
 
 export interface ModelHints {
   /** UNet heads per attention layer (ldm `num_heads`), or undefined when `unetHeadChannels` is set. */
@@ -17,6 +18,8 @@ export interface ModelHints {
   scaleFactor: number;
   /** Native image size (square) if the model says so; SD1.x is 512. */
   imageSize?: number;
+  /** The captions it was trained on, when its config ships them (small research models; caption-grammar.ts). */
+  captionGrammar?: CaptionGrammar;
 }
 
 export const SD1_SCALE_FACTOR = 0.18215;
@@ -56,5 +59,7 @@ export function readModelHints(index: TensorIndex): ModelHints {
   hints.scaleFactor = num(sidecar.scale_factor) ?? SD1_SCALE_FACTOR;
   const size = num(sidecar.image_size) ?? (Array.isArray(sidecar.image_hw) ? num(sidecar.image_hw[0]) : undefined);
   if (size !== undefined) hints.imageSize = size;
+  const grammar = readCaptionGrammar(sidecar.data);
+  if (grammar) hints.captionGrammar = grammar;
   return hints;
 }
