@@ -213,6 +213,28 @@ export interface JobDto {
   readonly error: ApiErrorDto | null;
 }
 
+/**
+ * The generation parameters read from an image the user dropped or pasted on Generate: ours (acceleration
+ * included), any A1111-format `parameters` text (A1111, Forge, Fooocus, stable-diffusion.cpp, Civitai…), or
+ * none. null = the image does not say (the form keeps its value).
+ */
+export interface ImageParametersDto {
+  readonly source: 'dato-studio' | 'a1111' | 'none';
+  readonly prompt: string | null;
+  readonly negativePrompt: string | null;
+  readonly sampler: Sampler | null;
+  readonly steps: number | null;
+  readonly cfg: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly seed: number | null;
+  readonly accel: AccelDto | null;
+  /** The model the image names (matched to a library model by name in the UI). */
+  readonly modelName: string | null;
+  /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
+  readonly notes: readonly string[];
+}
+
 // ---------------------------------------------------------------------------------------------- compare
 
 /** One prompt and seed through several presets; baseline always runs first (added when missing). */
@@ -280,6 +302,13 @@ export interface GalleryItemDto {
   readonly missing: boolean;
 }
 
+/** A prompt from the library: how often it ran and when last (prompt history on Generate). */
+export interface PromptHistoryItemDto {
+  readonly prompt: string;
+  readonly uses: number;
+  readonly lastUsedAt: number;
+}
+
 export interface GalleryPageDto { readonly items: readonly GalleryItemDto[]; readonly nextCursor: string | null }
 
 export interface GenerationDetailDto extends GalleryItemDto {
@@ -323,6 +352,8 @@ export interface ModelDto {
   readonly isDemo: boolean;
   /** One line for the UI (the demo model's says what it is and points at importing a real checkpoint). */
   readonly description: string;
+  /** Prompts in the caption grammar the model was trained on (its own files ship it); empty for most models. */
+  readonly examplePrompts: readonly string[];
   readonly isDefault: boolean;
   readonly architecture: ArchitectureDto | null;
   readonly sizeBytes: number;
