@@ -23,7 +23,8 @@ export async function loadImageParameters(studio: Studio, file: File): Promise<v
     return;
   }
   const model = read.modelName === null ? undefined : models.list.find((m) => m.name === read.modelName);
-  const loaded = form.applyImageParameters(read, model?.id);
+  const current = models.byId(form.modelId);
+  const loaded = form.applyImageParameters(read, model && model.id !== current?.id ? model.id : undefined);
   const notes = [...read.notes];
   if (read.modelName !== null && !model) notes.push(`Its model "${read.modelName}" is not in your library; the form keeps its model.`);
   toasts.show(`Loaded ${loaded.join(', ')} from "${file.name}" (${SOURCE_LABELS[read.source]} parameters).${notes.length ? ` ${notes.join(' ')}` : ''}`);
