@@ -46,6 +46,16 @@ export interface ModelInfo {
   readonly examplePrompts: readonly string[];
 }
 
+/**
+ * What the engine is doing before a job's first step, when that takes time: the first load of a model
+ * (provider probe, header, fp32 weight copies, tokenizer) and the first use of each graph (build, session).
+ */
+export interface LoadStage {
+  readonly stage: 'provider' | 'header' | 'weights' | 'tokenizer' | 'graph' | 'session';
+  /** One line for the user: "Building the UNet graph (input blocks)". */
+  readonly label: string;
+}
+
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
 
 export type HostMessage =
@@ -57,6 +67,7 @@ export type HostMessage =
 export type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly id: number; readonly step: StepReport }
+  | { readonly type: 'stage'; readonly id: number; readonly stage: LoadStage }
   | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
   | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }

@@ -167,7 +167,7 @@ export class GenerationService {
       accel: toAccelSettings(p.accel), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
     };
     const tracker = new ProgressTracker(control);
-    const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step));
+    const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
     let hardCancel: NodeJS.Timeout | undefined;
     control.onCancel(() => {
       this.opts.engine.cancel(engineJob.id);

@@ -209,6 +209,8 @@ export interface JobDto {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   readonly progress: ProgressDto | null;
+  /** Before the first step: what the engine is doing (first load of a model: header, weights, graphs, sessions). */
+  readonly loadStage: string | null;
   readonly result: JobResultDto | null;
   readonly error: ApiErrorDto | null;
 }
