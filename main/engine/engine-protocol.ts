@@ -52,7 +52,7 @@ export interface ModelInfo {
  */
 export interface LoadStage {
   readonly stage: 'provider' | 'header' | 'weights' | 'tokenizer' | 'graph' | 'session';
-  /** One line for the user: "Building the UNet graph (input blocks)". */
+  /** One line for the user: "Building the graph: UNet head" (load-stages.ts). */
   readonly label: string;
 }
 
