@@ -11,6 +11,7 @@ import {
   type GenerationRecord, type GenerationRow, type GenerationStatus, type NewGeneration, type StageTimings,
 } from './generation-record';
 import { GalleryQueries, type GalleryPage, type GalleryQuery } from './gallery-query';
+import { PromptHistory, type PromptUse } from './prompt-history';
 import type { ImagesRepo, NewImage } from './images-repo';
 import { toJsonColumn } from './json-column';
 
@@ -42,6 +43,7 @@ export class GenerationsRepo {
   private readonly countStmt;
   private readonly pendingStmt;
   private readonly gallery;
+  private readonly prompts;
 
   constructor(private readonly db: Database.Database, private readonly images: ImagesRepo) {
     this.insertStmt = db.prepare<[Record<string, unknown>]>(`
@@ -67,6 +69,7 @@ export class GenerationsRepo {
       'SELECT status, count(*) AS n FROM generations WHERE deleted_at IS NULL GROUP BY status');
     this.pendingStmt = db.prepare<[], GenerationRow>(`${GENERATION_SELECT} WHERE g.status = 'pending' ORDER BY g.id`);
     this.gallery = new GalleryQueries(db);
+    this.prompts = new PromptHistory(db);
   }
 
   /** Record a generation before its image exists; returns its id. */
@@ -149,5 +152,10 @@ export class GenerationsRepo {
 
   listGallery(query: GalleryQuery): GalleryPage {
     return this.gallery.list(query);
+  }
+
+  /** Distinct prompts, most recently used first (prompt-history.ts). */
+  recentPrompts(search: string | undefined, limit: number): PromptUse[] {
+    return this.prompts.list(search, limit);
   }
 }

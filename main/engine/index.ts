@@ -8,14 +8,14 @@ export {
 } from './engine-host';
 export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
-  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
+  GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
   WorkerMessage,
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';
 export { resolveResources, type Resources } from './resources';
 export { planAcceleration, type AccelMode, type AccelSettings } from './accel/plan';
 export { evaluationCount } from './schedulers/index';
-export { describeSelection, type ProviderSelection } from './runtime/provider-choice';
+export { candidateProviders, describeSelection, type ProviderSelection } from './runtime/provider-choice';
 export { PICKLE_EXTENSIONS, pickleRefusal } from './weights/pickle-refusal';
 export { randomSeed } from './pipeline/rng';
 export { readNpy, writeNpy } from './util/npy';

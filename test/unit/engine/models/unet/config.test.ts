@@ -65,7 +65,8 @@ describe('detectUNetConfig', () => {
     expect(headsFor(byWidth, 320)).toBe(5);
     expect(headsFor(byWidth, 1280)).toBe(20);
     expect(() => headsFor(byWidth, 96)).toThrow(/does not split into heads/);
-    expect(() => headsFor(detectUNetConfig(src, { ...HINTS, unetHeads: 3 }), 320)).toThrow(/does not split into heads/);
+    // A head count that does not divide the model's channels is refused when the config is read, naming the field.
+    expect(() => detectUNetConfig(src, { ...HINTS, unetHeads: 3 })).toThrow(/3 attention heads, which do not divide its 320 channels \(check num_heads/);
   });
 
   test('a truncated UNet (a missing output block) is model-incomplete, not a crash deep in a block', () => {
