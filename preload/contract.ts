@@ -10,8 +10,9 @@
 // can both bundle it.
 import type {
   ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
-  GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageVariant, JobDto, JobEvent,
-  ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, ProviderReportDto, Result, SettingsDto, SettingsEvent,
+  GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
+  ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
+  ProviderReportDto, Result, SettingsDto, SettingsEvent,
   SettingsPatch, SystemInfoDto,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
@@ -58,8 +59,12 @@ export interface MethodMap {
   /** Soft delete (undoable with undoDelete until the app restarts); permanent: rows and files go now. */
   'gallery.delete': { args: { generationIds: number[]; permanent?: boolean }; result: { deleted: number[] } };
   'gallery.undoDelete': { args: { generationIds: number[] }; result: { restored: number[] } };
+  /** Distinct prompts of the library, most recently used first; `search` as in gallery.list. */
+  'gallery.prompts': { args: { search?: string; limit: number }; result: PromptHistoryItemDto[] };
   /** The generation's parameters as a Generate form (seed fixed to the image's seed). */
   'gallery.reuseParameters': { args: { generationId: number }; result: GenerateParams };
+  /** Electron only: the parameters of a dropped image file (the preload turns the File into its path). */
+  'images.readParameters': { args: { path: string }; result: ImageParametersDto };
   /** Electron only: show the file in the OS file manager. */
   'gallery.revealInFolder': { args: { generationId: number }; result: Empty };
   /** Electron only: call from the image's `dragstart` handler (with event.preventDefault()). */
@@ -120,7 +125,9 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'gallery.setFavourite': spec(object({ generationId: s.id, favourite: s.bool }), remote),
   'gallery.delete': spec(object({ generationIds: s.ids, permanent: optional(s.bool) }), remote),
   'gallery.undoDelete': spec(object({ generationIds: s.ids }), remote),
+  'gallery.prompts': spec(object({ search: optional(s.search), limit: s.recentLimit }), remote),
   'gallery.reuseParameters': spec(object({ generationId: s.id }), remote),
+  'images.readParameters': spec(object({ path: s.absolutePath }), local),
   'gallery.revealInFolder': spec(object({ generationId: s.id }), local),
   'gallery.startDrag': spec(object({ generationId: s.id }), local),
   'models.list': spec(emptyArgs, remote),
@@ -175,10 +182,22 @@ type Events = { [E in EventName]: (listener: (event: EventMap[E]) => void) => Un
 export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & {
   /** URL for an <img>: Electron `studio-image://image/<id>/<variant>`, web `/images/<id>/<variant>?token=…`. */
   imageUrl(generationId: number, variant: ImageVariant): string;
-  /** Import a model the user dropped: Electron sends its path, web mode uploads its bytes (one file). */
-  importDroppedModel(file: File): Promise<ModelDto>;
+  /**
+   * Import a model the user dropped or picked: Electron sends its path, web mode uploads its bytes (one file),
+   * reporting bytes sent and stopping (the server discards the partial file) when `signal` aborts.
+   */
+  importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
+  /** Generation parameters of an image the user dropped or pasted: Electron sends its path, web mode its bytes. */
+  readImageParameters(file: File): Promise<ImageParametersDto>;
   readonly shell: 'electron' | 'web';
 };
+
+export interface UploadOptions {
+  /** Bytes sent so far of `total` (web mode; the desktop app reads the file in place, nothing is sent). */
+  onProgress?(sent: number, total: number): void;
+  /** Aborting it stops the upload; the promise rejects with ApiError 'cancelled'. */
+  signal?: AbortSignal;
+}
 
 /** What the preload exposes as `window.studio`: the same methods resolving to Result envelopes. */
 export type StudioBridge = { [N in Namespaces]: Namespace<N, 'result'> } & Events & {
@@ -206,6 +225,8 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  *   then GET `/images/<generationId>/<full|thumb|heatmap>` (no secret in the URL).
  * - Upload a model: POST `/upload?name=<file name>` with `Authorization: Bearer HEX`, body = the file's bytes;
  *   responds with a JSON Result<ModelDto>.
+ * - An image's parameters: POST `/image-parameters` (same token), body = the image's bytes (≤ 128 MB);
+ *   responds with a JSON Result<ImageParametersDto>.
  */
 export const WEB_PROTOCOL = 'studio.v1';
 export const WEB_TOKEN_PROTOCOL_PREFIX = 'studio-token.';

@@ -11,6 +11,7 @@ import {
   type GenerationRecord, type GenerationRow, type GenerationStatus, type NewGeneration, type StageTimings,
 } from './generation-record';
 import { GalleryQueries, type GalleryPage, type GalleryQuery } from './gallery-query';
+import { PromptHistory, type PromptUse } from './prompt-history';
 import type { ImagesRepo, NewImage } from './images-repo';
 import { toJsonColumn } from './json-column';
 
@@ -45,6 +46,7 @@ export class GenerationsRepo {
   private readonly psnrStmt;
   private readonly withPsnrStmt;
   private readonly gallery;
+  private readonly prompts;
 
   constructor(private readonly db: Database.Database, private readonly images: ImagesRepo) {
     this.insertStmt = db.prepare<[Record<string, unknown>]>(`
@@ -80,6 +82,7 @@ export class GenerationsRepo {
         AND g.psnr_vs_baseline IS NOT NULL
       ORDER BY g.id`);
     this.gallery = new GalleryQueries(db);
+    this.prompts = new PromptHistory(db);
   }
 
   /** Record a generation before its image exists; returns its id. */
@@ -179,5 +182,10 @@ export class GenerationsRepo {
 
   listGallery(query: GalleryQuery): GalleryPage {
     return this.gallery.list(query);
+  }
+
+  /** Distinct prompts, most recently used first (prompt-history.ts). */
+  recentPrompts(search: string | undefined, limit: number): PromptUse[] {
+    return this.prompts.list(search, limit);
   }
 }

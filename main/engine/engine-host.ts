@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors';
 import type {
-  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
+  GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
 } from './engine-protocol';
 import { resolveResources } from './resources';
 
@@ -120,6 +120,7 @@ interface Pending {
   resolve(value: unknown): void;
   reject(err: EngineError): void;
   onProgress?: (step: StepReport) => void;
+  onStage?: (stage: LoadStage) => void;
 }
 
 export interface EngineOptions {
@@ -176,15 +177,18 @@ export class Engine {
     const p = this.pending.get(msg.id);
     if (!p) return;
     if (msg.type === 'progress') { p.onProgress?.(msg.step); return; }
+    if (msg.type === 'stage') { p.onStage?.(msg.stage); return; }
     this.pending.delete(msg.id);
     if (msg.type === 'failed') p.reject(new EngineError(msg.error.code, msg.error.message, msg.error.detail));
     else p.resolve(resultOf(msg));
   }
 
-  private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void): Promise<T> {
+  private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void, onStage?: (s: LoadStage) => void): Promise<T> {
     await this.start();
     const answer = new Promise<T>((resolveCall, reject) => {
-      this.pending.set(msg.id, { resolve: resolveCall as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}) });
+      this.pending.set(msg.id, {
+        resolve: resolveCall as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}), ...(onStage ? { onStage } : {}),
+      });
       this.proc!.post(msg);
     });
     this.inFlight.add(answer);
@@ -193,10 +197,12 @@ export class Engine {
     return answer;
   }
 
-  /** Start a generation; `id` identifies it for `cancel`. */
-  generate(request: GenerateRequest, onProgress?: (step: StepReport) => void): { id: number; result: Promise<GenerateResult> } {
+  /** Start a generation; `id` identifies it for `cancel`. `onStage`: what a slow first load is doing. */
+  generate(
+    request: GenerateRequest, onProgress?: (step: StepReport) => void, onStage?: (stage: LoadStage) => void,
+  ): { id: number; result: Promise<GenerateResult> } {
     const id = this.nextId++;
-    return { id, result: this.call<GenerateResult>({ type: 'generate', id, request }, onProgress) };
+    return { id, result: this.call<GenerateResult>({ type: 'generate', id, request }, onProgress, onStage) };
   }
 
   /** Check a model file; with `inspection` limits, a check past them kills the checker and refuses the file. */

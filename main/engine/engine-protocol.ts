@@ -45,6 +45,8 @@ export interface ModelInfo {
   readonly sizeBytes: number;
   /** How the model's files were read, when the user should know (e.g. a config.json that was ignored). */
   readonly notices: readonly string[];
+  /** Prompts in the caption grammar the model was trained on (empty when its files do not ship one). */
+  readonly examplePrompts: readonly string[];
 }
 
 /** What an acceleration plan costs before it runs: answered from the checkpoint's header and the graphs. */
@@ -73,6 +75,16 @@ export interface PlanCost {
   readonly fullMacs: number;
 }
 
+/**
+ * What the engine is doing before a job's first step, when that takes time: the first load of a model
+ * (provider probe, header, fp32 weight copies, tokenizer) and the first use of each graph (build, session).
+ */
+export interface LoadStage {
+  readonly stage: 'provider' | 'header' | 'weights' | 'tokenizer' | 'graph' | 'session';
+  /** One line for the user: "Building the graph: UNet head" (load-stages.ts). */
+  readonly label: string;
+}
+
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
 
 export type HostMessage =
@@ -85,6 +97,7 @@ export type HostMessage =
 export type WorkerMessage =
   | { readonly type: 'ready' }
   | { readonly type: 'progress'; readonly id: number; readonly step: StepReport }
+  | { readonly type: 'stage'; readonly id: number; readonly stage: LoadStage }
   | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
   | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
   | { readonly type: 'plan-costed'; readonly id: number; readonly cost: PlanCost }

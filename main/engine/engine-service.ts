@@ -4,7 +4,8 @@ import { statSync } from 'node:fs';
 import { countKinds, formatSchedule } from './accel/schedule';
 import { planAcceleration } from './accel/plan';
 import { EngineError, toEngineError } from './errors';
-import type { GenerateRequest, GenerateResult, HostMessage, ModelInfo, WorkerMessage } from './engine-protocol';
+import type { GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, WorkerMessage } from './engine-protocol';
+import { modelStage, providerStage, sessionStage } from './load-stages';
 import type { MemoryWatchdog } from './memory-watchdog';
 import { ModelRuntime } from './pipeline/model-runtime';
 import { checkParams, txt2img } from './pipeline/txt2img';
@@ -14,6 +15,7 @@ import { selectProviderHere } from './runtime/providers';
 import { PlanCostCache } from './plan-cost';
 import { evaluationCount } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
+import { examplePrompts } from './models/caption-grammar';
 import { detectFamily } from './weights/detect';
 import { openCheckpoint } from './weights/checkpoint';
 
@@ -73,9 +75,10 @@ export class EngineService {
     return this.cancelled.has(id) || (this.cancelFlag !== undefined && Atomics.load(this.cancelFlag, 0) === id);
   }
 
-  private async runtimeFor(req: GenerateRequest): Promise<Open> {
+  private async runtimeFor(req: GenerateRequest, stage: (s: LoadStage) => Promise<void>): Promise<Open> {
     let pending = this.selections.get(req.provider);
     if (!pending) {
+      await stage(providerStage(req.provider));
       pending = selectProviderHere(req.provider, this.probeScript);
       pending.catch(() => this.selections.delete(req.provider));
       this.selections.set(req.provider, pending);
@@ -86,7 +89,7 @@ export class EngineService {
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
     const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
-      { clipVocab: this.clipVocab, keepSessions: this.keepSessions });
+      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, onStage: (s) => stage(modelStage(s)) });
     this.open = { key, rt, selection };
     return this.open;
   }
@@ -101,12 +104,23 @@ export class EngineService {
     } catch (err) {
       throw new EngineError('invalid-parameters', (err as Error).message);
     }
-    const { rt, selection } = await this.runtimeFor(req);
-    if (req.previewEvery > 0) await rt.ensurePreview(req.height, req.width);
-    const result = await txt2img(rt, { ...req, accel: plan }, {
-      isCancelled: () => this.isCancelled(id),
-      onStep: (step) => this.post({ type: 'progress', id, step }),
-    });
+    // yield after each stage message, so a child process's IPC write goes out before the slow work it names
+    const stage = async (s: LoadStage): Promise<void> => {
+      this.post({ type: 'stage', id, stage: s });
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    const { rt, selection } = await this.runtimeFor(req, stage);
+    rt.sessions.onCreate = (key, phase) => stage(sessionStage(key, phase));
+    let result;
+    try {
+      if (req.previewEvery > 0) await rt.ensurePreview(req.height, req.width);
+      result = await txt2img(rt, { ...req, accel: plan }, {
+        isCancelled: () => this.isCancelled(id),
+        onStep: (step) => this.post({ type: 'progress', id, step }),
+      });
+    } finally {
+      rt.sessions.onCreate = undefined;
+    }
     return {
       ...result,
       steps: result.steps.map(({ preview: _preview, ...s }) => s),
@@ -118,6 +132,8 @@ export class EngineService {
     };
   }
 }
+
+const EXAMPLE_PROMPTS = 4;
 
 export async function inspectModel(path: string): Promise<ModelInfo> {
   const index = await openCheckpoint(path);
@@ -143,5 +159,6 @@ export async function inspectModel(path: string): Promise<ModelInfo> {
     nativeSize: model.hints.imageSize ?? 512,
     sizeBytes,
     notices: model.hints.notices,
+    examplePrompts: model.hints.captionGrammar ? examplePrompts(model.hints.captionGrammar, EXAMPLE_PROMPTS) : [],
   };
 }

@@ -8,7 +8,7 @@ export {
 } from './engine-host';
 export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
-  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
+  GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
   WorkerMessage,
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';

@@ -28,6 +28,8 @@ export interface ImageParameters {
   parameters: ParsedA1111Parameters | null;
   /** Our own chunk when the image came from DaTo Studio. */
   studio: StudioMetadata | null;
+  /** Keywords of every text chunk (another tool's metadata, e.g. ComfyUI's `prompt`/`workflow`). */
+  textKeywords: string[];
 }
 
 function toImageFileError(err: unknown): ImageFileError {
@@ -45,7 +47,14 @@ export async function readImageParameters(path: string): Promise<ImageParameters
   if (info.size > MAX_EXTERNAL_IMAGE_BYTES) {
     throw new ImageFileError('image-too-large', 'This image file is larger than 128 MiB and was not opened.', `${info.size} bytes`);
   }
-  const bytes = await readFile(path);
+  return readImageParametersFromBytes(await readFile(path));
+}
+
+/** The same for bytes already in memory (an upload from a web-mode browser), size-capped the same way. */
+export async function readImageParametersFromBytes(bytes: Buffer): Promise<ImageParameters> {
+  if (bytes.length > MAX_EXTERNAL_IMAGE_BYTES) {
+    throw new ImageFileError('image-too-large', 'This image file is larger than 128 MiB and was not opened.', `${bytes.length} bytes`);
+  }
   try {
     const metadata = await openExternalImage(bytes).metadata();
     const result: ImageParameters = {
@@ -55,8 +64,10 @@ export async function readImageParameters(path: string): Promise<ImageParameters
       rawParameters: null,
       parameters: null,
       studio: null,
+      textKeywords: [],
     };
     const chunks = metadata.format === 'png' ? readTextChunks(bytes) : new Map<string, string>();
+    result.textKeywords = [...chunks.keys()];
     const raw = chunks.get(PARAMETERS_CHUNK_KEYWORD) ?? (metadata.exif ? readExifUserComment(metadata.exif) ?? undefined : undefined);
     const studio = chunks.get(STUDIO_CHUNK_KEYWORD);
     if (raw !== undefined) {

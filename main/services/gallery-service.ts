@@ -3,7 +3,7 @@
 // and "reuse parameters". Files are looked up by generation id only; the UI never names a path.
 import { basename } from 'node:path';
 import type {
-  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant,
+  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto,
 } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import { purgeGenerationsById } from '../db/generation-purge';
@@ -89,6 +89,10 @@ export class GalleryService {
     const { generationIds, files } = this.db.generations.purgeDeleted();
     await deleteImageFiles(withHeatmaps(files));
     return generationIds.length;
+  }
+
+  prompts(search: string | undefined, limit: number): PromptHistoryItemDto[] {
+    return this.db.generations.recentPrompts(search, limit);
   }
 
   reuseParameters(id: number): GenerateParams {

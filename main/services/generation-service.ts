@@ -175,7 +175,7 @@ export class GenerationService {
       accel: toAccelSettings(p.accel), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
     };
     const tracker = new ProgressTracker(control);
-    const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step));
+    const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
     // The hook stays registered for the whole job, so it must do nothing once the engine has answered: a
     // timer armed then would stop whatever job the engine runs 20 s later. The kill itself is scoped to
     // this engine job (a no-op once it has settled).

@@ -2,6 +2,9 @@
 // ask to the code that does it reads top to bottom. Arguments arrive already validated (dispatch.ts).
 import { availableParallelism } from 'node:os';
 import type { CapabilitiesDto, SystemInfoDto } from '../../preload/contract';
+import { readImageParameters } from '../images/external-image';
+import { imageParametersDto } from './image-parameters';
+import { providerChoices } from './settings-service';
 import type { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import type { Handlers } from './dispatch';
@@ -39,7 +42,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     return path;
   };
   const info = (): SystemInfoDto => ({
-    appVersion: s.appVersion, shell: s.shell, platform: process.platform, arch: process.arch, cpuCount: availableParallelism(),
+    appVersion: s.appVersion, shell: s.shell, platform: process.platform, arch: process.arch, cpuCount: availableParallelism(), providerChoices: providerChoices(),
     databaseReadonly: s.databaseReadonly, demoModelId: s.models.demoId, capabilities: capabilities(s.desktop !== undefined),
   });
 
@@ -63,7 +66,9 @@ export function createHandlers(s: HandlerServices): Handlers {
     'gallery.setFavourite': (a) => s.gallery.setFavourite(a.generationId, a.favourite),
     'gallery.delete': async (a) => ({ deleted: await s.gallery.delete(a.generationIds, a.permanent ?? false) }),
     'gallery.undoDelete': (a) => ({ restored: s.gallery.undoDelete(a.generationIds) }),
+    'gallery.prompts': (a) => s.gallery.prompts(a.search, a.limit),
     'gallery.reuseParameters': (a) => s.gallery.reuseParameters(a.generationId),
+    'images.readParameters': async (a) => imageParametersDto(await readImageParameters(a.path)),
     'gallery.revealInFolder': (a) => { desktop().revealFile(imageFile(a.generationId)); return {}; },
     'gallery.startDrag': (a, ctx) => { desktop().startDrag(ctx.sender, imageFile(a.generationId)); return {}; },
     'models.list': () => s.models.list(),

@@ -22,6 +22,8 @@ export interface JobSpec {
 export interface JobControl {
   setState(state: 'loading' | 'running' | 'saving'): void;
   progress(progress: ProgressDto): void;
+  /** What a slow load is doing (shown until the first step). */
+  loadStage(label: string): void;
   /** Called (once) when the user cancels while the job runs. */
   onCancel(hook: () => void): void;
   readonly cancelRequested: boolean;
@@ -77,7 +79,7 @@ export class JobQueue {
     const jobs = specs.map((spec): JobDto => ({
       id: spec.id, state: 'queued', queuePosition: null, params: spec.params, comparisonId: spec.comparisonId,
       generationId: spec.generationId, createdAt: Date.now(), startedAt: null, finishedAt: null,
-      progress: null, result: null, error: null,
+      progress: null, loadStage: null, result: null, error: null,
     }));
     for (const job of jobs) this.waiting.push({ job, cancelRequested: false });
     this.publishPositions();
@@ -133,7 +135,7 @@ export class JobQueue {
   }
 
   private finish(entry: Entry, patch: Pick<JobDto, 'state'> & Partial<JobDto>): void {
-    this.update(entry, { ...patch, queuePosition: null, finishedAt: Date.now() });
+    this.update(entry, { ...patch, queuePosition: null, loadStage: null, finishedAt: Date.now() });
     this.finished.unshift(entry.job);
     this.finished.length = Math.min(this.finished.length, this.opts.keepFinished);
   }
@@ -159,9 +161,10 @@ export class JobQueue {
     const control: JobControl = {
       setState: (state) => { if (entry.job.state !== state) this.update(entry, { state }); },
       progress: (progress) => {
-        this.update(entry, { progress, state: 'running' }, entry.job.state !== 'running');
+        this.update(entry, { progress, state: 'running', loadStage: null }, entry.job.state !== 'running');
         this.opts.onProgress(entry.job.id, progress);
       },
+      loadStage: (label) => this.update(entry, { loadStage: label }),
       onCancel: (hook) => { entry.cancelHook = hook; if (entry.cancelRequested) hook(); },
       get cancelRequested() { return entry.cancelRequested; },
     };

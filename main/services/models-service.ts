@@ -49,6 +49,11 @@ function architectureOf(record: ModelRecord): ArchitectureDto | null {
   };
 }
 
+function examplePromptsOf(record: ModelRecord): string[] {
+  const prompts = (record.architecture as Partial<ModelInfo>).examplePrompts;
+  return Array.isArray(prompts) ? prompts.filter((p): p is string => typeof p === 'string') : [];
+}
+
 /** What the engine detected, as stored in the models table (the path is a column already). */
 function summary(info: ModelInfo): Record<string, unknown> {
   const { path: _path, ...rest } = info;
@@ -67,7 +72,8 @@ export class ModelsService {
       this.opts.repo.remove(stale.id); // the app moved (checkout ↔ packaged): keep one demo row
     }
     let demo = this.opts.repo.getByPath(path);
-    if (!demo || (await mayHaveChanged(path, demo))) {
+    // a row stored before the engine reported example prompts is inspected again once
+    if (!demo || (await mayHaveChanged(path, demo)) || !('examplePrompts' in demo.architecture)) {
       const info = await this.opts.inspect(path);
       demo = this.opts.repo.add({ name: DEMO_MODEL_NAME, path, kind: 'embedded', architecture: summary(info), ...(await modelFingerprint(path)) });
     }
@@ -89,6 +95,7 @@ export class ModelsService {
     return {
       id: record.id, name: record.name, kind: record.kind, isDemo,
       description: isDemo ? DEMO_MODEL_DESCRIPTION : `${record.kind === 'diffusers' ? 'Diffusers folder' : 'Single-file checkpoint'} · SD 1.x`,
+      examplePrompts: examplePromptsOf(record),
       isDefault: record.isDefault, architecture: architectureOf(record), sizeBytes: record.sizeBytes,
       fileName: basename(record.path), managedCopy: this.isManaged(record.path), addedAt: record.addedAt,
     };

@@ -3,10 +3,11 @@
 // or thread count differs).
 import { access, mkdir } from 'node:fs/promises';
 import { constants as fsConstants } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import type { ProviderReportDto, SettingsDto, SettingsPatch } from '../../preload/contract';
+import type { ProviderChoice, ProviderReportDto, SettingsDto, SettingsPatch } from '../../preload/contract';
 import type { SettingsRepo } from '../db/settings-repo';
-import { EngineError, toEngineError, type Engine } from '../engine/index';
+import { EngineError, candidateProviders, toEngineError, type Engine } from '../engine/index';
 import type { EventHub } from './event-hub';
 import { probeRequest, type ProviderReports } from './provider-report';
 
@@ -18,6 +19,11 @@ export interface SettingsServiceOptions {
   demoModelPath: string;
   /** Runs provider probes (the inspector engine, so the generating engine keeps its model loaded). */
   probeEngine: Engine;
+}
+
+/** What Settings offers on this OS: 'auto' and the providers this build can have here (no DirectML off Windows). */
+export function providerChoices(): ProviderChoice[] {
+  return ['auto', ...candidateProviders()];
 }
 
 export class SettingsService {
@@ -38,6 +44,13 @@ export class SettingsService {
   }
 
   update(patch: SettingsPatch): SettingsDto {
+    if (patch.executionProvider !== undefined && !providerChoices().includes(patch.executionProvider)) {
+      throw new EngineError('invalid-parameters', `The ${patch.executionProvider.toUpperCase()} execution provider does not exist on ${process.platform}. Choose one of: ${providerChoices().join(', ')}.`);
+    }
+    const cores = availableParallelism();
+    if (patch.cpuThreads != null && patch.cpuThreads > cores) {
+      throw new EngineError('invalid-parameters', `CPU threads must be between 1 and ${cores} (this machine's cores).`);
+    }
     if (patch.executionProvider !== undefined) this.opts.repo.set('executionProvider', patch.executionProvider);
     if (patch.cpuThreads !== undefined) this.opts.repo.set('cpuThreads', patch.cpuThreads);
     if (patch.theme !== undefined) this.opts.repo.set('theme', patch.theme);

@@ -5,6 +5,7 @@
 //   POST /session                          token (Authorization: Bearer) → the image cookie (session-cookie.ts)
 //   GET  /images/<id>/<full|thumb|heatmap> that cookie (or Bearer), same-origin only — by generation id only
 //   POST /upload?name=<file>               token (Authorization: Bearer) — a model file's bytes
+//   POST /image-parameters                 token (Authorization: Bearer) — an image's bytes → its parameters
 //   WS   /ws                               token (subprotocol studio-token.<hex>) — the contract
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { WEB_MAX_MESSAGE_BYTES, WEB_PROTOCOL, type Result } from '../../preload/
 import type { Studio } from '../services/studio';
 import { toApiError } from '../services/to-api-error';
 import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
+import { readImageParametersUpload } from './image-parameters-route';
 import { parseImagePath, sendImage } from './image-route';
 import { RequestGuard } from './request-guard';
 import { SessionCookies } from './session-cookie';
@@ -93,6 +95,19 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
       res.writeHead(204, { ...headers, 'Set-Cookie': cookies.issue(), 'Cache-Control': 'no-store' });
       return void res.end();
+    }
+    if (req.method === 'POST' && url.pathname === '/image-parameters') {
+      if (!guard.originAllowed(req)) return fail(res, 403, 'Forbidden origin');
+      const auth = guard.check(req);
+      if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
+      let result: Result<unknown>;
+      try {
+        result = { ok: true, value: await readImageParametersUpload(req) };
+      } catch (err) {
+        result = { ok: false, error: toApiError(err) };
+      }
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+      return void res.end(JSON.stringify(result));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Method not allowed');
     if (url.pathname.startsWith('/images/')) {

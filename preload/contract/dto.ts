@@ -225,8 +225,32 @@ export interface JobDto {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   readonly progress: ProgressDto | null;
+  /** Before the first step: what the engine is doing (first load of a model: header, weights, graphs, sessions). */
+  readonly loadStage: string | null;
   readonly result: JobResultDto | null;
   readonly error: ApiErrorDto | null;
+}
+
+/**
+ * The generation parameters read from an image the user dropped or pasted on Generate: ours (acceleration
+ * included), any A1111-format `parameters` text (A1111, Forge, Fooocus, stable-diffusion.cpp, Civitai…), or
+ * none. null = the image does not say (the form keeps its value).
+ */
+export interface ImageParametersDto {
+  readonly source: 'dato-studio' | 'a1111' | 'none';
+  readonly prompt: string | null;
+  readonly negativePrompt: string | null;
+  readonly sampler: SamplerName | null;
+  readonly steps: number | null;
+  readonly cfg: number | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly seed: number | null;
+  readonly accel: AccelDto | null;
+  /** The model the image names (matched to a library model by name in the UI). */
+  readonly modelName: string | null;
+  /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
+  readonly notes: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------- compare
@@ -324,6 +348,13 @@ export interface GalleryItemDto {
   readonly missing: boolean;
 }
 
+/** A prompt from the library: how often it ran and when last (prompt history on Generate). */
+export interface PromptHistoryItemDto {
+  readonly prompt: string;
+  readonly uses: number;
+  readonly lastUsedAt: number;
+}
+
 export interface GalleryPageDto { readonly items: readonly GalleryItemDto[]; readonly nextCursor: string | null }
 
 export interface GenerationDetailDto extends GalleryItemDto {
@@ -367,6 +398,8 @@ export interface ModelDto {
   readonly isDemo: boolean;
   /** One line for the UI (the demo model's says what it is and points at importing a real checkpoint). */
   readonly description: string;
+  /** Prompts in the caption grammar the model was trained on (its own files ship it); empty for most models. */
+  readonly examplePrompts: readonly string[];
   readonly isDefault: boolean;
   readonly architecture: ArchitectureDto | null;
   readonly sizeBytes: number;
@@ -427,6 +460,8 @@ export interface SystemInfoDto {
   readonly platform: string;
   readonly arch: string;
   readonly cpuCount: number;
+  /** The execution providers this OS and build can have ('auto' first); the others are never offered. */
+  readonly providerChoices: readonly ProviderChoice[];
   readonly databaseReadonly: boolean;
   readonly demoModelId: number;
   readonly capabilities: CapabilitiesDto;

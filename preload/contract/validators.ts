@@ -88,6 +88,7 @@ export const schemas = {
   absolutePath: str({ min: 1, max: LIMITS.maxPathChars, pattern: /^(\/|[A-Za-z]:[\\/]|\\\\)/ }),
   bool,
   recentLimit: int(1, 200),
+  search: str({ max: LIMITS.maxSearchChars }),
   importKind: oneOf(['file', 'folder'] as const),
   sampler: baseFields.sampler,
   steps: baseFields.steps,

@@ -12,9 +12,10 @@ import { existsSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { EngineError } from '../errors';
 import { huggingFaceBlobs } from '../weights/diffusers-folder';
-import { JsonNumber, StrictJsonError, parseStrictJson, type JsonLimits, type JsonObject, type JsonValue } from '../weights/strict-json';
+import { JsonNumber, StrictJsonError, parseStrictJson, plainJson, type JsonLimits, type JsonObject, type JsonValue } from '../weights/strict-json';
 import type { TensorIndex } from '../weights/tensor-index';
 import { UntrustedFileError, readContainedSmallFile } from '../weights/untrusted-file';
+import { readCaptionGrammar, type CaptionGrammar } from './caption-grammar';
 
 export interface ModelHints {
   /** UNet heads per attention layer (ldm `num_heads`), or undefined when `unetHeadChannels` is set. */
@@ -27,6 +28,8 @@ export interface ModelHints {
   imageSize?: number;
   /** What the user should know about how the model's files were read (a config file ignored, and why). */
   notices: string[];
+  /** The captions it was trained on, when its config ships them (small research models; caption-grammar.ts). */
+  captionGrammar?: CaptionGrammar;
 }
 
 export const SD1_SCALE_FACTOR = 0.18215;
@@ -161,5 +164,7 @@ export function readModelHints(index: TensorIndex): ModelHints {
   const size = fields.number(sidecar, 'image_size', IMAGE_SIZE)
     ?? (Array.isArray(hw) && hw.length > 0 ? fields.number(new Map([['image_hw', hw[0]!]]), 'image_hw', IMAGE_SIZE, 'image_hw[0]') : undefined);
   if (size !== undefined) hints.imageSize = size;
+  const grammar = readCaptionGrammar(plainJson(sidecar.get('data')));
+  if (grammar) hints.captionGrammar = grammar;
   return hints;
 }

@@ -28,6 +28,8 @@ export interface OpenOptions {
   readonly precision?: 'float32' | 'float16';
   /** Build the graphs a GPU provider gets (static shapes) whatever the provider: for tests. */
   readonly gpuGraphs?: boolean;
+  /** Told before each slow step of opening (a multi-GB checkpoint takes seconds to minutes). */
+  readonly onStage?: (stage: 'header' | 'weights' | 'tokenizer') => Promise<void> | void;
 }
 
 export class ModelRuntime {
@@ -50,12 +52,17 @@ export class ModelRuntime {
   /** Open a checkpoint (file or diffusers folder). */
   static async open(path: string, runtime: RuntimeConfig, opts: OpenOptions): Promise<ModelRuntime> {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
+    await opts.onStage?.('header');
     let index = await openCheckpoint(path);
     detectFamily(index);
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
     const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
-    if (precision === 'float32') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
+    if (precision === 'float32') {
+      await opts.onStage?.('weights');
+      index = await withFloat32Weights(index, join(cacheDir, 'weights'));
+    }
     const model = new Sd1Model(index);
+    await opts.onStage?.('tokenizer');
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);

@@ -21,9 +21,15 @@ export function candidateProviders(platform: NodeJS.Platform = process.platform,
   return list;
 }
 
-function reasonOf(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split('\n')[0]!.slice(0, 300);
+const MAX_REASON_CHARS = 400;
+
+/** The runtime's first line, shortened at a word boundary (a reason cut mid-word reads as a different word). */
+export function reasonOf(err: unknown): string {
+  const line = (err instanceof Error ? err.message : String(err)).split('\n')[0]!.trim();
+  if (line.length <= MAX_REASON_CHARS) return line;
+  const cut = line.slice(0, MAX_REASON_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > MAX_REASON_CHARS / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }
 
 export async function selectProvider(

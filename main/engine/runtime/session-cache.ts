@@ -9,6 +9,9 @@ export class SessionCache {
   /** Seconds spent creating sessions since the last `takeLoadSeconds()`. */
   private loadSeconds = 0;
 
+  /** Told before a graph is built and before its session is created (the slow first use of a graph). */
+  onCreate: ((key: string, phase: 'graph' | 'session') => Promise<void> | void) | undefined;
+
   constructor(readonly runtime: RuntimeConfig) {}
 
   /** `cpuOutputs`: outputs the caller reads; on WebGPU every other output stays in device memory. */
@@ -17,8 +20,10 @@ export class SessionCache {
     if (!s) {
       s = (async () => {
         const t0 = performance.now();
+        await this.onCreate?.(key, 'graph');
         const built = build();
         const deviceOutputs = cpuOutputs ? built.graph.outputNames.filter((n) => !cpuOutputs.includes(n)) : [];
+        await this.onCreate?.(key, 'session');
         const session = await createSession(built.bytes, built.weightsRoot, this.runtime, { deviceOutputs });
         this.loadSeconds += (performance.now() - t0) / 1000;
         return session;

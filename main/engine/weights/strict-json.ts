@@ -17,6 +17,17 @@ export class JsonNumber {
   constructor(readonly text: string) {}
 }
 
+/**
+ * A parsed value as plain data (numbers as JS numbers, objects as plain objects with own keys only), for
+ * readers of small, already-bounded documents that only look at strings and lists.
+ */
+export function plainJson(value: JsonValue | undefined): unknown {
+  if (value instanceof JsonNumber) return Number(value.text);
+  if (Array.isArray(value)) return value.map(plainJson);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [k, plainJson(v)]));
+  return value;
+}
+
 export class StrictJsonError extends Error {
   constructor(message: string, readonly position: number) {
     super(`${message} at character ${position}`);

@@ -2,7 +2,7 @@
 // and its validation. "Reuse parameters" from the gallery fills it through apply().
 import {
   fieldProblem, LIMITS,
-  type AccelDto, type GenerateParams, type GenerationDefaults, type SamplerName, type SeedChoice, type StudioApi,
+  type AccelDto, type GenerateParams, type GenerationDefaults, type ImageParametersDto, type SamplerName, type SeedChoice, type StudioApi,
 } from '../../../preload/contract';
 import { int, num } from '../../../preload/contract/schema';
 import { errorMessage } from '../lib/error-message';
@@ -178,16 +178,47 @@ export class GenerateForm {
     this.batchCount = params.batchCount;
     this.seedMode = params.seed.mode;
     if (params.seed.mode === 'fixed') this.seedValue = params.seed.value;
+    this.#applyAccel(params.accel);
+    void this.api.generation.defaults({ modelId: params.modelId }).then((d) => { this.defaults = d; }, () => undefined);
+  }
+
+  /**
+   * Fill what a dropped image says (null fields keep the form's value); `modelId` when its model is in the
+   * library. Returns the names of the fields that were set, for the confirmation message.
+   */
+  applyImageParameters(p: ImageParametersDto, modelId: number | undefined): string[] {
+    const set: string[] = [];
+    const take = <T>(value: T | null, name: string, assign: (v: T) => void): void => {
+      if (value === null) return;
+      assign(value);
+      set.push(name);
+    };
+    take(p.prompt, 'prompt', (v) => (this.prompt = v));
+    take(p.negativePrompt, 'negative prompt', (v) => (this.negativePrompt = v));
+    take(p.sampler, 'sampler', (v) => (this.sampler = v));
+    take(p.steps, 'steps', (v) => (this.steps = v));
+    take(p.cfg, 'CFG', (v) => (this.cfg = v));
+    take(p.seed, 'seed', (v) => this.fixSeed(v));
+    if (p.width !== null && p.height !== null) take(p.width, 'size', (w) => this.setSize(w, p.height!));
+    take(p.accel, 'acceleration', (accel) => this.#applyAccel(accel));
+    if (modelId !== undefined && modelId !== this.modelId) {
+      const { width, height } = this;
+      void this.selectModel(modelId).then(() => this.setSize(width, height));
+      set.push('model');
+    }
+    return set;
+  }
+
+  #applyAccel(accel: AccelDto): void {
     const presets = this.presets.list;
-    const match = presets.find((p) => sameAccel(p.accel, params.accel))
-      ?? (params.accel.mode === 'custom' ? undefined : presets.find((p) => p.accel.mode === params.accel.mode));
+    const match = presets.find((p) => sameAccel(p.accel, accel))
+      ?? (accel.mode === 'custom' ? undefined : presets.find((p) => p.accel.mode === accel.mode));
     if (match) {
       this.preset = match.id;
     } else {
       this.preset = 'custom';
-      this.customSchedule = params.accel.schedule ?? DEFAULT_CUSTOM_SCHEDULE;
-      this.customPruneRatio = params.accel.pruneRatio ?? 0;
+      this.customSchedule = accel.schedule ?? DEFAULT_CUSTOM_SCHEDULE;
+      this.customPruneRatio = accel.pruneRatio ?? 0;
     }
-    void this.api.generation.defaults({ modelId: params.modelId }).then((d) => { this.defaults = d; }, () => undefined);
   }
 }

@@ -8,6 +8,11 @@ export class ModelsState {
   loaded = $state(false);
   /** Name of the file being imported (validation can take a few seconds for a 2 GB checkpoint). */
   importing = $state<string | null>(null);
+  /** Bytes of a web-mode upload sent so far (null when nothing is being uploaded). */
+  upload = $state<{ sent: number; total: number } | null>(null);
+  /** The last upload was stopped by the user (said as such, not as a failure). */
+  uploadCancelled = $state(false);
+  #abort: AbortController | null = null;
   importError = $state<string | null>(null);
   /** The model just imported, for a confirmation line. */
   lastImported = $state.raw<ModelDto | null>(null);
@@ -34,8 +39,31 @@ export class ModelsState {
     return id === null ? this.defaultModel : (this.list.find((m) => m.id === id) ?? null);
   }
 
+  /** Web mode uploads the bytes (progress in `upload`, cancellable); the desktop app imports the file in place. */
   importFile(file: File): Promise<void> {
-    return this.#import(file.name, () => this.api.importDroppedModel(file));
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.upload = this.api.shell === 'web' ? { sent: 0, total: file.size } : null;
+    return this.#import(file.name, () => this.api.importDroppedModel(file, {
+      signal: abort.signal,
+      onProgress: (sent, total) => {
+        if (this.#abort === abort) this.upload = { sent, total };
+      },
+    })).finally(() => {
+      if (abort.signal.aborted) {
+        this.importError = null;
+        this.uploadCancelled = true;
+      }
+      if (this.#abort === abort) {
+        this.#abort = null;
+        this.upload = null;
+      }
+    });
+  }
+
+  /** Stop an upload still sending bytes (the server discards the partial file). */
+  cancelUpload(): void {
+    this.#abort?.abort();
   }
 
   importWithDialog(kind: 'file' | 'folder'): Promise<void> {
@@ -64,6 +92,7 @@ export class ModelsState {
   async #import(label: string, run: () => Promise<ModelDto | null>): Promise<void> {
     this.importing = label;
     this.importError = null;
+    this.uploadCancelled = false;
     this.lastImported = null;
     try {
       const model = await run();

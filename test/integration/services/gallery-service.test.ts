@@ -34,6 +34,13 @@ describe('gallery service', () => {
     expect(t.studio.gallery.list({ limit: 2, cursor: page.nextCursor! }).items.map((i) => i.id)).toEqual([ids[0]]);
   });
 
+  it('lists the prompt history, newest first, searchable', () => {
+    expect(t.studio.gallery.prompts(undefined, 10).map((p) => p.prompt)).toEqual(['a green triangle', 'a blue square', 'a red circle']);
+    expect(t.studio.gallery.prompts(undefined, 10)[0]).toMatchObject({ uses: 1, lastUsedAt: expect.any(Number) });
+    expect(t.studio.gallery.prompts('squ', 10).map((p) => p.prompt)).toEqual(['a blue square']);
+    expect(t.studio.gallery.prompts(undefined, 1)).toHaveLength(1);
+  });
+
   it('shows every parameter and gives them back for reuse', () => {
     const d = t.studio.gallery.get(ids[2]!);
     expect(d).toMatchObject({ prompt: 'a green triangle', seed: 2, steps: 2, sampler: 'ddim', cfg: 5, width: 128, height: 128, provider: 'cpu' });

@@ -93,6 +93,7 @@ describe('web mode server', () => {
       expect(reply.body.toString()).not.toContain('SECRET');
     }
     expect((await get(server, '/upload?name=x.safetensors', {}, 'POST', Buffer.from('x'))).status).toBe(401);
+    expect((await get(server, '/image-parameters', {}, 'POST', Buffer.from('x'))).status).toBe(401);
   });
 
   it('exchanges the token once for an HttpOnly, SameSite=Strict image cookie; other sites cannot use it', async () => {
@@ -127,6 +128,12 @@ describe('web mode server', () => {
     expect(bad).toBeInstanceOf(ApiError);
     expect(bad).toMatchObject({ code: 'invalid-request' });
     expect(t.studio.generation.queue.list()).toHaveLength(0);
+    // Settings refuse what this machine cannot have, with a message
+    if (process.platform !== 'win32') {
+      await expect(api.settings.update({ executionProvider: 'dml' })).rejects.toMatchObject({ code: 'invalid-parameters', message: expect.stringMatching(/does not exist/) });
+    }
+    await expect(api.settings.update({ cpuThreads: 1024 })).rejects.toMatchObject({ message: expect.stringMatching(/between 1 and \d+/) });
+    expect((await api.system.info()).providerChoices).toEqual(process.platform === 'win32' ? expect.arrayContaining(['auto', 'dml', 'cpu']) : expect.not.arrayContaining(['dml']));
   });
 
   it('closes a socket that sends an oversize frame', async () => {
@@ -146,6 +153,11 @@ describe('web mode server', () => {
     });
     off();
     expect(events.some((e) => e.type === 'progress' && e.progress.preview !== null)).toBe(true);
+    // the first load says what it is doing before the first step
+    const stages = events.flatMap((e) => (e.type === 'job' && e.job.loadStage ? [e.job.loadStage] : []));
+    expect(stages).toEqual(expect.arrayContaining(['Reading the model header']));
+    expect(stages.some((s) => s.startsWith('Creating the session: UNet'))).toBe(true);
+    expect(done.loadStage).toBeNull();
     const id = done.result!.generationId;
     expect(api.imageUrl(id, 'full')).toBe(`${server.origin}/images/${id}/full`); // no secret in the address
     const session = await get(server, '/session', { Authorization: `Bearer ${server.token}` }, 'POST');
@@ -158,6 +170,11 @@ describe('web mode server', () => {
     const thumb = await get(server, `/images/${id}/thumb`, cookie);
     expect(thumb.headers['content-type']).toBe('image/webp');
     expect((await api.gallery.list({ limit: 5 })).items[0]!.id).toBe(id);
+    // the image's own parameters come back through POST /image-parameters
+    const read = await api.readImageParameters(new File([new Uint8Array(image.body)], 'dropped.png', { type: 'image/png' }));
+    expect(read).toMatchObject({ source: 'dato-studio', prompt: done.params.prompt, seed: done.params.seed, steps: 4, accel: { mode: 'baseline' } });
+    const notPng = await get(server, '/image-parameters', { Authorization: `Bearer ${server.token}` }, 'POST', Buffer.from('not an image'));
+    expect(JSON.parse(notPng.body.toString())).toMatchObject({ ok: false, error: { code: 'image-invalid' } });
   });
 
   it('accepts a model upload with the token and refuses a cross-site one', async () => {

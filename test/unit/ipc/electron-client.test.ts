@@ -13,6 +13,7 @@ function bridge(calls: unknown[]): StudioBridge {
       setDefault: async () => ({ ok: false, error: { code: 'not-found', message: 'This model does not exist.' } }),
     },
     pathForFile: () => '/home/me/model.safetensors',
+    images: { readParameters: ok({ source: 'a1111' }) },
     onJobEvent: (listener: (e: unknown) => void) => { listener({ type: 'job' }); return () => undefined; },
   } as unknown as StudioBridge;
 }
@@ -32,5 +33,14 @@ describe('createElectronClient', () => {
     const seen: unknown[] = [];
     api.onJobEvent((e) => seen.push(e));
     expect(seen).toEqual([{ type: 'job' }]);
+  });
+
+  it('reads a dropped image\'s parameters by path, and says so when the image is not a file on disk', async () => {
+    const calls: unknown[] = [];
+    const b = bridge(calls);
+    expect(await createElectronClient(b).readImageParameters({} as File)).toEqual({ source: 'a1111' });
+    expect(calls).toEqual([{ path: '/home/me/model.safetensors' }]);
+    const pasted = createElectronClient({ ...b, pathForFile: () => '' } as StudioBridge);
+    await expect(pasted.readImageParameters({} as File)).rejects.toMatchObject({ code: 'unavailable', message: expect.stringMatching(/not a file on disk/) });
   });
 });

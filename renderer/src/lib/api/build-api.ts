@@ -2,7 +2,8 @@
 // transport function, so the Electron and WebSocket clients cannot drift from the contract.
 import {
   EVENT_NAMES, METHOD_NAMES,
-  type EventMap, type EventName, type ImageVariant, type MethodName, type ModelDto, type StudioApi, type Unsubscribe,
+  type EventMap, type EventName, type ImageParametersDto, type ImageVariant, type MethodName, type ModelDto, type StudioApi,
+  type Unsubscribe, type UploadOptions,
 } from '../../../../preload/contract';
 
 export interface Transport {
@@ -11,14 +12,16 @@ export interface Transport {
   call(method: MethodName, args: unknown): Promise<unknown>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): Unsubscribe;
   imageUrl(generationId: number, variant: ImageVariant): string;
-  importDroppedModel(file: File): Promise<ModelDto>;
+  importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
+  readImageParameters(file: File): Promise<ImageParametersDto>;
 }
 
 export function buildApi(transport: Transport): StudioApi {
   const api: Record<string, unknown> = {
     shell: transport.shell,
     imageUrl: (id: number, variant: ImageVariant) => transport.imageUrl(id, variant),
-    importDroppedModel: (file: File) => transport.importDroppedModel(file),
+    importDroppedModel: (file: File, options?: UploadOptions) => transport.importDroppedModel(file, options),
+    readImageParameters: (file: File) => transport.readImageParameters(file),
   };
   for (const method of METHOD_NAMES) {
     const [ns, fn] = method.split('.') as [string, string];

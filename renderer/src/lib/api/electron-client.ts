@@ -1,7 +1,9 @@
 // StudioApi in the Electron window: over `window.studio` (the preload's bridge), unwrapping Result envelopes
 // (errors do not cross contextBridge with their fields, so main returns them as values).
-import { imageSchemeUrl, type MethodName, type ModelDto, type Result, type StudioApi, type StudioBridge } from '../../../../preload/contract';
-import { unwrap } from './api-error';
+import {
+  imageSchemeUrl, type ImageParametersDto, type MethodName, type ModelDto, type Result, type StudioApi, type StudioBridge,
+} from '../../../../preload/contract';
+import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
 
 export function createElectronClient(bridge: StudioBridge): StudioApi {
@@ -16,5 +18,11 @@ export function createElectronClient(bridge: StudioBridge): StudioApi {
     subscribe: (event, listener) => bridge[event](listener as never),
     imageUrl: imageSchemeUrl,
     importDroppedModel: async (file) => invoke('models.importPath', { path: bridge.pathForFile(file) }) as Promise<ModelDto>,
+    readImageParameters: async (file) => {
+      const path = bridge.pathForFile(file);
+      // a pasted screenshot or an image dragged from a browser has no file on disk to read
+      if (!path) throw new ApiError('unavailable', 'This image is not a file on disk: save it, then drop the file on Generate.');
+      return invoke('images.readParameters', { path }) as Promise<ImageParametersDto>;
+    },
   });
 }

@@ -4,7 +4,8 @@
 // calls in flight when the socket closes reject with 'unavailable' (the server may still finish them).
 import {
   WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
-  type EventMap, type EventName, type MethodName, type ModelDto, type Result, type StudioApi, type WireEvent, type WireResponse,
+  type EventMap, type EventName, type ImageParametersDto, type MethodName, type ModelDto, type Result, type StudioApi,
+  type UploadOptions, type WireEvent, type WireResponse,
 } from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
@@ -114,13 +115,46 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       return () => { set.delete(listener as (payload: never) => void); };
     },
     imageUrl: (id, variant) => `${base}/images/${id}/${variant}`,
-    importDroppedModel: async (file: File): Promise<ModelDto> => {
-      const res = await doFetch(`${base}/upload?name=${encodeURIComponent(file.name)}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${opts.token}`, 'Content-Type': 'application/octet-stream' },
-        body: file,
-      });
-      return unwrap((await res.json()) as Result<ModelDto>);
+    importDroppedModel: async (file: File, options: UploadOptions = {}): Promise<ModelDto> => {
+      const url = `${base}/upload?name=${encodeURIComponent(file.name)}`;
+      if ((options.onProgress || options.signal) && typeof XMLHttpRequest !== 'undefined') {
+        return unwrap(await postWithProgress<ModelDto>(url, opts.token, file, options));
+      }
+      return unwrap(await postBytes<ModelDto>(doFetch, url, opts.token, file));
     },
+    readImageParameters: async (file: File): Promise<ImageParametersDto> =>
+      unwrap(await postBytes<ImageParametersDto>(doFetch, `${base}/image-parameters`, opts.token, file)),
+  });
+}
+
+async function postBytes<T>(doFetch: typeof fetch, url: string, token: string, body: Blob): Promise<Result<T>> {
+  const res = await doFetch(url, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream' },
+    body,
+  });
+  return (await res.json()) as Result<T>;
+}
+
+/** fetch() cannot report upload progress (streaming request bodies need HTTP/2 in Chromium): XHR can. */
+function postWithProgress<T>(url: string, token: string, body: Blob, options: UploadOptions): Promise<Result<T>> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const cancelled = (): void => reject(new ApiError('cancelled', 'The upload was cancelled.'));
+    if (options.signal?.aborted) return cancelled();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : body.size);
+    xhr.onload = () => {
+      const result = xhr.response as Result<T> | null;
+      if (result && typeof result === 'object' && 'ok' in result) resolve(result);
+      else reject(new ApiError('internal', `The upload failed (HTTP ${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new ApiError('unavailable', 'The upload failed: the connection to the app was lost.'));
+    xhr.onabort = cancelled;
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    xhr.send(body);
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
-import { candidateProviders, describeSelection, selectProvider } from '../../../../main/engine/runtime/provider-choice';
+import { candidateProviders, describeSelection, reasonOf, selectProvider } from '../../../../main/engine/runtime/provider-choice';
 import { probeProvider } from '../../../../main/engine/runtime/providers';
 import type { ProviderName } from '../../../../main/engine/runtime/session-options';
 import { sessionOptions } from '../../../../main/engine/runtime/session-options';
@@ -56,5 +56,15 @@ describe('sessionOptions', () => {
     expect(gpu.preferredOutputLocation).toEqual({ h_out: 'gpu-buffer', skip_0: 'gpu-buffer' });
     expect(sessionOptions({ provider: 'cuda' }, undefined, { deviceOutputs: ['h_out'] }).preferredOutputLocation).toBeUndefined();
     expect(sessionOptions({ provider: 'cpu' }, '/m').extra).toMatchObject({ session: { model_external_initializers_file_folder_path: '/m' } });
+  });
+});
+
+describe('reasonOf', () => {
+  it('keeps the first line and never cuts a long one mid-word', () => {
+    const long = `${'word '.repeat(100)}tail`;
+    const reason = reasonOf(new Error(`${long}\nsecond line`));
+    expect(reason.endsWith('word…')).toBe(true);
+    expect(reason.length).toBeLessThanOrEqual(401);
+    expect(reasonOf(new Error('short reason\nmore'))).toBe('short reason');
   });
 });

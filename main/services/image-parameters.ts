@@ -1,0 +1,40 @@
+// "Drop a PNG, get its parameters": what main/images/external-image.ts read from an image, as the values the
+// Generate form can take. Our own chunk adds the acceleration settings; an A1111-format `parameters` text
+// gives prompt, sampler, steps, CFG, seed and size; anything else is said in `notes`, never guessed.
+import type { ImageParametersDto } from '../../preload/contract';
+import type { ImageParameters } from '../images/external-image';
+import { accelFromColumns } from './accel-mapping';
+
+/** Text chunks other tools write instead of A1111's `parameters` (ComfyUI, InvokeAI, NovelAI). */
+const OTHER_TOOLS: Record<string, string> = {
+  prompt: 'ComfyUI', workflow: 'ComfyUI', invokeai_metadata: 'InvokeAI', 'sd-metadata': 'InvokeAI', Comment: 'NovelAI',
+};
+
+export function imageParametersDto(read: ImageParameters): ImageParametersDto {
+  const p = read.parameters;
+  const notes: string[] = [];
+  if (!p) {
+    const tools = [...new Set(read.textKeywords.map((k) => OTHER_TOOLS[k]).filter((t): t is string => t !== undefined))];
+    if (read.format !== 'png') notes.push(`This is a ${read.format.toUpperCase()} image: parameters are read from PNG files only.`);
+    else if (tools.length > 0) notes.push(`This PNG has ${tools.join(' and ')} metadata, not A1111-style parameters; nothing could be loaded.`);
+    else notes.push('This image carries no generation parameters.');
+    return {
+      source: 'none', prompt: null, negativePrompt: null, sampler: null, steps: null, cfg: null, width: null, height: null,
+      seed: null, accel: null, modelName: null, notes,
+    };
+  }
+  const samplerText = p.fields['Sampler'];
+  const sampler = read.studio?.sampler ?? p.sampler ?? null;
+  if (sampler === null && samplerText !== undefined) {
+    const schedule = p.fields['Schedule type'];
+    notes.push(`The sampler "${samplerText}${schedule && schedule !== 'Automatic' ? ` ${schedule}` : ''}" is not available here; the form keeps its sampler.`);
+  }
+  const studio = read.studio;
+  return {
+    source: studio ? 'dato-studio' : 'a1111',
+    prompt: p.prompt, negativePrompt: p.negativePrompt, sampler,
+    steps: p.steps ?? null, cfg: p.cfg ?? null, width: p.width ?? null, height: p.height ?? null, seed: p.seed ?? null,
+    accel: studio ? accelFromColumns(studio.mode, studio.schedule, studio.accel) : null,
+    modelName: p.modelName ?? null, notes,
+  };
+}

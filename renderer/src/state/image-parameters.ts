@@ -1,0 +1,31 @@
+// Loading the parameters of a dropped or pasted image into the Generate form, and telling the user what was
+// loaded (and what could not be).
+import type { ImageParametersDto } from '../../../preload/contract';
+import { errorMessage } from '../lib/error-message';
+import type { Studio } from './studio';
+
+const SOURCE_LABELS: Record<ImageParametersDto['source'], string> = {
+  'dato-studio': 'DaTo Studio', a1111: 'A1111-format', none: '',
+};
+
+export async function loadImageParameters(studio: Studio, file: File): Promise<void> {
+  const { api, form, models, nav, toasts } = studio;
+  nav.go('generate');
+  let read: ImageParametersDto;
+  try {
+    read = await api.readImageParameters(file);
+  } catch (error) {
+    toasts.error(`Could not read "${file.name}": ${errorMessage(error)}`);
+    return;
+  }
+  if (read.source === 'none') {
+    toasts.error(`Nothing loaded from "${file.name}": ${read.notes.join(' ')}`);
+    return;
+  }
+  const model = read.modelName === null ? undefined : models.list.find((m) => m.name === read.modelName);
+  const current = models.byId(form.modelId);
+  const loaded = form.applyImageParameters(read, model && model.id !== current?.id ? model.id : undefined);
+  const notes = [...read.notes];
+  if (read.modelName !== null && !model) notes.push(`Its model "${read.modelName}" is not in your library; the form keeps its model.`);
+  toasts.show(`Loaded ${loaded.join(', ')} from "${file.name}" (${SOURCE_LABELS[read.source]} parameters).${notes.length ? ` ${notes.join(' ')}` : ''}`);
+}
