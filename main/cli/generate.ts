@@ -7,6 +7,7 @@ import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol'
 import { resolveResources } from '../engine/resources';
 import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
+import { PREDICTIONS } from '../engine/schedulers/prediction';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
@@ -18,6 +19,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
+  'clip-skip': 'integer', prediction: 'string',
 };
 
 /** Sampling defaults by model: the embedded demo model was trained at 128 px with DDIM 30 / CFG 5. */
@@ -73,6 +75,8 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
       seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
+      ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
+      ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {

@@ -9,7 +9,9 @@ export async function runInfo(argv: readonly string[]): Promise<number> {
   const info = await inspectModel(resolve(String(f.model ?? resolveResources().demoModel)));
   if (f.json === true) { console.log(JSON.stringify(info)); return 0; }
   const m = (n: number): string => `${(n / 1e6).toFixed(1)}M`;
-  console.log(`${info.path}\n  Stable Diffusion 1.x (${info.kind}), ${(info.sizeBytes / 2 ** 20).toFixed(0)} MiB`);
+  const family = info.family === 'sd2' ? 'Stable Diffusion 2.x' : 'Stable Diffusion 1.x';
+  console.log(`${info.path}\n  ${family} (${info.kind}), ${(info.sizeBytes / 2 ** 20).toFixed(0)} MiB`);
+  console.log(`  predicts ${info.prediction.prediction} (${info.prediction.source})`);
   console.log(`  UNet ${m(info.parameters.unet)} params, ${info.unet.modelChannels} channels, ${info.unet.levels} levels, context ${info.unet.contextDim}`);
   console.log(`  text encoder ${m(info.parameters.text)} params, width ${info.text.width}, ${info.text.layers} layers; VAE ${m(info.parameters.vae)} params`);
   console.log(`  native size ${info.nativeSize}×${info.nativeSize}`);

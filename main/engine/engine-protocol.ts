@@ -5,6 +5,9 @@ import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
+import type { ModelFamily } from './weights/detect';
+import type { PredictionHint } from './models/prediction-hint';
+import type { Prediction } from './schedulers/prediction';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
 export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
@@ -14,6 +17,8 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly threads?: number;
   /** A preset or custom schedule; turned into a per-evaluation plan by the engine. */
   readonly accel: AccelSettings;
+  /** Overrides the detected eps/v prediction of the model. */
+  readonly prediction?: Prediction;
 }
 
 export interface PlanSummary {
@@ -36,7 +41,9 @@ export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
 export interface ModelInfo {
   readonly path: string;
   readonly kind: 'single-file' | 'diffusers';
-  readonly family: 'sd1';
+  readonly family: ModelFamily;
+  /** eps or v, and where that came from (prediction-hint.ts). */
+  readonly prediction: PredictionHint;
   readonly parameters: { readonly unet: number; readonly text: number; readonly vae: number };
   readonly unet: { readonly modelChannels: number; readonly levels: number; readonly contextDim: number };
   readonly text: { readonly width: number; readonly layers: number };

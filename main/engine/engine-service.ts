@@ -12,6 +12,7 @@ import { selectProviderHere } from './runtime/providers';
 import { createScheduler } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
 import { detectFamily } from './weights/detect';
+import { detectPrediction } from './models/prediction-hint';
 import { openCheckpoint } from './weights/checkpoint';
 
 interface Open { readonly key: string; readonly rt: ModelRuntime; readonly selection: ProviderSelection }
@@ -62,12 +63,12 @@ export class EngineService {
       this.selections.set(req.provider, pending);
     }
     const selection = await pending;
-    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}`;
+    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}`;
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
     const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
-      { clipVocab: this.clipVocab, keepSessions: this.keepSessions });
+      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, ...(req.prediction ? { prediction: req.prediction } : {}) });
     this.open = { key, rt, selection };
     return this.open;
   }
@@ -111,7 +112,7 @@ export async function inspectModel(path: string): Promise<ModelInfo> {
   }
   for (const file of new Set([...index.tensors.values()].map((t) => t.file))) sizeBytes += statSync(file).size;
   return {
-    path, kind: index.source.kind, family, parameters: params,
+    path, kind: index.source.kind, family, prediction: detectPrediction(index, family), parameters: params,
     unet: {
       modelChannels: model.unet.modelChannels,
       levels: model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1,

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sd1Model, type GraphVariant } from '../models/sd1-model';
-import { ClipTokenizer } from '../models/clip/tokenizer';
+import { ClipTokenizer, END } from '../models/clip/tokenizer';
 import { SessionCache } from '../runtime/session-cache';
 import type { RuntimeConfig } from '../runtime/session-options';
 import { detectFamily } from '../weights/detect';
@@ -13,6 +13,8 @@ import { withFloat32Weights } from '../weights/float32-copy';
 import { defaultCacheDir } from '../cache-dir';
 import { floatTensor, tensorToFloat32 } from '../runtime/tensors';
 import { LatentPreview } from './latent-preview';
+import { detectPrediction, type PredictionHint } from '../models/prediction-hint';
+import type { Prediction } from '../schedulers/prediction';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -27,6 +29,8 @@ export interface OpenOptions {
   readonly precision?: 'float32' | 'float16';
   /** Build the graphs a GPU provider gets (static shapes) whatever the provider: for tests. */
   readonly gpuGraphs?: boolean;
+  /** What the UNet predicts; default: detected (prediction-hint.ts). */
+  readonly prediction?: Prediction;
 }
 
 export class ModelRuntime {
@@ -38,6 +42,8 @@ export class ModelRuntime {
   private constructor(
     readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean,
     precision: 'float32' | 'float16', gpuGraphs: boolean,
+    /** eps or v, and why (an explicit choice, a sidecar, or the family's default). */
+    readonly prediction: PredictionHint,
   ) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
@@ -49,7 +55,8 @@ export class ModelRuntime {
   static async open(path: string, runtime: RuntimeConfig, opts: OpenOptions): Promise<ModelRuntime> {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
     let index = await openCheckpoint(path);
-    detectFamily(index);
+    const family = detectFamily(index);
+    const prediction = opts.prediction ? { prediction: opts.prediction, source: 'chosen' } : detectPrediction(index, family);
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
     const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
     if (precision === 'float32') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
@@ -57,15 +64,20 @@ export class ModelRuntime {
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, prediction);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
 
-  /** input ids [chunks, 77] → hidden states [chunks, 77, width]. */
-  async encodeText(ids: BigInt64Array, chunks: number): Promise<Float32Array> {
-    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}`;
-    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks));
+  /** Id after a prompt's end token: 0 for open_clip (SD 2.x), the end token for SD 1.x's CLIP. */
+  get padId(): number {
+    return this.model.text.kind === 'open-clip' ? 0 : END;
+  }
+
+  /** input ids [chunks, 77] → hidden states [chunks, 77, width]; `clipSkip` as in Sd1Model.textEncoder. */
+  async encodeText(ids: BigInt64Array, chunks: number, clipSkip = 1): Promise<Float32Array> {
+    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}|skip${clipSkip}`;
+    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks, clipSkip));
     const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [chunks, 77]) });
     return tensorToFloat32(out.last_hidden_state!);
   }

@@ -3,7 +3,7 @@
 // both prompts padded to the same number of chunks. A plain prompt takes the exact reference path
 // (one chunk, no emphasis arithmetic), so its context is bit-identical to ldm's.
 import { applyEmphasis, encodePromptChunks, padChunkCount, type PromptChunks } from '../models/clip/prompt-chunks';
-import type { ClipTokenizer } from '../models/clip/tokenizer';
+import { END, type ClipTokenizer } from '../models/clip/tokenizer';
 
 /** Runs the text encoder on `chunks` rows of 77 ids → [chunks, 77, width]. */
 export type TextEncoderFn = (ids: BigInt64Array, chunks: number) => Promise<Float32Array>;
@@ -30,8 +30,10 @@ async function encodeChunks(encode: TextEncoderFn, p: PromptChunks, width: numbe
 
 export async function encodeConditioning(
   tokenizer: ClipTokenizer, encode: TextEncoderFn, width: number, prompt: string, negative: string, images: number,
+  padId = END,
 ): Promise<Conditioning> {
-  const [uncond, cond] = padChunkCount(encodePromptChunks(tokenizer, negative), encodePromptChunks(tokenizer, prompt));
+  const [uncond, cond] = padChunkCount(encodePromptChunks(tokenizer, negative, padId),
+    encodePromptChunks(tokenizer, prompt, padId), padId);
   const [u, c] = [await encodeChunks(encode, uncond, width), await encodeChunks(encode, cond, width)];
   const row = u.length; // chunks·77·width
   const context = new Float32Array(2 * images * row);

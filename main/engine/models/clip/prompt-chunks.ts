@@ -29,22 +29,27 @@ export interface PromptChunks {
 /** A1111's opts.comma_padding_backtrack default: how far back a full chunk may be cut at a comma. */
 const COMMA_PADDING_BACKTRACK = 20;
 
-function makeChunk(tokens: readonly number[], weights: readonly number[]): PromptChunk {
+/**
+ * `pad` fills the ids after the closing end token: END for SD 1.x, 0 for SD 2.x's open_clip (A1111's
+ * FrozenOpenCLIPEmbedderWithCustomWords sets id_pad = 0 and overwrites everything after the first end token).
+ */
+function makeChunk(tokens: readonly number[], weights: readonly number[], pad: number): PromptChunk {
   const ids = new Int32Array(CONTEXT_LENGTH).fill(END);
   ids[0] = START;
   ids.set(tokens, 1);
+  ids.fill(pad, tokens.length + 2);
   const chunkWeights = new Float32Array(CONTEXT_LENGTH).fill(1);
   chunkWeights.set(weights, 1);
   return { ids, weights: chunkWeights };
 }
 
 /** The chunk of an empty prompt (`empty_chunk`). */
-export function emptyChunk(): PromptChunk {
-  return makeChunk([], []);
+export function emptyChunk(pad = END): PromptChunk {
+  return makeChunk([], [], pad);
 }
 
-/** Tokenize a prompt into weighted 77-id chunks (`tokenize_line`). */
-export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): PromptChunks {
+/** Tokenize a prompt into weighted 77-id chunks (`tokenize_line`); `pad` as in makeChunk. */
+export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string, pad = END): PromptChunks {
   const parsed = parsePromptAttention(prompt);
   const tokenized = parsed.map(({ text }) => tokenizer.encode(text));
   const commaToken = tokenizer.tokenId(',</w>');
@@ -54,7 +59,7 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
   let weights: number[] = [];
   let lastComma = -1;
   const nextChunk = (): void => {
-    chunks.push(makeChunk(tokens, weights));
+    chunks.push(makeChunk(tokens, weights, pad));
     tokens = [];
     weights = [];
     lastComma = -1;
@@ -99,10 +104,10 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
  * (A1111 pads the conditioning with the empty prompt's encoding, opts.pad_cond_uncond; the encoding of
  * `emptyChunk()` is exactly that). A padded result is no longer plain: it has more than one chunk.
  */
-export function padChunkCount(a: PromptChunks, b: PromptChunks): [PromptChunks, PromptChunks] {
+export function padChunkCount(a: PromptChunks, b: PromptChunks, padId = END): [PromptChunks, PromptChunks] {
   const count = Math.max(a.chunks.length, b.chunks.length);
   const pad = (p: PromptChunks): PromptChunks => p.chunks.length === count ? p : {
-    chunks: [...p.chunks, ...Array.from({ length: count - p.chunks.length }, emptyChunk)],
+    chunks: [...p.chunks, ...Array.from({ length: count - p.chunks.length }, () => emptyChunk(padId))],
     isPlain: false,
   };
   return [pad(a), pad(b)];
