@@ -19,8 +19,8 @@ import { txt2img, type Txt2ImgResult } from '../../main/engine/pipeline/txt2img'
 import { UNetRunner } from '../../main/engine/pipeline/unet-runner';
 import { tensorToFloat32 } from '../../main/engine/runtime/tensors';
 import { DdimScheduler } from '../../main/engine/schedulers/ddim';
-import { decodeToF32, readTensorBytes } from '../../main/engine/weights/safetensors';
 import type { Prediction } from '../../main/engine/schedulers/prediction';
+import { layerNorm64, readIntermediates, readWeights } from '../helpers/intermediates';
 import { maxAbsDiff, refArray, relL2, report } from '../helpers/numeric';
 import { tinySd2RefDir } from '../helpers/paths';
 import { openTinySd2 } from '../helpers/runtimes';
@@ -44,6 +44,10 @@ describe('SD 2.x model detection', () => {
     expect(v.model.unet.heads).toEqual({ channels: 32 }); // config.json unet.num_head_channels
     expect(v.model.unet.upcastAttention).toBe(true);
     expect(v.padId).toBe(0);
+  });
+
+  it('has no clip skip beyond its fixed penultimate layer (as A1111), and says so', async () => {
+    await expect(v.encodeText(ids64('text_empty_ids.npy'), 1, 2)).rejects.toThrow(/always use the penultimate/);
   });
 });
 
@@ -84,10 +88,9 @@ describe('OpenCLIP text encoder (penultimate block, then ln_final)', () => {
     const out = await session.run({ input_ids: new ort.Tensor('int64', ids64('text_prompt_ids.npy'), [1, 77]) });
     const mine = tensorToFloat32(out.last_hidden_state!);
     // the reference's residual stream after block 0, through ln_final in float64
-    const inter = readIntermediates('text_prompt_intermediates.safetensors');
-    const residual = inter.get('resblocks.0')!;
-    const w = await weights(v, ['cond_stage_model.model.ln_final.weight', 'cond_stage_model.model.ln_final.bias']);
-    const expected = layerNorm(residual, w[0]!, w[1]!, 64);
+    const residual = readIntermediates(tinySd2RefDir, 'text_prompt_intermediates.safetensors').get('resblocks.0')!;
+    const [w, b] = await readWeights(v, ['cond_stage_model.model.ln_final.weight', 'cond_stage_model.model.ln_final.bias']);
+    const expected = layerNorm64(residual, w!, b!, 64);
     const err = maxAbsDiff(mine, expected);
     report('sd2 text block 0 (through ln_final)', { maxAbs: err });
     expect(err).toBeLessThanOrEqual(1e-4);
@@ -170,35 +173,3 @@ describe('50-step DDIM against the official code', () => {
     });
   }
 });
-
-// --- helpers: the float32 intermediates file; weights through the engine's reader; a float64 LayerNorm
-function readIntermediates(name: string): Map<string, Float32Array> {
-  const buf = readFileSync(join(tinySd2RefDir, name));
-  const n = Number(buf.readBigUInt64LE(0));
-  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8')) as Record<string, { dtype: string; data_offsets: [number, number] }>;
-  const out = new Map<string, Float32Array>();
-  for (const [key, t] of Object.entries(header)) {
-    if (key === '__metadata__') continue;
-    const bytes = buf.subarray(8 + n + t.data_offsets[0], 8 + n + t.data_offsets[1]);
-    out.set(key, new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
-  }
-  return out;
-}
-
-async function weights(rt: ModelRuntime, names: string[]): Promise<Float32Array[]> {
-  return Promise.all(names.map(async (name) => {
-    const e = rt.model.src.entry(name);
-    return decodeToF32(await readTensorBytes(e), e.dtype);
-  }));
-}
-
-function layerNorm(x: Float32Array, w: Float32Array, b: Float32Array, width: number): Float32Array {
-  const out = new Float32Array(x.length);
-  for (let r = 0; r < x.length / width; r++) {
-    const row = x.subarray(r * width, (r + 1) * width);
-    const mean = row.reduce((a, c) => a + c, 0) / width;
-    const variance = row.reduce((a, c) => a + (c - mean) ** 2, 0) / width;
-    for (let i = 0; i < width; i++) out[r * width + i] = ((row[i]! - mean) / Math.sqrt(variance + 1e-5)) * w[i]! + b[i]!;
-  }
-  return out;
-}
