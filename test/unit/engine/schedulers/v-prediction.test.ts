@@ -26,7 +26,7 @@ describe('v-prediction', () => {
       const noiseV = new CountingNoise(7);
       const noiseEps = new CountingNoise(7);
       const rng = createRng(1234);
-      let x = Float32Array.from(rng.randn(N), (value) => value * withEps.initNoiseSigma);
+      let x: Float32Array = Float32Array.from(rng.randn(N), (value) => value * withEps.initNoiseSigma);
       let worst = 0;
       for (let i = 0; i < withEps.timesteps.length; i++) {
         const xt = withEps.scaleModelInput(x, i);
