@@ -15,6 +15,7 @@ import { floatTensor, tensorToFloat32 } from '../runtime/tensors';
 import { LatentPreview } from './latent-preview';
 import { detectPrediction, type PredictionHint } from '../models/prediction-hint';
 import type { Prediction } from '../schedulers/prediction';
+import { withLoras, type LoraChoice, type LoraReport } from '../weights/lora/apply-loras';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -31,6 +32,8 @@ export interface OpenOptions {
   readonly gpuGraphs?: boolean;
   /** What the UNet predicts; default: detected (prediction-hint.ts). */
   readonly prediction?: Prediction;
+  /** LoRAs merged into the weights (apply-loras.ts). */
+  readonly loras?: readonly LoraChoice[];
 }
 
 export class ModelRuntime {
@@ -44,6 +47,8 @@ export class ModelRuntime {
     precision: 'float32' | 'float16', gpuGraphs: boolean,
     /** eps or v, and why (an explicit choice, a sidecar, or the family's default). */
     readonly prediction: PredictionHint,
+    /** What each LoRA matched (unmatched modules are listed there, never dropped silently). */
+    readonly loraReports: readonly LoraReport[],
   ) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
@@ -60,11 +65,17 @@ export class ModelRuntime {
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
     const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
     if (precision === 'float32') index = await withFloat32Weights(index, join(cacheDir, 'weights'));
-    const model = new Sd1Model(index);
+    let model = new Sd1Model(index);
+    let loraReports: LoraReport[] = [];
+    if (opts.loras?.length) {
+      const merged = await withLoras(model, opts.loras, join(cacheDir, 'lora'));
+      model = new Sd1Model(merged.index);
+      loraReports = merged.reports;
+    }
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, prediction);
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, prediction, loraReports);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
