@@ -1,6 +1,6 @@
 // `dato-studio generate`: one generation from the command line, through the same engine the app uses.
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ACCEL_MODES, type AccelSettings } from '../engine/accel/plan';
 import { Engine } from '../engine/engine-host';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
@@ -8,10 +8,11 @@ import { resolveResources } from '../engine/resources';
 import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { PREDICTIONS } from '../engine/schedulers/prediction';
+import type { LoraChoice } from '../engine/weights/lora/apply-loras';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
-import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
+import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -19,15 +20,27 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
-  'clip-skip': 'integer', prediction: 'string',
+  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated',
 };
+
+/** `PATH[:W[:W_TE]]`: the UNet weight W (default 1) and the text-encoder weight (default W). Numbers are
+ *  taken from the right, so a Windows drive letter (`C:\…`) stays part of the path. */
+export function parseLoraFlag(value: string): LoraChoice {
+  const parts = value.split(':');
+  const numbers: number[] = [];
+  while (parts.length > 1 && numbers.length < 2 && /^\s*-?\d*\.?\d+(e-?\d+)?\s*$/i.test(parts[parts.length - 1]!)) numbers.unshift(Number(parts.pop()));
+  const path = parts.join(':');
+  if (!path) throw new UsageError(`--lora needs a file: PATH[:WEIGHT[:TEXT_WEIGHT]], got "${value}"`);
+  const unet = numbers[0] ?? 1;
+  return { path: resolve(path), unet, text: numbers[1] ?? unet };
+}
 
 /** Sampling defaults by model: the embedded demo model was trained at 128 px with DDIM 30 / CFG 5. */
 function defaultsFor(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
   return isDemo ? { steps: 30, cfg: 5, size: 128 } : { steps: 30, cfg: 7.5, size: nativeSize };
 }
 
-export function accelFromFlags(f: Record<string, string | number | boolean>): AccelSettings {
+export function accelFromFlags(f: ParsedFlags): AccelSettings {
   const mode = oneOf('mode', String(f.mode ?? (f.schedule !== undefined ? 'custom' : 'baseline')), ACCEL_MODES);
   const ratio = f['prune-ratio'];
   const settings: AccelSettings = { mode };
@@ -53,6 +66,11 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const sampler = oneOf('sampler', String(f.sampler ?? 'ddim'), SAMPLER_NAMES);
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
   const accel = accelFromFlags(f);
+  const loras = ((f.lora as string[] | undefined) ?? []).map(parseLoraFlag);
+  for (const l of loras) if (!existsSync(l.path)) throw new UsageError(`--lora ${l.path} does not exist`);
+  // <lora:name> tags look in --lora-dir folders, else next to the --lora files
+  const loraDirs = ((f['lora-dir'] as string[] | undefined) ?? []).map((d) => resolve(d));
+  if (loraDirs.length === 0) loraDirs.push(...new Set(loras.map((l) => dirname(l.path))));
 
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
@@ -77,6 +95,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
       ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
       ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
+      ...(loras.length ? { loras } : {}), loraDirs,
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {
@@ -84,6 +103,11 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
     });
     const result = await job.result;
     if (!quiet) process.stderr.write('\n');
+    for (const l of result.loras) {
+      if (l.unmatched.count > 0) {
+        process.stderr.write(`LoRA ${l.path}: ${l.applied} of ${l.modules} modules applied; ${l.unmatched.count} keys/modules match nothing in this model (e.g. ${l.unmatched.examples.join(', ')})\n`);
+      }
+    }
     const outputs = await writeOutputs(f, request, result, info.path);
     if (f.json === true) {
       process.stdout.write(`${JSON.stringify(report(request, result, outputs))}\n`);
@@ -96,7 +120,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {
+async function writeOutputs(f: ParsedFlags, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];

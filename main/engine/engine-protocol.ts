@@ -8,6 +8,7 @@ import type { ProviderChoice, ProviderSelection } from './runtime/provider-choic
 import type { ModelFamily } from './weights/detect';
 import type { PredictionHint } from './models/prediction-hint';
 import type { Prediction } from './schedulers/prediction';
+import type { LoraChoice, LoraReport } from './weights/lora/apply-loras';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
 export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
@@ -19,6 +20,10 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly accel: AccelSettings;
   /** Overrides the detected eps/v prediction of the model. */
   readonly prediction?: Prediction;
+  /** LoRAs merged into the model for this generation (`<lora:name:w>` tags in the prompt add to these). */
+  readonly loras?: readonly LoraChoice[];
+  /** Folders where `<lora:name>` tags find `name.safetensors`. */
+  readonly loraDirs?: readonly string[];
 }
 
 export interface PlanSummary {
@@ -34,6 +39,8 @@ export interface PlanSummary {
 
 export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
   readonly steps: readonly Omit<StepReport, 'preview'>[];
+  /** What each LoRA of the generation matched (unmatched modules: count and examples). */
+  readonly loras: readonly LoraReport[];
   readonly plan: PlanSummary;
   readonly provider: ProviderSelection;
 }

@@ -13,6 +13,7 @@ import { createScheduler } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
 import { detectFamily } from './weights/detect';
 import { detectPrediction } from './models/prediction-hint';
+import { extractLoraTags, resolveLoraTag } from './weights/lora/prompt-tags';
 import { openCheckpoint } from './weights/checkpoint';
 
 interface Open { readonly key: string; readonly rt: ModelRuntime; readonly selection: ProviderSelection }
@@ -63,17 +64,18 @@ export class EngineService {
       this.selections.set(req.provider, pending);
     }
     const selection = await pending;
-    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}`;
+    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}|${JSON.stringify(req.loras ?? [])}`;
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
     const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
-      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, ...(req.prediction ? { prediction: req.prediction } : {}) });
+      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, ...(req.prediction ? { prediction: req.prediction } : {}), loras: req.loras ?? [] });
     this.open = { key, rt, selection };
     return this.open;
   }
 
-  private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
+  private async generate(id: number, asked: GenerateRequest): Promise<GenerateResult> {
+    const req = withPromptLoras(asked);
     const evaluations = createScheduler(req.sampler, { steps: req.steps, eta: req.eta }).timesteps.length;
     let plan;
     try {
@@ -88,6 +90,7 @@ export class EngineService {
     });
     return {
       ...result,
+      loras: rt.loraReports,
       steps: result.steps.map(({ preview: _preview, ...s }) => s),
       plan: {
         mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
@@ -96,6 +99,22 @@ export class EngineService {
       provider: selection,
     };
   }
+}
+
+/**
+ * `<lora:name:w>` tags leave the prompt and join the request's LoRAs (a tag naming a chosen LoRA sets its
+ * weights), so the text encoder never sees them and the runtime is keyed by the full LoRA set.
+ */
+export function withPromptLoras(req: GenerateRequest): GenerateRequest {
+  const { prompt, tags } = extractLoraTags(req.prompt);
+  if (tags.length === 0) return req;
+  const loras = [...(req.loras ?? [])];
+  for (const tag of tags) {
+    const choice = resolveLoraTag(tag, req.loraDirs ?? [], loras);
+    const same = loras.findIndex((l) => l.path === choice.path);
+    if (same >= 0) loras[same] = choice; else loras.push(choice);
+  }
+  return { ...req, prompt, loras };
 }
 
 export async function inspectModel(path: string): Promise<ModelInfo> {

@@ -20,7 +20,7 @@ const request: GenerateRequest = {
 };
 const image = { width: 16, height: 8, rgb: testPattern(16, 8) };
 const result: GenerateResult = {
-  images: [image, image], latents: new Float32Array(0), latentShape: [2, 4, 1, 2],
+  images: [image, image], latents: new Float32Array(0), latentShape: [2, 4, 1, 2], loras: [],
   steps: [
     { index: 0, total: 2, kind: 'full', timestep: 999, seconds: 0.5, prunedTokens: 0, prunedBlocks: 0 },
     { index: 1, total: 2, kind: 'shallow', timestep: 499, seconds: 0.1, prunedTokens: 0, prunedBlocks: 0 },
