@@ -13,9 +13,11 @@ import { UNetRunner } from '../../../main/engine/pipeline/unet-runner';
 import { createRng } from '../../../main/engine/pipeline/rng';
 import { readSafetensorsHeader, readTensorBytes, decodeToF32 } from '../../../main/engine/weights/safetensors';
 import { writeSafetensors, type TensorToWrite } from '../../../main/engine/weights/safetensors-writer';
-import type { LoraChoice } from '../../../main/engine/weights/lora/apply-loras';
+import { withLoras, type LoraChoice } from '../../../main/engine/weights/lora/apply-loras';
+import { Sd1Model } from '../../../main/engine/models/sd1-model';
+import { openCheckpoint } from '../../../main/engine/weights/checkpoint';
 import { maxAbsDiff, refArray, report } from '../../helpers/numeric';
-import { clipBpePath, testCacheDir, tinyRefDir } from '../../helpers/paths';
+import { clipBpePath, testCacheDir, tinyRefDir, tinySd2RefDir } from '../../helpers/paths';
 
 const MODEL = join(tinyRefDir, 'model.safetensors');
 const dir = mkdtempSync(join(tmpdir(), 'lora-'));
@@ -216,5 +218,42 @@ describe('LoRA sets', () => {
     await writeSafetensors(unrelated, [{ name: 'lora_unet_foo.lora_down.weight', shape: [2, 2], data: rand([2, 2]) },
       { name: 'lora_unet_foo.lora_up.weight', shape: [2, 2], data: rand([2, 2]) }].map(toWrite));
     await expect(open([{ path: unrelated, unet: 1, text: 1 }])).rejects.toThrow(/None of the 1 modules/);
+  });
+});
+
+describe('LoRA on SD 2.x (OpenCLIP keeps q, k, v fused in in_proj_weight)', () => {
+  it('kohya text-encoder q/k/v modules adapt their third of in_proj_weight; out_proj and mlp map to OpenCLIP names', async () => {
+    const model = new Sd1Model(await openCheckpoint(join(tinySd2RefDir, 'model.safetensors')));
+    const w = 64;
+    const r = 4;
+    const tensors: Tensor[] = [];
+    const deltas = new Map<string, Float64Array>();
+    for (const [proj, rows] of [['q', 0], ['k', 1], ['v', 2]] as const) {
+      const stem = `lora_te_text_model_encoder_layers_1_self_attn_${proj}_proj`;
+      const down = { name: `${stem}.lora_down.weight`, shape: [r, w], data: rand([r, w]) };
+      const up = { name: `${stem}.lora_up.weight`, shape: [w, r], data: rand([w, r]) };
+      tensors.push(down, up);
+      deltas.set(`${rows}`, mm(up.data, down.data, w, r, w));
+    }
+    const mlp = 'lora_te_text_model_encoder_layers_0_mlp_fc1';
+    tensors.push({ name: `${mlp}.lora_down.weight`, shape: [r, w], data: rand([r, w]) }, { name: `${mlp}.lora_up.weight`, shape: [4 * w, r], data: rand([4 * w, r]) });
+    const path = join(dir, 'sd2-te.safetensors');
+    await writeSafetensors(path, tensors.map(toWrite));
+    const { index, reports } = await withLoras(model, [{ path, unet: 1, text: 0.5 }], join(testCacheDir, 'lora'));
+    expect(reports[0]).toMatchObject({ applied: 4, unmatched: { count: 0 } });
+    const read = async (key: string, from = index): Promise<Float32Array> => {
+      const e = from.tensors.get(key)!;
+      return decodeToF32(await readTensorBytes(e), e.dtype);
+    };
+    const fused = 'cond_stage_model.model.transformer.resblocks.1.attn.in_proj_weight';
+    const [after, before] = [await read(fused), await read(fused, model.index)];
+    let worst = 0;
+    for (let j = 0; j < 3; j++) {
+      const d = deltas.get(`${j}`)!;
+      for (let i = 0; i < w * w; i++) worst = Math.max(worst, Math.abs(after[j * w * w + i]! - (before[j * w * w + i]! + 0.5 * d[i]!)));
+    }
+    report('sd2 fused in_proj LoRA', { maxAbs: worst });
+    expect(worst).toBeLessThanOrEqual(1e-6);
+    expect(index.tensors.get('cond_stage_model.model.transformer.resblocks.0.mlp.c_fc.weight')!.file).not.toBe(model.index.tensors.get('cond_stage_model.model.transformer.resblocks.0.mlp.c_fc.weight')!.file);
   });
 });
