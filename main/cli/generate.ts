@@ -20,7 +20,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
-  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated',
+  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated', vae: 'string',
 };
 
 /** `PATH[:W[:W_TE]]`: the UNet weight W (default 1) and the text-encoder weight (default W). Numbers are
@@ -67,6 +67,8 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const provider = oneOf('ep', String(f.ep ?? 'auto'), PROVIDER_CHOICES);
   const accel = accelFromFlags(f);
   const loras = ((f.lora as string[] | undefined) ?? []).map(parseLoraFlag);
+  const vae = typeof f.vae === 'string' ? resolve(f.vae) : undefined;
+  if (vae && !existsSync(vae)) throw new UsageError(`--vae ${vae} does not exist`);
   for (const l of loras) if (!existsSync(l.path)) throw new UsageError(`--lora ${l.path} does not exist`);
   // <lora:name> tags look in --lora-dir folders, else next to the --lora files
   const loraDirs = ((f['lora-dir'] as string[] | undefined) ?? []).map((d) => resolve(d));
@@ -95,7 +97,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
       ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
       ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
-      ...(loras.length ? { loras } : {}), loraDirs,
+      ...(loras.length ? { loras } : {}), loraDirs, ...(vae ? { vae } : {}),
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {

@@ -24,6 +24,8 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly loras?: readonly LoraChoice[];
   /** Folders where `<lora:name>` tags find `name.safetensors`. */
   readonly loraDirs?: readonly string[];
+  /** A VAE .safetensors (LDM or diffusers keys) to decode with instead of the checkpoint's. */
+  readonly vae?: string;
 }
 
 export interface PlanSummary {

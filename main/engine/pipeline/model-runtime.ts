@@ -16,6 +16,7 @@ import { LatentPreview } from './latent-preview';
 import { detectPrediction, type PredictionHint } from '../models/prediction-hint';
 import type { Prediction } from '../schedulers/prediction';
 import { withLoras, type LoraChoice, type LoraReport } from '../weights/lora/apply-loras';
+import { withVae } from '../weights/vae-override';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -34,6 +35,8 @@ export interface OpenOptions {
   readonly prediction?: Prediction;
   /** LoRAs merged into the weights (apply-loras.ts). */
   readonly loras?: readonly LoraChoice[];
+  /** A separate VAE file replacing the checkpoint's (vae-override.ts). */
+  readonly vae?: string;
 }
 
 export class ModelRuntime {
@@ -61,6 +64,7 @@ export class ModelRuntime {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
     let index = await openCheckpoint(path);
     const family = detectFamily(index);
+    if (opts.vae) index = await withVae(index, opts.vae);
     const prediction = opts.prediction ? { prediction: opts.prediction, source: 'chosen' } : detectPrediction(index, family);
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
     const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
