@@ -1,12 +1,21 @@
-// `dato-studio info`: the architecture detected in a checkpoint, or why it cannot be used.
+// `dato-studio info`: the architecture detected in a checkpoint, or why it cannot be used; for a LoRA,
+// textual-inversion embedding or VAE file, what it is and how to use it.
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { describeAddonFile, type AddonInfo } from '../engine/weights/addon-file';
 import { inspectModel } from '../engine/engine-service';
 import { resolveResources } from '../engine/resources';
 import { parseFlags } from './args';
 
 export async function runInfo(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, { model: 'string', json: 'boolean' });
-  const info = await inspectModel(resolve(String(f.model ?? resolveResources().demoModel)));
+  const path = resolve(String(f.model ?? resolveResources().demoModel));
+  const addon = existsSync(path) && statSync(path).isFile() ? await describeAddonFile(path) : undefined;
+  if (addon) {
+    if (f.json === true) console.log(JSON.stringify(addon)); else printAddon(addon);
+    return 0;
+  }
+  const info = await inspectModel(path);
   if (f.json === true) { console.log(JSON.stringify(info)); return 0; }
   const m = (n: number): string => `${(n / 1e6).toFixed(1)}M`;
   const family = info.family === 'sd2' ? 'Stable Diffusion 2.x' : 'Stable Diffusion 1.x';
@@ -16,4 +25,18 @@ export async function runInfo(argv: readonly string[]): Promise<number> {
   console.log(`  text encoder ${m(info.parameters.text)} params, width ${info.text.width}, ${info.text.layers} layers; VAE ${m(info.parameters.vae)} params`);
   console.log(`  native size ${info.nativeSize}×${info.nativeSize}`);
   return 0;
+}
+
+function printAddon(a: AddonInfo): void {
+  if (a.kind === 'lora') {
+    console.log(`${a.path}\n  LoRA (${a.layout} layout; ${a.adapters.join(', ')}), ${a.modules.unet} UNet + ${a.modules.text} text-encoder modules${a.rank ? `, rank ${a.rank}` : ''}`);
+    if (a.baseModel) console.log(`  made for ${a.baseModel}`);
+    if (a.triggerWords.length) console.log(`  trigger words: ${a.triggerWords.join(', ')}`);
+    if (a.unknownKeys) console.log(`  ${a.unknownKeys} keys that are not LoRA tensors`);
+    console.log('  use: dato-studio generate --lora PATH[:WEIGHT[:TEXT_WEIGHT]]');
+  } else if (a.kind === 'embedding') {
+    console.log(`${a.path}\n  textual-inversion embedding "${a.trigger}": ${a.vectors} vector(s) of width ${a.width} (${a.family})`);
+  } else {
+    console.log(`${a.path}\n  VAE (${a.layout} layout, ${a.tensors} tensors)\n  use: dato-studio generate --vae PATH`);
+  }
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
 import { readLoraFile } from '../../../../main/engine/weights/lora/lora-file';
+import { describeAddonFile } from '../../../../main/engine/weights/addon-file';
 import { canaryPickle, rawSafetensors } from '../../../fixtures/weights-files';
 
 const dir = mkdtempSync(join(tmpdir(), 'lora-file-'));
@@ -63,5 +64,31 @@ describe('readLoraFile layouts', () => {
     const l = await readLoraFile(lora(['unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.processor.to_out_lora.down.weight',
       'unet.down_blocks.0.attentions.0.transformer_blocks.0.attn1.processor.to_out_lora.up.weight']));
     expect(l.modules[0]).toMatchObject({ part: 'unet', name: 'down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_out_0', kind: 'lora' });
+  });
+});
+
+describe('describeAddonFile (dato-studio info)', () => {
+  const write = (name: string, header: Record<string, unknown>, bytes: number): string => file(name, rawSafetensors(header, bytes));
+  it('describes a LoRA: layout, modules, rank, base model and trigger words from its metadata', async () => {
+    const path = write('style.safetensors', {
+      __metadata__: { ss_base_model_version: 'sd_v1', ss_tag_frequency: JSON.stringify({ set: { 'ink style': 9, cat: 3 } }) },
+      'lora_unet_mid_block_attentions_0_proj_out.lora_down.weight': { dtype: 'F32', shape: [8, 4], data_offsets: [0, 128] },
+      'lora_unet_mid_block_attentions_0_proj_out.lora_up.weight': { dtype: 'F32', shape: [4, 8], data_offsets: [128, 256] },
+      'lora_te_text_model_encoder_layers_0_mlp_fc1.lora_down.weight': { dtype: 'F32', shape: [8, 4], data_offsets: [256, 384] },
+      'lora_te_text_model_encoder_layers_0_mlp_fc1.lora_up.weight': { dtype: 'F32', shape: [4, 8], data_offsets: [384, 512] },
+    }, 512);
+    expect(await describeAddonFile(path)).toMatchObject({
+      kind: 'lora', layout: 'kohya', modules: { unet: 1, text: 1 }, rank: 8, baseModel: 'sd_v1', triggerWords: ['ink style', 'cat'],
+    });
+  });
+
+  it('describes embeddings (emb_params, string_to_param) with their width and family, and VAEs', async () => {
+    expect(await describeAddonFile(write('my-emb.safetensors', { emb_params: { dtype: 'F32', shape: [2, 768], data_offsets: [0, 6144] } }, 6144)))
+      .toMatchObject({ kind: 'embedding', trigger: 'my-emb', vectors: 2, width: 768, family: 'SD 1.x' });
+    expect(await describeAddonFile(write('e2.safetensors', { 'string_to_param.*': { dtype: 'F16', shape: [3, 1024], data_offsets: [0, 6144] } }, 6144)))
+      .toMatchObject({ kind: 'embedding', vectors: 3, width: 1024, family: 'SD 2.x' });
+    expect(await describeAddonFile(write('v.safetensors', { 'decoder.conv_in.weight': { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4)))
+      .toMatchObject({ kind: 'vae', layout: 'ldm', tensors: 1 });
+    await expect(describeAddonFile(write('xl.safetensors', { clip_l: { dtype: 'F32', shape: [1, 768], data_offsets: [0, 3072] } }, 3072))).rejects.toThrow(/SDXL/);
   });
 });
