@@ -9,6 +9,7 @@ import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { PREDICTIONS } from '../engine/schedulers/prediction';
 import type { LoraChoice } from '../engine/weights/lora/apply-loras';
+import { addonHashes } from '../engine/weights/addon-hash';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
@@ -126,9 +127,10 @@ async function writeOutputs(f: ParsedFlags, req: GenerateRequest, result: Genera
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];
+  const addons = await addonHashes(result.loras.map((l) => l.path), req.vae);
   for (const [i, image] of result.images.entries()) {
     const path = result.images.length === 1 ? base : base.replace(/(\.png)?$/i, `-${i}.png`);
-    await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath });
+    await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath, addons });
     written.push(path);
   }
   return written;

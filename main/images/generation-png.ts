@@ -5,6 +5,7 @@ import { basename, extname } from 'node:path';
 import packageJson from '../../package.json';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
 import type { RgbImage } from '../engine/pipeline/latent-preview';
+import type { AddonHashes } from '../engine/weights/addon-hash';
 import { writeFileAtomic } from './atomic-write';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks, type TextEntry } from './png-text';
@@ -16,6 +17,17 @@ export interface GenerationPngContext {
   /** Index of the image in the batch: its seed is request.seed + imageIndex. */
   imageIndex: number;
   modelPath: string;
+  /** LoRA and VAE hashes for A1111's `Lora hashes` / `VAE hash` fields (addon-hash.ts). */
+  addons?: AddonHashes;
+}
+
+/** A1111's infotext fields for clip skip, VAE and LoRAs (absent when not used, as A1111 writes them). */
+export function addonFields(request: GenerateRequest, addons: AddonHashes | undefined): Record<string, string | number> {
+  const fields: Record<string, string | number> = {};
+  if ((request.clipSkip ?? 1) > 1) fields['Clip skip'] = request.clipSkip!;
+  if (addons?.vae) { fields['VAE hash'] = addons.vae.hash; fields['VAE'] = addons.vae.name; }
+  if (addons?.loras.length) fields['Lora hashes'] = addons.loras.map((l) => `${l.name}: ${l.hash}`).join(', ');
+  return fields;
 }
 
 /** The two text chunks describing image `imageIndex` of a generation. */
@@ -32,6 +44,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     width: request.width,
     height: request.height,
     modelName: basename(modelPath, extname(modelPath)),
+    extra: addonFields(request, context.addons),
   });
   const studio = formatStudioMetadata({
     format: 1,

@@ -8,6 +8,8 @@ import type { GenerateRequest, GenerateResult } from '../../../main/engine/engin
 import { writeGenerationPng } from '../../../main/images/generation-png';
 import { readImageParameters } from '../../../main/images/external-image';
 import { testPattern } from './store-fixture';
+import { createHash } from 'node:crypto';
+import { addonHashes } from '../../../main/engine/weights/addon-hash';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'dato-genpng-')); });
@@ -43,5 +45,34 @@ describe('writeGenerationPng', () => {
       mode: 'dato', schedule: 'F,S', accel: { pruneRatio: 0.4, gamma: 0.1 }, provider: 'cpu', unetSeconds: 0.6,
       timings: { load: 1, textEncode: 0.1, unetLoop: 0.6, decode: 0.2, total: 1.9, steps: [0.5, 0.1] },
     });
+  });
+});
+
+describe('A1111 add-on fields', () => {
+  it('writes Clip skip, VAE and Lora hashes (addnet hash of the data after the header) and reads them back', async () => {
+    const lora = join(dir, 'ink.safetensors');
+    const body = Buffer.from('tensor bytes');
+    const header = Buffer.from('{}      ');
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(header.length));
+    writeFileSync(lora, Buffer.concat([prefix, header, body]));
+    const vae = join(dir, 'vae-ft.safetensors');
+    writeFileSync(vae, 'vae file');
+    const addons = await addonHashes([lora], vae);
+    expect(addons.loras).toEqual([{ name: 'ink', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) }]);
+    expect(addons.vae).toEqual({ name: 'vae-ft.safetensors', hash: createHash('sha256').update('vae file').digest('hex').slice(0, 10) });
+    const path = join(dir, 'addons.png');
+    await writeGenerationPng(path, image, { request: { ...request, clipSkip: 2 }, result, imageIndex: 0, modelPath: request.modelPath, addons });
+    const fields = (await readImageParameters(path)).parameters!.fields;
+    expect(fields).toMatchObject({ 'Clip skip': '2', VAE: 'vae-ft.safetensors', 'VAE hash': addons.vae!.hash, 'Lora hashes': `ink: ${addons.loras[0]!.hash}` });
+  });
+
+  it('writes none of them for a plain generation (clip skip 1, no VAE, no LoRA)', async () => {
+    const path = join(dir, 'plain.png');
+    await writeGenerationPng(path, image, { request, result, imageIndex: 0, modelPath: request.modelPath });
+    const fields = (await readImageParameters(path)).parameters!.fields;
+    expect(Object.keys(fields)).not.toEqual(expect.arrayContaining(['Clip skip']));
+    expect(fields['Lora hashes']).toBeUndefined();
+    expect(fields['VAE']).toBeUndefined();
   });
 });

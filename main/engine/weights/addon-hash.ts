@@ -1,0 +1,41 @@
+// The short hashes A1111 writes into a PNG's parameters for the add-ons of a generation, so Civitai and
+// A1111's PNG Info recognise them: LoRAs by the "addnet" hash (SHA-256 of the safetensors data after the
+// header; `Lora hashes: "name: 12 hex digits"`), a VAE by the SHA-256 of the whole file (10 hex digits).
+// Ref: AUTOMATIC1111 modules/hashes.py (sha256, addnet_hash_safetensors), extensions-builtin/Lora/network.py
+// (shorthash), modules/sd_vae.py (VAE hash).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+
+async function sha256(path: string, start = 0): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { start })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/** addnet hash: SHA-256 of everything after the 8-byte length and the JSON header. */
+export async function addnetHash(path: string): Promise<string> {
+  const handle = await open(path, 'r');
+  let headerLength: number;
+  try {
+    const prefix = Buffer.alloc(8);
+    await handle.read(prefix, 0, 8, 0);
+    headerLength = Number(prefix.readBigUInt64LE(0));
+  } finally {
+    await handle.close();
+  }
+  return sha256(path, 8 + headerLength);
+}
+
+export interface AddonHashes {
+  readonly loras: readonly { readonly name: string; readonly hash: string }[];
+  readonly vae?: { readonly name: string; readonly hash: string };
+}
+
+const nameOf = (path: string): string => basename(path, extname(path));
+
+export async function addonHashes(loraPaths: readonly string[], vaePath: string | undefined): Promise<AddonHashes> {
+  const loras = await Promise.all(loraPaths.map(async (p) => ({ name: nameOf(p), hash: (await addnetHash(p)).slice(0, 12) })));
+  return { loras, ...(vaePath ? { vae: { name: basename(vaePath), hash: (await sha256(vaePath)).slice(0, 10) } } : {}) };
+}
