@@ -21,7 +21,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
-  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated', vae: 'string',
+  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated', vae: 'string', embedding: 'repeated',
 };
 
 /** `PATH[:W[:W_TE]]`: the UNet weight W (default 1) and the text-encoder weight (default W). Numbers are
@@ -69,6 +69,8 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const accel = accelFromFlags(f);
   const loras = ((f.lora as string[] | undefined) ?? []).map(parseLoraFlag);
   const vae = typeof f.vae === 'string' ? resolve(f.vae) : undefined;
+  const embeddings = ((f.embedding as string[] | undefined) ?? []).map((p) => resolve(p));
+  for (const e of embeddings) if (!existsSync(e)) throw new UsageError(`--embedding ${e} does not exist`);
   if (vae && !existsSync(vae)) throw new UsageError(`--vae ${vae} does not exist`);
   for (const l of loras) if (!existsSync(l.path)) throw new UsageError(`--lora ${l.path} does not exist`);
   // <lora:name> tags look in --lora-dir folders, else next to the --lora files
@@ -99,6 +101,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
       ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
       ...(loras.length ? { loras } : {}), loraDirs, ...(vae ? { vae } : {}),
+      ...(embeddings.length ? { embeddings } : {}),
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {

@@ -26,6 +26,8 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly loraDirs?: readonly string[];
   /** A VAE .safetensors (LDM or diffusers keys) to decode with instead of the checkpoint's. */
   readonly vae?: string;
+  /** Textual-inversion embedding files; each is used where its file name appears in a prompt. */
+  readonly embeddings?: readonly string[];
 }
 
 export interface PlanSummary {

@@ -64,12 +64,12 @@ export class EngineService {
       this.selections.set(req.provider, pending);
     }
     const selection = await pending;
-    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}|${JSON.stringify(req.loras ?? [])}|${req.vae ?? ''}`;
+    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}|${JSON.stringify(req.loras ?? [])}|${req.vae ?? ''}|${JSON.stringify(req.embeddings ?? [])}`;
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
     const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
-      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, ...(req.prediction ? { prediction: req.prediction } : {}), loras: req.loras ?? [], ...(req.vae ? { vae: req.vae } : {}) });
+      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, ...(req.prediction ? { prediction: req.prediction } : {}), loras: req.loras ?? [], ...(req.vae ? { vae: req.vae } : {}), embeddings: req.embeddings ?? [] });
     this.open = { key, rt, selection };
     return this.open;
   }

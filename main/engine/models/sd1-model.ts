@@ -116,14 +116,15 @@ export class Sd1Model {
   /**
    * Text encoder over a batch of 77-token chunks. `clipSkip` N ≥ 1 uses the output of the N-th layer from
    * the end (then the final layer norm); SD 2.x always uses its penultimate block, so only N = 1 is valid there.
+   * `inject` adds the textual-inversion inputs (text-encoder.ts injectVectors).
    */
-  textEncoder(v: Pick<GraphVariant, 'dtype' | 'dynamic'>, chunks: number, clipSkip = 1): BuiltGraph {
+  textEncoder(v: Pick<GraphVariant, 'dtype' | 'dynamic'>, chunks: number, clipSkip = 1, inject = false): BuiltGraph {
     checkClipSkip(clipSkip, this);
     const g = new Graph({ name: 'text_encoder', dtype: v.dtype, dynamic: v.dynamic });
     const batch = this.dims({ ...v, shapes: { batch: chunks, height: 1, width: 1, contextLength: 77 } }).batch;
     const root = new Scope(g, this.src, '');
-    if (this.text.kind === 'open-clip') buildOpenClipTextEncoder(g, root, this.text, batch);
-    else buildTextEncoder(g, root, this.text, batch, clipSkip);
+    if (this.text.kind === 'open-clip') buildOpenClipTextEncoder(g, root, this.text, batch, 1, inject);
+    else buildTextEncoder(g, root, this.text, batch, clipSkip, inject);
     return this.finish(g);
   }
 

@@ -17,6 +17,7 @@ import { detectPrediction, type PredictionHint } from '../models/prediction-hint
 import type { Prediction } from '../schedulers/prediction';
 import { withLoras, type LoraChoice, type LoraReport } from '../weights/lora/apply-loras';
 import { withVae } from '../weights/vae-override';
+import { readTextualInversion, type TextualInversion } from '../models/clip/textual-inversion';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -37,7 +38,12 @@ export interface OpenOptions {
   readonly loras?: readonly LoraChoice[];
   /** A separate VAE file replacing the checkpoint's (vae-override.ts). */
   readonly vae?: string;
+  /** Textual-inversion embeddings usable in prompts (triggered by their file names). */
+  readonly embeddings?: readonly string[];
 }
+
+/** Textual-inversion vectors for the text encoder: [chunks, 77, width] and a 0/1 mask [chunks, 77]. */
+export interface Injection { readonly vectors: Float32Array; readonly mask: Uint8Array }
 
 export class ModelRuntime {
   readonly sessions: SessionCache;
@@ -52,6 +58,7 @@ export class ModelRuntime {
     readonly prediction: PredictionHint,
     /** What each LoRA matched (unmatched modules are listed there, never dropped silently). */
     readonly loraReports: readonly LoraReport[],
+    readonly embeddings: readonly TextualInversion[],
   ) {
     this.sessions = new SessionCache(runtime);
     this.preview = new LatentPreview(model.unet.inChannels);
@@ -79,7 +86,9 @@ export class ModelRuntime {
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, prediction, loraReports);
+    const embeddings = [];
+    for (const file of opts.embeddings ?? []) embeddings.push(await readTextualInversion(file, tokenizer, model.text.width));
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, prediction, loraReports, embeddings);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
@@ -90,10 +99,17 @@ export class ModelRuntime {
   }
 
   /** input ids [chunks, 77] → hidden states [chunks, 77, width]; `clipSkip` as in Sd1Model.textEncoder. */
-  async encodeText(ids: BigInt64Array, chunks: number, clipSkip = 1): Promise<Float32Array> {
-    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}|skip${clipSkip}`;
-    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks, clipSkip));
-    const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [chunks, 77]) });
+  async encodeText(ids: BigInt64Array, chunks: number, clipSkip = 1, injection?: Injection): Promise<Float32Array> {
+    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}|skip${clipSkip}${injection ? '|inject' : ''}`;
+    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks, clipSkip, injection !== undefined));
+    const width = this.model.text.width;
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', ids, [chunks, 77]),
+      ...(injection ? {
+        inject: floatTensor(this.variant.dtype, injection.vectors, [chunks, 77, width]),
+        inject_mask: new ort.Tensor('bool', injection.mask, [chunks, 77, 1]),
+      } : {}),
+    });
     return tensorToFloat32(out.last_hidden_state!);
   }
 

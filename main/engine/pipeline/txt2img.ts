@@ -118,8 +118,8 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
 
   // 2. prompts → context
   const tEncode = performance.now();
-  const cond = await encodeConditioning(rt.tokenizer, (ids, n) => rt.encodeText(ids, n, p.clipSkip ?? 1), rt.model.text.width,
-    p.prompt, p.negativePrompt, p.images, rt.padId);
+  const cond = await encodeConditioning(rt.tokenizer, (ids, n, inject) => rt.encodeText(ids, n, p.clipSkip ?? 1, inject),
+    rt.model.text.width, p.prompt, p.negativePrompt, p.images, rt.padId, rt.embeddings);
   const textEncode = (performance.now() - tEncode) / 1000;
   await rt.stageDone('text');
 

@@ -14,6 +14,7 @@ import { gather, split, transpose } from '../../graph/ops/shape';
 import type { Scope, WeightSource } from '../../graph/scope';
 import type { ModelHints } from '../model-hints';
 import { causalBias } from './causal-bias';
+import { injectVectors } from './text-encoder';
 
 export const OPEN_CLIP_PREFIX = 'cond_stage_model.model';
 const LN_EPS = 1e-5;
@@ -65,10 +66,12 @@ function residualBlock(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor
  * input_ids int64 [B, 77] → context [B, 77, width]: blocks 0 .. layers-1-skip run (skip 1 = SD 2.x's
  * "penultimate"), then ln_final.
  */
-export function buildOpenClipTextEncoder(g: Graph, root: Scope, config: OpenClipTextConfig, batch: InputDim, skip = 1): void {
+export function buildOpenClipTextEncoder(g: Graph, root: Scope, config: OpenClipTextConfig, batch: InputDim, skip = 1, inject = false): void {
   const s = root.at(OPEN_CLIP_PREFIX);
   const ids = g.input('input_ids', 'int64', [batch, config.positions]);
-  let x = add(gather(s.param('token_embedding.weight'), ids, 0), s.param('positional_embedding')); // [B, 77, W]
+  let tokens = gather(s.param('token_embedding.weight'), ids, 0); // [B, 77, W]
+  if (inject) tokens = injectVectors(g, tokens, batch, config.positions);
+  let x = add(tokens, s.param('positional_embedding'));
   const bias = causalBias(x, config.positions);
   const run = config.layers - skip;
   for (let i = 0; i < run; i++) {

@@ -46,14 +46,25 @@ function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor 
 }
 
 /**
+ * Textual-inversion vectors in place of token embeddings (A1111's EmbeddingsWithFixes): inputs `inject`
+ * [B, 77, W] and `inject_mask` bool [B, 77, 1]; masked positions take the injected vector, exactly.
+ */
+export function injectVectors(g: Graph, tokens: Tensor, batch: InputDim, positions: number): Tensor {
+  const vectors = g.input('inject', g.dtype, [batch, positions, tokens.shape[2]!]);
+  const mask = g.input('inject_mask', 'bool', [batch, positions, 1]);
+  return g.node('Where', [mask, vectors, tokens], {}, [{ dtype: tokens.dtype, shape: tokens.shape }])[0]!;
+}
+
+/**
  * input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. With clip skip N > 1 only the first
  * layers − (N − 1) layers run and final_layer_norm is applied to their output, as A1111 does
  * (`hidden_states[-N]`, then `final_layer_norm`; modules/sd_hijack_clip.py encode_with_transformers).
  */
-export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim, clipSkip = 1): void {
+export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim, clipSkip = 1, inject = false): void {
   const s = root.at(TEXT_PREFIX);
   const ids = g.input('input_ids', 'int64', [batch, config.positions]);
-  const tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
+  let tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
+  if (inject) tokens = injectVectors(g, tokens, batch, config.positions);
   const positions = slice(s.param('embeddings.position_embedding.weight'), 0, 0, config.positions); // [77, W]
   let x = add(tokens, positions);
   const bias = causalBias(x, config.positions);
