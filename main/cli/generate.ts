@@ -1,6 +1,6 @@
 // `dato-studio generate`: one generation from the command line, through the same engine the app uses.
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { ACCEL_MODES, type AccelSettings } from '../engine/accel/plan';
 import { Engine } from '../engine/engine-host';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
@@ -130,7 +130,10 @@ async function writeOutputs(f: ParsedFlags, req: GenerateRequest, result: Genera
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];
-  const addons = await addonHashes(result.loras.map((l) => l.path), req.vae);
+  // A1111 lists the embeddings a prompt used: those whose trigger (file name) appears in either prompt
+  const text = `${req.prompt}\n${req.negativePrompt}`.toLowerCase();
+  const used = (req.embeddings ?? []).filter((p) => text.includes(basename(p, extname(p)).toLowerCase()));
+  const addons = await addonHashes(result.loras.map((l) => l.path), req.vae, used);
   for (const [i, image] of result.images.entries()) {
     const path = result.images.length === 1 ? base : base.replace(/(\.png)?$/i, `-${i}.png`);
     await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath, addons });

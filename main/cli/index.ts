@@ -1,4 +1,5 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture).
+// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture,
+// or what a LoRA / embedding / VAE file is).
 import { EngineError } from '../engine/errors';
 import { UsageError } from './args';
 import { runGenerate } from './generate';
@@ -12,8 +13,10 @@ const USAGE = `usage: dato-studio <command> [options]
            [--ep auto|cpu|cuda|dml|webgpu] [--threads N] [--out FILE.png] [--latents-out FILE.npy] [--json]
            [--mode baseline|cached|dato|dato-fast|prune|custom] [--schedule F,S,K,...]
            [--cache-interval N] [--prune-ratio R[,R...]] [--dato-gamma G] [--dato-alpha A] [--dato-flip P]
+           [--lora PATH[:W[:W_TE]]]... [--lora-dir DIR]... [--embedding PATH]... [--vae PATH]
+           [--clip-skip N] [--prediction eps|v]
   plan     [--model PATH] [--steps N] [--sampler S] [--width W] [--height H] [--mode ...] [--schedule ...] [--json]
-  info     [--model PATH] [--json]
+  info     [--model PATH] [--json]   (a checkpoint, or a LoRA / embedding / VAE file)
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;
 
 export async function main(argv: readonly string[]): Promise<number> {

@@ -27,6 +27,7 @@ export function addonFields(request: GenerateRequest, addons: AddonHashes | unde
   if ((request.clipSkip ?? 1) > 1) fields['Clip skip'] = request.clipSkip!;
   if (addons?.vae) { fields['VAE hash'] = addons.vae.hash; fields['VAE'] = addons.vae.name; }
   if (addons?.loras.length) fields['Lora hashes'] = addons.loras.map((l) => `${l.name}: ${l.hash}`).join(', ');
+  if (addons?.embeddings?.length) fields['TI hashes'] = addons.embeddings.map((e) => `${e.name}: ${e.hash}`).join(', ');
   return fields;
 }
 

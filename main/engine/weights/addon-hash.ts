@@ -1,6 +1,7 @@
 // The short hashes A1111 writes into a PNG's parameters for the add-ons of a generation, so Civitai and
 // A1111's PNG Info recognise them: LoRAs by the "addnet" hash (SHA-256 of the safetensors data after the
-// header; `Lora hashes: "name: 12 hex digits"`), a VAE by the SHA-256 of the whole file (10 hex digits).
+// header; `Lora hashes: "name: 12 hex digits"`), embeddings (`TI hashes`) and a VAE by the SHA-256 of the
+// whole file (12 and 10 hex digits).
 // Ref: AUTOMATIC1111 modules/hashes.py (sha256, addnet_hash_safetensors), extensions-builtin/Lora/network.py
 // (shorthash), modules/sd_vae.py (VAE hash).
 import { createHash } from 'node:crypto';
@@ -30,12 +31,18 @@ export async function addnetHash(path: string): Promise<string> {
 
 export interface AddonHashes {
   readonly loras: readonly { readonly name: string; readonly hash: string }[];
+  /** Textual-inversion embeddings (`TI hashes`: SHA-256 of the file, 12 hex digits). */
+  readonly embeddings?: readonly { readonly name: string; readonly hash: string }[];
   readonly vae?: { readonly name: string; readonly hash: string };
 }
 
 const nameOf = (path: string): string => basename(path, extname(path));
 
-export async function addonHashes(loraPaths: readonly string[], vaePath: string | undefined): Promise<AddonHashes> {
+export async function addonHashes(loraPaths: readonly string[], vaePath: string | undefined, embeddingPaths: readonly string[] = []): Promise<AddonHashes> {
   const loras = await Promise.all(loraPaths.map(async (p) => ({ name: nameOf(p), hash: (await addnetHash(p)).slice(0, 12) })));
-  return { loras, ...(vaePath ? { vae: { name: basename(vaePath), hash: (await sha256(vaePath)).slice(0, 10) } } : {}) };
+  const embeddings = await Promise.all(embeddingPaths.map(async (p) => ({ name: nameOf(p), hash: (await sha256(p)).slice(0, 12) })));
+  return {
+    loras, ...(embeddings.length ? { embeddings } : {}),
+    ...(vaePath ? { vae: { name: basename(vaePath), hash: (await sha256(vaePath)).slice(0, 10) } } : {}),
+  };
 }

@@ -49,7 +49,7 @@ describe('writeGenerationPng', () => {
 });
 
 describe('A1111 add-on fields', () => {
-  it('writes Clip skip, VAE and Lora hashes (addnet hash of the data after the header) and reads them back', async () => {
+  it('writes Clip skip, VAE, TI hashes and Lora hashes (addnet hash of the data after the header) and reads them back', async () => {
     const lora = join(dir, 'ink.safetensors');
     const body = Buffer.from('tensor bytes');
     const header = Buffer.from('{}      ');
@@ -58,13 +58,16 @@ describe('A1111 add-on fields', () => {
     writeFileSync(lora, Buffer.concat([prefix, header, body]));
     const vae = join(dir, 'vae-ft.safetensors');
     writeFileSync(vae, 'vae file');
-    const addons = await addonHashes([lora], vae);
+    const emb = join(dir, 'my-emb.safetensors');
+    writeFileSync(emb, 'emb file');
+    const addons = await addonHashes([lora], vae, [emb]);
+    expect(addons.embeddings).toEqual([{ name: 'my-emb', hash: createHash('sha256').update('emb file').digest('hex').slice(0, 12) }]);
     expect(addons.loras).toEqual([{ name: 'ink', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) }]);
     expect(addons.vae).toEqual({ name: 'vae-ft.safetensors', hash: createHash('sha256').update('vae file').digest('hex').slice(0, 10) });
     const path = join(dir, 'addons.png');
     await writeGenerationPng(path, image, { request: { ...request, clipSkip: 2 }, result, imageIndex: 0, modelPath: request.modelPath, addons });
     const fields = (await readImageParameters(path)).parameters!.fields;
-    expect(fields).toMatchObject({ 'Clip skip': '2', VAE: 'vae-ft.safetensors', 'VAE hash': addons.vae!.hash, 'Lora hashes': `ink: ${addons.loras[0]!.hash}` });
+    expect(fields).toMatchObject({ 'Clip skip': '2', VAE: 'vae-ft.safetensors', 'VAE hash': addons.vae!.hash, 'Lora hashes': `ink: ${addons.loras[0]!.hash}`, 'TI hashes': `my-emb: ${addons.embeddings![0]!.hash}` });
   });
 
   it('writes none of them for a plain generation (clip skip 1, no VAE, no LoRA)', async () => {
