@@ -32,18 +32,15 @@ const SD2_TEXT: RequiredPart = {
 
 const SUPPORTED = 'DaTo Studio runs Stable Diffusion 1.x and 2.x models.';
 
-/** UNet and VAE decoder; the text encoder part depends on the family. */
-const REQUIRED_PARTS: readonly RequiredPart[] = [
-  {
-    part: 'UNet', prefix: UNET_PREFIX,
-    keys: ['time_embed.0.weight', 'input_blocks.0.0.weight', 'middle_block.0.in_layers.2.weight',
-      'middle_block.1.transformer_blocks.0.attn2.to_k.weight', 'middle_block.2.in_layers.2.weight', 'out.2.weight'],
-  },
-  {
-    part: 'VAE decoder', prefix: VAE_PREFIX,
-    keys: ['post_quant_conv.weight', 'decoder.conv_in.weight', 'decoder.mid.attn_1.q.weight', 'decoder.conv_out.weight'],
-  },
-];
+const UNET_PART: RequiredPart = {
+  part: 'UNet', prefix: UNET_PREFIX,
+  keys: ['time_embed.0.weight', 'input_blocks.0.0.weight', 'middle_block.0.in_layers.2.weight',
+    'middle_block.1.transformer_blocks.0.attn2.to_k.weight', 'middle_block.2.in_layers.2.weight', 'out.2.weight'],
+};
+const VAE_PART: RequiredPart = {
+  part: 'VAE decoder', prefix: VAE_PREFIX,
+  keys: ['post_quant_conv.weight', 'decoder.conv_in.weight', 'decoder.mid.attn_1.q.weight', 'decoder.conv_out.weight'],
+};
 
 export function detectFamily(index: TensorIndex): ModelFamily {
   const names = [...index.tensors.keys()];
@@ -76,12 +73,12 @@ export function detectFamily(index: TensorIndex): ModelFamily {
     throw unsupported(what, 'DaTo Studio runs Stable Diffusion 1.x and 2.x text-to-image models only.');
   }
   // Two SD parts without a UNet is a broken checkpoint; one part or none is some other kind of file.
-  const partsPresent = [...REQUIRED_PARTS, SD1_TEXT, SD2_TEXT].filter(({ prefix }) => names.some((n) => n.startsWith(prefix))).length;
+  const partsPresent = [UNET_PART, SD1_TEXT, SD2_TEXT, VAE_PART].filter(({ prefix }) => names.some((n) => n.startsWith(prefix))).length;
   if (!names.some((n) => n.startsWith(UNET_PREFIX)) && partsPresent < 2) {
     throw unsupported(describeNonCheckpoint(names), 'Choose a full Stable Diffusion 1.x or 2.x checkpoint.');
   }
 
-  for (const { part, prefix, keys } of [REQUIRED_PARTS[0]!, text, REQUIRED_PARTS[1]!]) {
+  for (const { part, prefix, keys } of [UNET_PART, text, VAE_PART]) {
     const missing = keys.filter((k) => !index.tensors.has(prefix + k));
     if (missing.length === keys.length) {
       throw new EngineError('model-incomplete', `${model} has no ${part}, so it cannot generate images. Use a full Stable Diffusion checkpoint.`);

@@ -8,8 +8,7 @@
 // Ref: kohya-ss/sd-scripts library/model_util.py (SD2 text encoder conversion), networks/lora.py.
 import type { Sd1Model } from '../../models/sd1-model';
 import { OPEN_CLIP_PREFIX } from '../../models/clip/open-clip-text-encoder';
-import { unetRules } from '../names/unet';
-import { UNET_PREFIX } from '../names/unet';
+import { unetRules, UNET_PREFIX } from '../names/unet';
 
 export interface LoraTarget {
   /** LDM key of the weight (`….weight`). */
@@ -24,12 +23,9 @@ const underscored = (name: string): string => name.replace(/\./g, '_');
 /** `part:name` → target, for every weight of the model a LoRA can adapt (Linear and Conv weights). */
 export function loraTargets(model: Sd1Model): Map<string, LoraTarget> {
   const table = new Map<string, LoraTarget>();
-  const layout = {
-    levels: model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1,
-    resBlocks: model.unet.inputBlocks.filter((b) => b.kind === 'res').length / (model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1),
-    attention: levelAttention(model),
-  };
-  const rules = unetRules(layout);
+  const levels = model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1;
+  const resBlocks = model.unet.inputBlocks.filter((b) => b.kind === 'res').length / levels;
+  const rules = unetRules({ levels, resBlocks, attention: levelAttention(model) });
   for (const [key, entry] of model.index.tensors) {
     if (!key.endsWith('.weight') || entry.shape.length < 2) continue;
     const module = key.slice(0, -'.weight'.length);
