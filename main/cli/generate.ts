@@ -2,14 +2,14 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  ACCEL_MODES, candidateProviders, cpuThreadsProblem, Engine, EngineError, PROVIDER_CHOICES, randomSeed, readNpy,
-  resolveResources, SAMPLER_NAMES, writeNpy,
-  type AccelSettings, type GenerateRequest, type GenerateResult, type ProviderChoice,
+  ACCEL_MODES, candidateProviders, cpuThreadsProblem, Engine, EngineError, PREDICTIONS, PROVIDER_CHOICES, randomSeed,
+  readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
+  type AccelSettings, type GenerateRequest, type GenerateResult, type LoraChoice, type ProviderChoice,
 } from '../engine/index';
 import { generationImageFormat, writeGenerationImage } from '../images/generation-png';
 import { DEMO_MODEL_NAME, defaultModelName } from '../services/models-service';
 import { samplingDefaults } from '../services/size-options';
-import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
+import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
 
 export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [options]
   --model PATH            a .safetensors file or diffusers folder (default: the embedded demo model)
@@ -31,7 +31,14 @@ export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [option
   --schedule F,S,K,...    custom schedule (full/shallow/skip per step; implies --mode custom)
   --cache-interval N      cached mode: a full evaluation every N (default 3)
   --prune-ratio R[,R...]  DaTo token pruning ratio, one value or one per step (default 0.4)
-  --dato-gamma G --dato-alpha A --dato-flip P   DaTo base-token selection (defaults 0.1, 0.1, 0.5)`;
+  --dato-gamma G --dato-alpha A --dato-flip P   DaTo base-token selection (defaults 0.1, 0.1, 0.5)
+  --lora PATH[:W[:W_TE]]  a LoRA (repeatable), UNet weight W (default 1) and text-encoder weight (default W)
+  --lora-dir DIR          where <lora:name:w> prompt tags find name.safetensors (repeatable; default: the
+                          folders of the --lora files)
+  --embedding PATH        a textual-inversion embedding (repeatable), used where its file name is in a prompt
+  --vae PATH              a VAE .safetensors to decode with instead of the model's
+  --clip-skip N           stop the text encoder N−1 layers early (A1111's clip skip; default 1)
+  --prediction ${PREDICTIONS.join('|')}   override the model's detected noise (eps) or v prediction`;
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -39,10 +46,11 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
+  'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated', vae: 'string', embedding: 'repeated',
 };
 
 /** The model path a command runs (default: the embedded demo model) and whether it is the demo model. */
-export function modelFromFlags(f: Record<string, string | number | boolean>): { path: string; isDemo: boolean } {
+export function modelFromFlags(f: ParsedFlags): { path: string; isDemo: boolean } {
   const demo = resolve(resolveResources().demoModel);
   const path = resolve(String(f.model ?? demo));
   if (!existsSync(path)) throw new UsageError(`--model ${path} does not exist`);
@@ -69,7 +77,19 @@ function providerError(provider: ProviderChoice, err: EngineError): EngineError 
   return new EngineError('provider-unavailable', `--ep ${provider}: the ${provider.toUpperCase()} execution provider could not start (${reason}). Use --ep auto or --ep cpu${install}.`);
 }
 
-export function accelFromFlags(f: Record<string, string | number | boolean>): AccelSettings {
+/** `PATH[:W[:W_TE]]`: the UNet weight W (default 1) and the text-encoder weight (default W). Numbers are
+ *  taken from the right, so a Windows drive letter (`C:\…`) stays part of the path. */
+export function parseLoraFlag(value: string): LoraChoice {
+  const parts = value.split(':');
+  const numbers: number[] = [];
+  while (parts.length > 1 && numbers.length < 2 && /^\s*-?\d*\.?\d+(e-?\d+)?\s*$/i.test(parts[parts.length - 1]!)) numbers.unshift(Number(parts.pop()));
+  const path = parts.join(':');
+  if (!path) throw new UsageError(`--lora needs a file: PATH[:WEIGHT[:TEXT_WEIGHT]], got "${value}"`);
+  const unet = numbers[0] ?? 1;
+  return { path: resolve(path), unet, text: numbers[1] ?? unet };
+}
+
+export function accelFromFlags(f: ParsedFlags): AccelSettings {
   const mode = oneOf('mode', String(f.mode ?? (f.schedule !== undefined ? 'custom' : 'baseline')), ACCEL_MODES);
   const ratio = f['prune-ratio'];
   const settings: AccelSettings = { mode };
@@ -101,6 +121,15 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   if (threadsProblem) throw new UsageError(`--threads ${threadsProblem}`);
   const out = String(f.out ?? '');
   if (out) prepareOut(out);
+  const loras = ((f.lora as string[] | undefined) ?? []).map(parseLoraFlag);
+  const vae = typeof f.vae === 'string' ? resolve(f.vae) : undefined;
+  const embeddings = ((f.embedding as string[] | undefined) ?? []).map((p) => resolve(p));
+  for (const e of embeddings) if (!existsSync(e)) throw new UsageError(`--embedding ${e} does not exist`);
+  if (vae && !existsSync(vae)) throw new UsageError(`--vae ${vae} does not exist`);
+  for (const l of loras) if (!existsSync(l.path)) throw new UsageError(`--lora ${l.path} does not exist`);
+  // <lora:name> tags look in --lora-dir folders, else next to the --lora files
+  const loraDirs = ((f['lora-dir'] as string[] | undefined) ?? []).map((d) => resolve(d));
+  if (loraDirs.length === 0) loraDirs.push(...new Set(loras.map((l) => dirname(l.path))));
 
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
@@ -123,6 +152,10 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
       seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
+      ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
+      ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
+      ...(loras.length ? { loras } : {}), loraDirs, ...(vae ? { vae } : {}),
+      ...(embeddings.length ? { embeddings } : {}),
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {
@@ -132,6 +165,11 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       throw err instanceof EngineError && err.code === 'provider-unavailable' ? providerError(provider, err) : err;
     });
     if (!quiet) process.stderr.write('\n');
+    for (const l of result.loras) {
+      if (l.unmatched.count > 0) {
+        process.stderr.write(`LoRA ${l.path}: ${l.applied} of ${l.modules} modules applied; ${l.unmatched.count} keys/modules match nothing in this model (e.g. ${l.unmatched.examples.join(', ')})\n`);
+      }
+    }
     const modelName = model.isDemo ? DEMO_MODEL_NAME : defaultModelName(model.path);
     const outputs = await writeOutputs(f, request, result, modelName);
     if (f.json === true) {
@@ -145,7 +183,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelName: string): Promise<string[]> {
+async function writeOutputs(f: ParsedFlags, req: GenerateRequest, result: GenerateResult, modelName: string): Promise<string[]> {
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];

@@ -1,5 +1,5 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture),
-// `restore-backup` (the library from its newest good backup).
+// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture,
+// or what a LoRA / embedding / VAE file is), `restore-backup` (the library from its newest good backup).
 import packageJson from '../../package.json';
 import { EngineError } from '../engine/index';
 import { UsageError } from './args';
@@ -18,7 +18,8 @@ const COMMANDS: Readonly<Record<string, { usage: string; run(argv: readonly stri
 const USAGE = `usage: dato-studio <command> [options]      (dato-studio <command> --help for its options)
   generate --prompt TEXT [options]   one image (or --batch N) with the engine the app uses
   plan [options]                     what an acceleration schedule costs before running it
-  info [--model PATH]                the architecture detected in a model
+  info [--model PATH]                the architecture detected in a model, or what a LoRA /
+                                     embedding / VAE file is
   restore-backup [options]           the library from its newest good backup (with the app closed)
   --version                          the version of DaTo Studio
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;

@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors';
 import type {
-  GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
+  AddonInfo, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
 } from './engine-protocol';
 import { resolveResources } from './resources';
 
@@ -108,10 +108,11 @@ export const spawnProcess: EngineSpawner = (script, opts) => {
 };
 
 /** The value a reply message carries. */
-function resultOf(msg: Extract<WorkerMessage, { type: 'generated' | 'inspected' | 'plan-costed' }>): unknown {
+function resultOf(msg: Extract<WorkerMessage, { type: 'generated' | 'inspected' | 'addon-inspected' | 'plan-costed' }>): unknown {
   switch (msg.type) {
     case 'generated': return msg.result;
     case 'inspected': return msg.info;
+    case 'addon-inspected': return msg.info;
     case 'plan-costed': return msg.cost;
   }
 }
@@ -207,14 +208,26 @@ export class Engine {
 
   /** Check a model file; with `inspection` limits, a check past them kills the checker and refuses the file. */
   inspect(path: string): Promise<ModelInfo> {
+    return this.check(path, () => this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path }));
+  }
+
+  /**
+   * What a LoRA, textual-inversion embedding or VAE file is, checked like a model file; null when the file
+   * is a checkpoint or none of these.
+   */
+  inspectAddon(path: string): Promise<AddonInfo | null> {
+    return this.check(path, () => this.call<AddonInfo | null>({ type: 'inspect-addon', id: this.nextId++, path }));
+  }
+
+  private check<T>(path: string, ask: () => Promise<T>): Promise<T> {
     const limits = this.opts.inspection;
-    if (!limits) return this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
-    const check = this.inspections.then(() => this.boundedInspect(path, limits));
+    if (!limits) return ask();
+    const check = this.inspections.then(() => this.boundedCheck(path, limits, ask));
     this.inspections = check.catch(() => undefined);
     return check;
   }
 
-  private async boundedInspect(path: string, limits: InspectionLimits): Promise<ModelInfo> {
+  private async boundedCheck<T>(path: string, limits: InspectionLimits, ask: () => Promise<T>): Promise<T> {
     await this.start();
     // The clock must not count a provider probe the same engine is still running.
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -222,7 +235,7 @@ export class Engine {
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; proc?.kill(); }, limits.timeoutMs);
     try {
-      return await this.call<ModelInfo>({ type: 'inspect', id: this.nextId++, path });
+      return await ask();
     } catch (err) {
       if (!(err instanceof EngineError) || err.code !== 'engine-crashed') throw err;
       const why = timedOut ? `checking it took longer than ${limits.timeoutMs / 1000} s`

@@ -5,7 +5,12 @@ import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
-import type { SamplerName, StepKind } from '../../preload/contract/vocabulary';
+import type { Prediction, SamplerName, StepKind } from '../../preload/contract/vocabulary';
+import type { ModelFamily } from './weights/detect';
+import type { PredictionHint } from './models/prediction-hint';
+import type { LoraChoice, LoraReport } from './weights/lora/apply-loras';
+import type { AddonInfo } from './weights/addon-file';
+import type { AddonHashes } from './weights/addon-hash';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
 export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
@@ -15,6 +20,16 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly threads?: number;
   /** A preset or custom schedule; turned into a per-evaluation plan by the engine. */
   readonly accel: AccelSettings;
+  /** Overrides the detected eps/v prediction of the model. */
+  readonly prediction?: Prediction;
+  /** LoRAs merged into the model for this generation (`<lora:name:w>` tags in the prompt add to these). */
+  readonly loras?: readonly LoraChoice[];
+  /** Folders where `<lora:name>` tags find `name.safetensors`. */
+  readonly loraDirs?: readonly string[];
+  /** A VAE .safetensors (LDM or diffusers keys) to decode with instead of the checkpoint's. */
+  readonly vae?: string;
+  /** Textual-inversion embedding files; each is used where its file name appears in a prompt. */
+  readonly embeddings?: readonly string[];
 }
 
 export interface PlanSummary {
@@ -30,6 +45,10 @@ export interface PlanSummary {
 
 export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
   readonly steps: readonly Omit<StepReport, 'preview'>[];
+  /** What each LoRA of the generation matched (unmatched modules: count and examples). */
+  readonly loras: readonly LoraReport[];
+  /** Short hashes of the LoRAs, used embeddings and VAE, for A1111's `Lora hashes` / `TI hashes` / `VAE hash`. */
+  readonly addons: AddonHashes;
   readonly plan: PlanSummary;
   readonly provider: ProviderSelection;
 }
@@ -37,7 +56,9 @@ export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
 export interface ModelInfo {
   readonly path: string;
   readonly kind: 'single-file' | 'diffusers';
-  readonly family: 'sd1';
+  readonly family: ModelFamily;
+  /** eps or v, and where that came from (prediction-hint.ts). */
+  readonly prediction: PredictionHint;
   readonly parameters: { readonly unet: number; readonly text: number; readonly vae: number };
   readonly unet: { readonly modelChannels: number; readonly levels: number; readonly contextDim: number };
   readonly text: { readonly width: number; readonly layers: number };
@@ -90,6 +111,7 @@ export interface SerializedError { readonly code: EngineErrorCode; readonly mess
 export type HostMessage =
   | { readonly type: 'generate'; readonly id: number; readonly request: GenerateRequest }
   | { readonly type: 'inspect'; readonly id: number; readonly path: string }
+  | { readonly type: 'inspect-addon'; readonly id: number; readonly path: string }
   | { readonly type: 'plan-cost'; readonly id: number; readonly query: PlanCostQuery }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'shutdown' };
@@ -100,8 +122,10 @@ export type WorkerMessage =
   | { readonly type: 'stage'; readonly id: number; readonly stage: LoadStage }
   | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
   | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
+  /** null: the file holds a UNet (a checkpoint, for `inspect`) or nothing an add-on has. */
+  | { readonly type: 'addon-inspected'; readonly id: number; readonly info: AddonInfo | null }
   | { readonly type: 'plan-costed'; readonly id: number; readonly cost: PlanCost }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'log'; readonly message: string };
 
-export type { RgbImage, StepReport };
+export type { AddonHashes, AddonInfo, RgbImage, StepReport };

@@ -1,6 +1,7 @@
 // The engine's worker side: keeps one model open on one execution provider, runs jobs one at a time and
 // reports progress. Transport-agnostic: engine-worker.ts binds it to a worker thread or a child process.
 import { statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
 import { countKinds, formatSchedule } from './accel/schedule';
 import { planAcceleration } from './accel/plan';
 import { EngineError, toEngineError } from './errors';
@@ -17,7 +18,12 @@ import { evaluationCount } from './schedulers/index';
 import { Sd1Model } from './models/sd1-model';
 import { examplePrompts } from './models/caption-grammar';
 import { detectFamily } from './weights/detect';
+import { detectPrediction } from './models/prediction-hint';
+import { extractLoraTags, resolveLoraTag } from './weights/lora/prompt-tags';
 import { openCheckpoint } from './weights/checkpoint';
+import { describeAddonFile } from './weights/addon-file';
+import { addonHashes } from './weights/addon-hash';
+import { TEXT_MODEL_PREFIX, UNET_PREFIX, VAE_PREFIX } from './weights/names/prefixes';
 
 interface Open { readonly key: string; readonly rt: ModelRuntime; readonly selection: ProviderSelection }
 
@@ -47,6 +53,7 @@ export class EngineService {
       case 'shutdown': await this.open?.rt.dispose(); this.open = undefined; return;
       // Both open the user's model file: under the checker's memory cap when this is the checker process.
       case 'inspect': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'inspected', id: msg.id, info: await inspectModel(msg.path) })));
+      case 'inspect-addon': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'addon-inspected', id: msg.id, info: (await describeAddonFile(msg.path)) ?? null })));
       case 'plan-cost': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) })));
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
     }
@@ -84,20 +91,25 @@ export class EngineService {
       this.selections.set(req.provider, pending);
     }
     const selection = await pending;
-    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}`;
+    const key = `${req.modelPath}|${selection.provider}|${req.threads ?? 'all'}|${req.prediction ?? 'auto'}|${JSON.stringify(req.loras ?? [])}|${req.vae ?? ''}|${JSON.stringify(req.embeddings ?? [])}`;
     if (this.open?.key === key) return this.open;
     await this.open?.rt.dispose(); // one model in memory at a time
     this.open = undefined;
     const rt = await ModelRuntime.open(req.modelPath, { provider: selection.provider, ...(req.threads ? { threads: req.threads } : {}) },
-      { clipVocab: this.clipVocab, keepSessions: this.keepSessions, onStage: (s) => stage(modelStage(s)) });
+      {
+        clipVocab: this.clipVocab, keepSessions: this.keepSessions, onStage: (s) => stage(modelStage(s)),
+        ...(req.prediction ? { prediction: req.prediction } : {}), loras: req.loras ?? [], ...(req.vae ? { vae: req.vae } : {}),
+        embeddings: req.embeddings ?? [],
+      });
     this.open = { key, rt, selection };
     return this.open;
   }
 
-  private async generate(id: number, req: GenerateRequest): Promise<GenerateResult> {
-    const threadsProblem = req.threads === undefined ? undefined : cpuThreadsProblem(req.threads);
+  private async generate(id: number, asked: GenerateRequest): Promise<GenerateResult> {
+    const threadsProblem = asked.threads === undefined ? undefined : cpuThreadsProblem(asked.threads);
     if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
-    checkParams(req); // a bad size or step count fails at once, before any provider is probed or model loaded
+    checkParams(asked); // a bad size or step count fails at once, before any provider is probed or model loaded
+    const req = withPromptLoras(asked);
     let plan;
     try {
       plan = planAcceleration(req.accel, evaluationCount(req.sampler, req.steps));
@@ -123,6 +135,8 @@ export class EngineService {
     }
     return {
       ...result,
+      loras: rt.loraReports,
+      addons: await addonHashes(rt.loraReports.map((l) => l.path), req.vae, usedEmbeddings(req)),
       steps: result.steps.map(({ preview: _preview, ...s }) => s),
       plan: {
         mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
@@ -135,6 +149,28 @@ export class EngineService {
 
 const EXAMPLE_PROMPTS = 4;
 
+/**
+ * `<lora:name:w>` tags leave the prompt and join the request's LoRAs (a tag naming a chosen LoRA sets its
+ * weights), so the text encoder never sees them and the runtime is keyed by the full LoRA set.
+ */
+export function withPromptLoras(req: GenerateRequest): GenerateRequest {
+  const { prompt, tags } = extractLoraTags(req.prompt);
+  if (tags.length === 0) return req;
+  const loras = [...(req.loras ?? [])];
+  for (const tag of tags) {
+    const choice = resolveLoraTag(tag, req.loraDirs ?? [], loras);
+    const same = loras.findIndex((l) => l.path === choice.path);
+    if (same >= 0) loras[same] = choice; else loras.push(choice);
+  }
+  return { ...req, prompt, loras };
+}
+
+/** The embeddings a generation used, as A1111 lists them: those whose trigger (file name) is in either prompt. */
+function usedEmbeddings(req: GenerateRequest): string[] {
+  const text = `${req.prompt}\n${req.negativePrompt}`.toLowerCase();
+  return (req.embeddings ?? []).filter((p) => text.includes(basename(p, extname(p)).toLowerCase()));
+}
+
 export async function inspectModel(path: string): Promise<ModelInfo> {
   const index = await openCheckpoint(path);
   const family = detectFamily(index);
@@ -143,13 +179,13 @@ export async function inspectModel(path: string): Promise<ModelInfo> {
   let sizeBytes = 0;
   for (const t of index.tensors.values()) {
     const n = t.shape.reduce((a, b) => a * b, 1);
-    if (t.name.startsWith('model.diffusion_model.')) params.unet += n;
-    else if (t.name.startsWith('cond_stage_model.')) params.text += n;
-    else if (t.name.startsWith('first_stage_model.')) params.vae += n;
+    if (t.name.startsWith(UNET_PREFIX)) params.unet += n;
+    else if (t.name.startsWith(TEXT_MODEL_PREFIX)) params.text += n;
+    else if (t.name.startsWith(VAE_PREFIX)) params.vae += n;
   }
   for (const file of new Set([...index.tensors.values()].map((t) => t.file))) sizeBytes += statSync(file).size;
   return {
-    path, kind: index.source.kind, family, parameters: params,
+    path, kind: index.source.kind, family, prediction: detectPrediction(index, family), parameters: params,
     unet: {
       modelChannels: model.unet.modelChannels,
       levels: model.unet.inputBlocks.filter((b) => b.kind === 'down').length + 1,

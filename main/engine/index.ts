@@ -8,10 +8,12 @@ export {
 } from './engine-host';
 export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
-  GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
+  AddonHashes, AddonInfo, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage,
+  StepReport,
   WorkerMessage,
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';
+export type { LoraChoice, LoraReport } from './weights/lora/apply-loras';
 export { resolveResources, type Resources } from './resources';
 export { planAcceleration, type AccelMode, type AccelSettings } from './accel/plan';
 export { evaluationCount } from './schedulers/index';
@@ -20,5 +22,5 @@ export { PICKLE_EXTENSIONS, pickleRefusal } from './weights/pickle-refusal';
 export { randomSeed } from './pipeline/rng';
 export { readNpy, writeNpy } from './util/npy';
 export {
-  ACCEL_MODES, PROVIDER_CHOICES, SAMPLER_NAMES, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
+  ACCEL_MODES, PREDICTIONS, PROVIDER_CHOICES, SAMPLER_NAMES, type Prediction, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
 } from '../../preload/contract/vocabulary';

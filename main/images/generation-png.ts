@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import { extname } from 'node:path';
 import packageJson from '../../package.json';
-import type { GenerateRequest, GenerateResult, RgbImage } from '../engine/index';
+import type { AddonHashes, GenerateRequest, GenerateResult, RgbImage } from '../engine/index';
 import { writeFileAtomic } from '../common/atomic-file';
 import { exifWithUserComment, insertJpegExif, insertWebpExif } from './exif-user-comment';
 import { formatA1111Parameters } from './parameters';
@@ -19,6 +19,16 @@ export interface GenerationPngContext {
   imageIndex: number;
   /** The model as the user knows it (the app's display name), written into the parameters text. */
   modelName: string;
+}
+
+/** A1111's infotext fields for clip skip, VAE and LoRAs (absent when not used, as A1111 writes them). */
+export function addonFields(request: GenerateRequest, addons: AddonHashes): Record<string, string | number> {
+  const fields: Record<string, string | number> = {};
+  if ((request.clipSkip ?? 1) > 1) fields['Clip skip'] = request.clipSkip!;
+  if (addons.vae) { fields['VAE hash'] = addons.vae.hash; fields['VAE'] = addons.vae.name; }
+  if (addons.loras.length) fields['Lora hashes'] = addons.loras.map((l) => `${l.name}: ${l.hash}`).join(', ');
+  if (addons.embeddings?.length) fields['TI hashes'] = addons.embeddings.map((e) => `${e.name}: ${e.hash}`).join(', ');
+  return fields;
 }
 
 /** The two text chunks describing image `imageIndex` of a generation. */
@@ -35,6 +45,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     width: request.width,
     height: request.height,
     modelName,
+    extra: addonFields(request, result.addons),
   });
   const studio = formatStudioMetadata({
     format: 1,

@@ -13,6 +13,10 @@ export const PRUNING_MODES: readonly AccelMode[] = ['dato', 'dato-fast', 'prune'
 export const SAMPLER_NAMES = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
 export type SamplerName = (typeof SAMPLER_NAMES)[number];
 
+/** What the UNet predicts: the noise ε (SD 1.x, SD 2.x 512-base) or v (SD 2.x 768-v); main/engine/schedulers/prediction.ts. */
+export const PREDICTIONS = ['eps', 'v'] as const;
+export type Prediction = (typeof PREDICTIONS)[number];
+
 /** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
 export const PROVIDER_CHOICES = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'] as const;
 export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
@@ -85,7 +89,7 @@ export type EngineErrorCode =
   | 'model-not-found'        // the path does not exist or is not readable
   | 'model-pickle'           // .ckpt/.pt/.bin pickle checkpoints: refused, they can run arbitrary code
   | 'model-corrupt'          // not a valid safetensors file / diffusers folder (bad header, offsets, sizes)
-  | 'model-unsupported'      // a valid file, but an architecture we do not run (SD2.x, SDXL, inpaint, ...)
+  | 'model-unsupported'      // a valid file, but an architecture we do not run (SDXL, inpaint, ...)
   | 'model-incomplete'       // an SD1 file with missing or wrongly shaped tensors
   | 'model-refused'          // checking the file went past the checker's time or memory bound: not opened
   | 'invalid-parameters'     // generation parameters out of range

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { readNpy } from '../../main/engine/util/npy';
 import { tinyRefDir } from './paths';
 
-export function refArray(name: string): { shape: number[]; data: Float32Array } {
-  const a = readNpy(join(tinyRefDir, name));
+export function refArray(name: string, dir = tinyRefDir): { shape: number[]; data: Float32Array } {
+  const a = readNpy(join(dir, name));
   return { shape: [...a.shape], data: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data as BigInt64Array, Number) };
 }
 

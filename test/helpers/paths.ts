@@ -8,3 +8,4 @@ export const demoModelDir = resolve(repoRoot, 'resources', 'models', 'demo-shape
 export const clipBpePath = resolve(repoRoot, 'resources', 'clip-bpe', 'bpe_simple_vocab_16e6.txt.gz');
 export const artifactsDir = resolve(repoRoot, 'test', 'artifacts');
 export const testCacheDir = resolve(repoRoot, '.cache', 'test');
+export const tinySd2RefDir = resolve(sharedDir, 'reference', 'tiny-sd2');

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sd1Model, type GraphVariant } from '../models/sd1-model';
-import { ClipTokenizer } from '../models/clip/tokenizer';
+import { ClipTokenizer, END } from '../models/clip/tokenizer';
 import { SessionCache } from '../runtime/session-cache';
 import type { RuntimeConfig } from '../runtime/session-options';
 import { detectFamily } from '../weights/detect';
@@ -14,6 +14,11 @@ import { defaultCacheDir } from '../cache-dir';
 import { floatTensor, tensorToFloat32 } from '../runtime/tensors';
 import { LatentPreview, SD1_PREVIEW_COEFFICIENTS } from './latent-preview';
 import { calibratedPreview } from './preview-calibration';
+import { detectPrediction, type PredictionHint } from '../models/prediction-hint';
+import type { Prediction } from '../../../preload/contract/vocabulary';
+import { withLoras, type LoraChoice, type LoraReport } from '../weights/lora/apply-loras';
+import { withVae } from '../weights/vae-override';
+import { readTextualInversion, type TextualInversion } from '../models/clip/textual-inversion';
 
 export interface OpenOptions {
   /** The bundled CLIP BPE vocabulary (used when the model has no tokenizer/ folder). */
@@ -30,7 +35,18 @@ export interface OpenOptions {
   readonly gpuGraphs?: boolean;
   /** Told before each slow step of opening (a multi-GB checkpoint takes seconds to minutes). */
   readonly onStage?: (stage: 'header' | 'weights' | 'tokenizer') => Promise<void> | void;
+  /** What the UNet predicts; default: detected (prediction-hint.ts). */
+  readonly prediction?: Prediction;
+  /** LoRAs merged into the weights (apply-loras.ts). */
+  readonly loras?: readonly LoraChoice[];
+  /** A separate VAE file replacing the checkpoint's (vae-override.ts). */
+  readonly vae?: string;
+  /** Textual-inversion embeddings usable in prompts (triggered by their file names). */
+  readonly embeddings?: readonly string[];
 }
+
+/** Textual-inversion vectors for the text encoder: [chunks, 77, width] and a 0/1 mask [chunks, 77]. */
+export interface Injection { readonly vectors: Float32Array; readonly mask: Uint8Array }
 
 export class ModelRuntime {
   readonly sessions: SessionCache;
@@ -43,6 +59,11 @@ export class ModelRuntime {
   private constructor(
     readonly model: Sd1Model, readonly tokenizer: ClipTokenizer, runtime: RuntimeConfig, readonly keepSessions: boolean,
     precision: 'float32' | 'float16', gpuGraphs: boolean, private readonly cacheDir: string,
+    /** eps or v, and why (an explicit choice, a sidecar, or the family's default). */
+    readonly prediction: PredictionHint,
+    /** What each LoRA matched (unmatched modules are listed there, never dropped silently). */
+    readonly loraReports: readonly LoraReport[],
+    readonly embeddings: readonly TextualInversion[],
   ) {
     this.sessions = new SessionCache(runtime);
     // GPU providers are slow with dynamic shapes: one static-shape variant per size there.
@@ -54,19 +75,29 @@ export class ModelRuntime {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
     await opts.onStage?.('header');
     let index = await openCheckpoint(path);
-    detectFamily(index);
+    const family = detectFamily(index);
+    if (opts.vae) index = await withVae(index, opts.vae);
+    const prediction = opts.prediction ? { prediction: opts.prediction, source: 'chosen' } : detectPrediction(index, family);
     // fp32 CPU graphs read widened copies of fp16 weights instead of casting them at every load
     const precision = opts.precision ?? (runtime.provider === 'cpu' ? 'float32' : 'float16');
     if (precision === 'float32') {
       await opts.onStage?.('weights');
       index = await withFloat32Weights(index, join(cacheDir, 'weights'));
     }
-    const model = new Sd1Model(index);
+    let model = new Sd1Model(index);
+    let loraReports: LoraReport[] = [];
+    if (opts.loras?.length) {
+      const merged = await withLoras(model, opts.loras, join(cacheDir, 'lora'));
+      model = new Sd1Model(merged.index);
+      loraReports = merged.reports;
+    }
     await opts.onStage?.('tokenizer');
     const tokenizer = index.tokenizerDir && existsSync(join(index.tokenizerDir, 'vocab.json'))
       ? await ClipTokenizer.fromHfFolder(index.tokenizerDir)
       : await ClipTokenizer.fromBpeGz(opts.clipVocab);
-    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, cacheDir);
+    const embeddings = [];
+    for (const file of opts.embeddings ?? []) embeddings.push(await readTextualInversion(file, tokenizer, model.text.width));
+    return new ModelRuntime(model, tokenizer, runtime, opts.keepSessions ?? true, precision, opts.gpuGraphs ?? false, cacheDir, prediction, loraReports, embeddings);
   }
 
   get runtime(): RuntimeConfig { return this.sessions.runtime; }
@@ -82,11 +113,23 @@ export class ModelRuntime {
     this.previewFitted = true;
   }
 
-  /** input ids [chunks, 77] → hidden states [chunks, 77, width]. */
-  async encodeText(ids: BigInt64Array, chunks: number): Promise<Float32Array> {
-    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}`;
-    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks));
-    const out = await session.run({ input_ids: new ort.Tensor('int64', ids, [chunks, 77]) });
+  /** Id after a prompt's end token: 0 for open_clip (SD 2.x), the end token for SD 1.x's CLIP. */
+  get padId(): number {
+    return this.model.text.kind === 'open-clip' ? 0 : END;
+  }
+
+  /** input ids [chunks, 77] → hidden states [chunks, 77, width]; `clipSkip` as in Sd1Model.textEncoder. */
+  async encodeText(ids: BigInt64Array, chunks: number, clipSkip = 1, injection?: Injection): Promise<Float32Array> {
+    const key = `text|${this.variant.dtype}|${this.variant.dynamic ? 'dyn' : chunks}|skip${clipSkip}${injection ? '|inject' : ''}`;
+    const session = await this.sessions.get(key, () => this.model.textEncoder(this.variant, chunks, clipSkip, injection !== undefined));
+    const width = this.model.text.width;
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', ids, [chunks, 77]),
+      ...(injection ? {
+        inject: floatTensor(this.variant.dtype, injection.vectors, [chunks, 77, width]),
+        inject_mask: new ort.Tensor('bool', injection.mask, [chunks, 77, 1]),
+      } : {}),
+    });
     return tensorToFloat32(out.last_hidden_state!);
   }
 

@@ -6,11 +6,10 @@ import type { AccelPlan } from '../accel/plan';
 import { windowCount, selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
 import { tokenDynamics } from '../accel/dynamics';
 import type { StepKind } from '../accel/schedule';
-import { LIMITS } from '../../../preload/contract/vocabulary';
+import { LIMITS, type Prediction, type SamplerName } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
 import { tToSigma } from '../schedulers/sigmas';
 import { createScheduler } from '../schedulers/index';
-import type { SamplerName } from '../schedulers/scheduler';
 import { applyGuidance, duplicateRows } from './guidance';
 import { previewScale, type RgbImage } from './latent-preview';
 import type { ModelRuntime } from './model-runtime';
@@ -35,6 +34,8 @@ export interface Txt2ImgParams {
   readonly accel: AccelPlan;
   /** Make a preview every n-th evaluation (0 = none). */
   readonly previewEvery: number;
+  /** Use the N-th text-encoder layer from the end (A1111 "Clip skip"; default 1 = the last). */
+  readonly clipSkip?: number;
 }
 
 export interface StepReport {
@@ -120,13 +121,14 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
 
   // 2. prompts → context
   const tEncode = performance.now();
-  const cond = await encodeConditioning(rt.tokenizer, (ids, n) => rt.encodeText(ids, n), rt.model.text.width,
-    p.prompt, p.negativePrompt, p.images);
+  const cond = await encodeConditioning(rt.tokenizer, (ids, n, inject) => rt.encodeText(ids, n, p.clipSkip ?? 1, inject),
+    rt.model.text.width, p.prompt, p.negativePrompt, p.images, rt.padId, rt.embeddings);
   const textEncode = (performance.now() - tEncode) / 1000;
   await rt.stageDone('text');
 
   // 3. timesteps and plan
-  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta });
+  const prediction = rt.prediction.prediction;
+  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta, prediction });
   const evaluations = scheduler.timesteps.length;
   if (p.accel.kinds.length !== evaluations) {
     throw new EngineError('internal', `The acceleration plan has ${p.accel.kinds.length} steps for ${evaluations} UNet evaluations.`);
@@ -184,7 +186,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
         index: i, total: evaluations, kind, timestep: t, seconds,
         prunedTokens: stats.prunedBlocks > 0 ? count : 0, prunedBlocks: stats.prunedBlocks,
         ...(p.previewEvery > 0 && (i % p.previewEvery === 0 || i === evaluations - 1)
-          ? { preview: previewOf(rt, modelInput, guided, t, channels, h, w) } : {}),
+          ? { preview: previewOf(rt, modelInput, guided, prediction, t, channels, h, w) } : {}),
       };
       steps.push(report);
       hooks.onStep?.(report);
@@ -213,15 +215,20 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
 }
 
 /**
- * Preview of the first image: the model's clean-latent estimate x0 = (x_t − √(1−ᾱ)·ε)/√ᾱ. The UNet input
- * is x_t for every sampler (k-diffusion samplers scale their x by 1/√(σ²+1)); ᾱ = 1/(1+σ(t)²) also holds
- * at fractional t.
+ * Preview of the first image: the model's clean-latent estimate x0 = (x_t − √(1−ᾱ)·ε)/√ᾱ, or
+ * √ᾱ·x_t − √(1−ᾱ)·v for a v model. The UNet input is x_t for every sampler (k-diffusion samplers scale
+ * their x by 1/√(σ²+1)); ᾱ = 1/(1+σ(t)²) also holds at fractional t.
  */
-function previewOf(rt: ModelRuntime, modelInput: Float32Array, eps: Float32Array, t: number, c: number, h: number, w: number): RgbImage {
+function previewOf(
+  rt: ModelRuntime, modelInput: Float32Array, out: Float32Array, prediction: Prediction, t: number, c: number, h: number, w: number,
+): RgbImage {
   const a = 1 / (1 + tToSigma(t) ** 2);
   const n = c * h * w;
   const x0 = new Float32Array(n);
-  for (let k = 0; k < n; k++) x0[k] = (modelInput[k]! - Math.sqrt(1 - a) * eps[k]!) / Math.sqrt(a);
+  for (let k = 0; k < n; k++) {
+    x0[k] = prediction === 'v' ? Math.sqrt(a) * modelInput[k]! - Math.sqrt(1 - a) * out[k]!
+      : (modelInput[k]! - Math.sqrt(1 - a) * out[k]!) / Math.sqrt(a);
+  }
   return rt.preview.project(x0, c, h, w, previewScale(h, w));
 }
 

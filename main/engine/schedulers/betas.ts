@@ -24,9 +24,9 @@ export function scaledLinearBetas(): Float64Array {
   return betas;
 }
 
-function computeAlphasCumprod(): Float32Array {
+function computeAlphasCumprod64(): Float64Array {
   const betas = scaledLinearBetas();
-  const out = new Float32Array(betas.length);
+  const out = new Float64Array(betas.length);
   let product = 1;
   for (let i = 0; i < betas.length; i++) {
     product *= 1 - betas[i]!;
@@ -35,8 +35,20 @@ function computeAlphasCumprod(): Float32Array {
   return out;
 }
 
+const ALPHAS_CUMPROD_64 = computeAlphasCumprod64();
+
 /** alphas_cumprod[t], t = 0..999: the float32 values ldm samples with (read-only). */
-export const ALPHAS_CUMPROD: ArrayLike<number> = computeAlphasCumprod();
+export const ALPHAS_CUMPROD: ArrayLike<number> = Float32Array.from(ALPHAS_CUMPROD_64);
+
+/**
+ * ldm's `sqrt_alphas_cumprod[t]` and `sqrt_one_minus_alphas_cumprod[t]` buffers: square roots of the
+ * float64 alphas_cumprod, stored as float32 (register_schedule). The v-parameterization converts with these.
+ */
+export function sqrtAlphaBars(t: number): { sqrtA: number; sqrtOneMinusA: number } {
+  const a = ALPHAS_CUMPROD_64[t];
+  if (a === undefined || !Number.isInteger(t)) throw new RangeError(`sqrtAlphaBars: no training timestep ${t}`);
+  return { sqrtA: Math.fround(Math.sqrt(a)), sqrtOneMinusA: Math.fround(Math.sqrt(1 - a)) };
+}
 
 /** alphas_cumprod[t] for an integer t in 0..999, checked. */
 export function alphaBar(t: number): number {

@@ -3,8 +3,9 @@
 // Ref: ldm/models/diffusion/ddim.py (make_schedule, p_sample_ddim),
 //      ldm/modules/diffusionmodules/util.py (make_ddim_timesteps, make_ddim_sampling_parameters).
 
-import { alphaBar, TRAIN_TIMESTEPS } from './betas';
+import { alphaBar, sqrtAlphaBars, TRAIN_TIMESTEPS } from './betas';
 import { checkEta, checkStepInputs, checkSteps } from './options';
+import { epsFromV, x0FromV, type Prediction } from './prediction';
 import type { NoiseSource, Scheduler } from './scheduler';
 
 const f32 = Math.fround;
@@ -21,6 +22,9 @@ export interface DdimStep {
   sqrtOneMinusAT: number;
   /** eta * sqrt((1 - a_prev) / (1 - a_t)) * sqrt(1 - a_t / a_prev). */
   sigma: number;
+  /** The model's sqrt_alphas_cumprod[t] and sqrt_one_minus_alphas_cumprod[t] (v conversion). */
+  sqrtA: number;
+  sqrtOneMinusA: number;
 }
 
 /**
@@ -45,7 +49,7 @@ export function ddimSteps(steps: number, eta: number): DdimStep[] {
     const aPrev = next === undefined ? alphaBar(0) : alphaBar(next);
     // ldm mixes numpy float64 with torch float32 here: 1 - a_t is a float32 op, the rest float64.
     const sigma = eta * Math.sqrt((1 - aPrev) / f32(1 - aT) * (1 - aT / aPrev));
-    return { t, aT, aPrev, sqrtOneMinusAT: f32(Math.sqrt(f32(1 - aT))), sigma: f32(sigma) };
+    return { t, aT, aPrev, sqrtOneMinusAT: f32(Math.sqrt(f32(1 - aT))), sigma: f32(sigma), ...sqrtAlphaBars(t) };
   });
 }
 
@@ -57,12 +61,26 @@ export function ddimSteps(steps: number, eta: number): DdimStep[] {
  */
 export function ddimUpdate(x: Float32Array, e: Float32Array, c: DdimStep, noise: Float32Array | null): Float32Array {
   const sqrtAT = f32(Math.sqrt(c.aT));
+  const predX0 = new Float32Array(x.length);
+  for (let i = 0; i < x.length; i++) predX0[i] = f32(f32(x[i]! - f32(c.sqrtOneMinusAT * e[i]!)) / sqrtAT);
+  return ddimCombine(predX0, e, c, noise);
+}
+
+/**
+ * The v-parameterized step as ldm's p_sample_ddim runs it: e_t and pred_x0 both from v
+ * (see prediction.ts), then the same update as for eps.
+ */
+export function ddimUpdateV(x: Float32Array, v: Float32Array, c: DdimStep, noise: Float32Array | null): Float32Array {
+  return ddimCombine(x0FromV(v, x, c.sqrtA, c.sqrtOneMinusA), epsFromV(v, x, c.sqrtA, c.sqrtOneMinusA), c, noise);
+}
+
+/** x_prev = sqrt(a_prev) * pred_x0 + sqrt(1 - a_prev - sigma^2) * e + sigma * noise, in float32. */
+function ddimCombine(predX0: Float32Array, e: Float32Array, c: DdimStep, noise: Float32Array | null): Float32Array {
   const sqrtAPrev = f32(Math.sqrt(c.aPrev));
   const dirCoef = f32(Math.sqrt(f32(f32(1 - c.aPrev) - f32(c.sigma * c.sigma))));
-  const out = new Float32Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const predX0 = f32(f32(x[i]! - f32(c.sqrtOneMinusAT * e[i]!)) / sqrtAT);
-    let value = f32(f32(sqrtAPrev * predX0) + f32(dirCoef * e[i]!));
+  const out = new Float32Array(predX0.length);
+  for (let i = 0; i < predX0.length; i++) {
+    let value = f32(f32(sqrtAPrev * predX0[i]!) + f32(dirCoef * e[i]!));
     if (noise) value = f32(value + f32(c.sigma * noise[i]!));
     out[i] = value;
   }
@@ -75,7 +93,7 @@ export class DdimScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   readonly steps: readonly DdimStep[];
 
-  constructor(steps: number, eta = 0) {
+  constructor(steps: number, eta = 0, readonly prediction: Prediction = 'eps') {
     checkSteps(steps);
     this.steps = ddimSteps(steps, eta);
     this.timesteps = this.steps.map((s) => s.t);
@@ -90,6 +108,7 @@ export class DdimScheduler implements Scheduler {
     checkStepInputs(eps, x);
     const c = this.steps[i];
     if (c === undefined) throw new RangeError(`DDIM has ${this.steps.length} steps, there is no step ${i}`);
-    return ddimUpdate(x, eps, c, c.sigma > 0 ? noise.randn(x.length) : null);
+    const fresh = c.sigma > 0 ? noise.randn(x.length) : null;
+    return this.prediction === 'v' ? ddimUpdateV(x, eps, c, fresh) : ddimUpdate(x, eps, c, fresh);
   }
 }

@@ -5,6 +5,7 @@
 
 import { checkSteps } from './options';
 import type { NoiseSource } from './scheduler';
+import type { Prediction } from './prediction';
 import { SigmaSampler } from './sigma-sampler';
 import { defaultSigmas } from './sigmas';
 
@@ -21,9 +22,9 @@ export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { si
 export class EulerAncestralScheduler extends SigmaSampler {
   readonly name = 'euler_a' as const;
 
-  constructor(steps: number) {
+  constructor(steps: number, prediction: Prediction = 'eps') {
     checkSteps(steps);
-    super(defaultSigmas(steps));
+    super(defaultSigmas(steps), prediction);
   }
 
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array {

@@ -9,6 +9,7 @@ import { PlmsScheduler } from './plms';
 import type { SamplerName, Scheduler, SchedulerOptions } from './scheduler';
 
 export type { NoiseSource, SamplerName, Scheduler, SchedulerOptions } from './scheduler';
+export { PREDICTIONS, type Prediction } from './prediction';
 
 /** How many UNet evaluations `sampler` runs for `steps` (PLMS runs one more): the length of every plan. */
 export function evaluationCount(sampler: SamplerName, steps: number): number {
@@ -16,12 +17,13 @@ export function evaluationCount(sampler: SamplerName, steps: number): number {
 }
 
 export function createScheduler(name: SamplerName, opts: SchedulerOptions): Scheduler {
+  const prediction = opts.prediction ?? 'eps';
   switch (name) {
-    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0);
-    case 'plms': return new PlmsScheduler(opts.steps);
-    case 'euler': return new EulerScheduler(opts.steps);
-    case 'euler_a': return new EulerAncestralScheduler(opts.steps);
-    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps);
-    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true });
+    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0, prediction);
+    case 'plms': return new PlmsScheduler(opts.steps, prediction);
+    case 'euler': return new EulerScheduler(opts.steps, prediction);
+    case 'euler_a': return new EulerAncestralScheduler(opts.steps, prediction);
+    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps, { prediction });
+    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true, prediction });
   }
 }

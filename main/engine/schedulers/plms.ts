@@ -12,6 +12,13 @@
 import { ddimSteps, ddimUpdate, type DdimStep } from './ddim';
 import { checkStepInputs, checkSteps } from './options';
 import type { Scheduler } from './scheduler';
+import { sqrtAlphaBars } from './betas';
+import { epsFromV, type Prediction } from './prediction';
+
+function epsFromVAt(v: Float32Array, x: Float32Array, t: number): Float32Array {
+  const { sqrtA, sqrtOneMinusA } = sqrtAlphaBars(t);
+  return epsFromV(v, x, sqrtA, sqrtOneMinusA);
+}
 
 const f32 = Math.fround;
 
@@ -48,7 +55,7 @@ export class PlmsScheduler implements Scheduler {
   private firstSample: Float32Array | null = null;
   private expected = 0;
 
-  constructor(steps: number) {
+  constructor(steps: number, readonly prediction: Prediction = 'eps') {
     checkSteps(steps);
     this.steps = ddimSteps(steps, 0);
     const t = this.steps.map((s) => s.t);
@@ -61,14 +68,17 @@ export class PlmsScheduler implements Scheduler {
   }
 
   /** Evaluation 0 starts a new run; after that evaluations must come in order. */
-  step(eps: Float32Array, i: number, x: Float32Array): Float32Array {
-    checkStepInputs(eps, x);
+  step(out: Float32Array, i: number, x: Float32Array): Float32Array {
+    checkStepInputs(out, x);
     if (i !== 0 && i !== this.expected) {
       throw new RangeError(`PLMS expects evaluation ${this.expected} next, got ${i}`);
     }
     if (i >= this.timesteps.length) throw new RangeError(`PLMS has ${this.timesteps.length} evaluations, there is no ${i}`);
     this.expected = i + 1;
     const first = this.steps[0]!;
+    // A v model's output becomes ε at the sample it was evaluated on (x' for evaluation 1); the multistep
+    // combination is then the same linear one on ε.
+    const eps = this.prediction === 'v' ? epsFromVAt(out, x, this.timesteps[i]!) : out;
 
     if (i === 0) {
       this.oldEps = [eps.slice()];
@@ -83,9 +93,9 @@ export class PlmsScheduler implements Scheduler {
       this.firstSample = null;
       return ddimUpdate(start, averaged, first, null);
     }
-    const out = ddimUpdate(x, multistepEps(eps, this.oldEps), this.steps[i - 1]!, null);
+    const next = ddimUpdate(x, multistepEps(eps, this.oldEps), this.steps[i - 1]!, null);
     this.oldEps.push(eps.slice());
     if (this.oldEps.length > 3) this.oldEps.shift();
-    return out;
+    return next;
   }
 }

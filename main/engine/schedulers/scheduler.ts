@@ -3,6 +3,7 @@
 // Ref: huggingface/diffusers src/diffusers/schedulers/scheduling_utils.py (SchedulerMixin).
 
 import type { SamplerName } from '../../../preload/contract/vocabulary';
+import type { Prediction } from './prediction';
 
 export type { SamplerName };
 
@@ -16,6 +17,8 @@ export interface SchedulerOptions {
   steps: number;
   /** DDIM eta (0 = deterministic). Ignored by the other samplers. */
   eta?: number;
+  /** What the UNet outputs (default eps); `step` receives that output, guided. */
+  prediction?: Prediction;
 }
 
 export interface Scheduler {
@@ -31,7 +34,7 @@ export interface Scheduler {
   /** Input scaling before the UNet for evaluation `i` (identity for DDIM/PLMS). Returns a new array. */
   scaleModelInput(x: Float32Array, i: number): Float32Array;
   /**
-   * Advance the sample with the (guided) noise prediction of evaluation `i`. Returns the new sample;
+   * Advance the sample with the (guided) UNet output of evaluation `i` (ε, or v for a v model). Returns the new sample;
    * never mutates its inputs. `noise` is only consulted by stochastic samplers.
    */
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array;

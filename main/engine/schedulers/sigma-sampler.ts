@@ -1,10 +1,15 @@
 // What the k-diffusion samplers share: a sigma schedule (one sigma per UNet evaluation plus a final 0), the
 // timesteps handed to the UNet (sigma_to_t of each sigma), and CompVisDenoiser's scalings for an
 // eps-predicting model: the UNet sees x * c_in with c_in = 1 / sqrt(sigma^2 + 1), and the denoised
-// estimate is x + eps * c_out with c_out = -sigma. Every elementwise op is rounded to float32 like torch's.
-// Ref: k_diffusion/external.py (DiscreteEpsDDPMDenoiser.get_scalings / forward).
+// estimate is x + eps * c_out with c_out = -sigma. A v model (CompVisVDenoiser, sigma_data = 1) gives
+// denoised = x * c_skip + v * c_out with c_skip = 1 / (sigma^2 + 1), c_out = -sigma / sqrt(sigma^2 + 1):
+// k-diffusion's x is x_t / sqrt(ᾱ) with ᾱ = 1 / (sigma^2 + 1), so x0 = sqrt(ᾱ)·x_t − sqrt(1−ᾱ)·v
+// (prediction.ts) = x / (sigma^2 + 1) − sigma / sqrt(sigma^2 + 1) · v.
+// Every elementwise op is rounded to float32 like torch's.
+// Ref: k_diffusion/external.py (DiscreteEpsDDPMDenoiser, DiscreteVDDPMDenoiser: get_scalings / forward).
 
 import { checkStepInputs } from './options';
+import type { Prediction } from './prediction';
 import type { NoiseSource, SamplerName, Scheduler } from './scheduler';
 import { sigmaToT } from './sigmas';
 
@@ -18,7 +23,7 @@ export abstract class SigmaSampler implements Scheduler {
   /** One sigma per evaluation, then the final 0. */
   readonly sigmas: readonly number[];
 
-  protected constructor(sigmas: readonly number[]) {
+  protected constructor(sigmas: readonly number[], readonly prediction: Prediction) {
     this.sigmas = sigmas;
     this.timesteps = sigmas.slice(0, -1).map(sigmaToT);
     this.initNoiseSigma = sigmas[0]!;
@@ -42,13 +47,20 @@ export abstract class SigmaSampler implements Scheduler {
     return out;
   }
 
-  /** CompVisDenoiser.forward for the UNet's eps at evaluation i: x - sigma * eps. */
-  protected denoised(eps: Float32Array, i: number, x: Float32Array): Float32Array {
-    checkStepInputs(eps, x);
+  /** The denoiser's x0 estimate from the UNet output at evaluation i (eps: x - sigma * eps; v: see above). */
+  protected denoised(output: Float32Array, i: number, x: Float32Array): Float32Array {
+    checkStepInputs(output, x);
     const [sigma] = this.sigmaPair(i);
-    const cOut = -sigma;
     const out = new Float32Array(x.length);
-    for (let k = 0; k < x.length; k++) out[k] = f32(x[k]! + f32(eps[k]! * cOut));
+    if (this.prediction === 'v') {
+      const variance = f32(f32(sigma * sigma) + 1);
+      const cSkip = f32(1 / variance);
+      const cOut = f32(-sigma / f32(Math.sqrt(variance)));
+      for (let k = 0; k < x.length; k++) out[k] = f32(f32(output[k]! * cOut) + f32(x[k]! * cSkip));
+      return out;
+    }
+    const cOut = -sigma;
+    for (let k = 0; k < x.length; k++) out[k] = f32(x[k]! + f32(output[k]! * cOut));
     return out;
   }
 

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { uniqueTempPath } from '../../common/atomic-file';
 import { EngineError } from '../errors';
 import { decodeToF32, readTensorBytes } from './safetensors';
 import type { TensorEntry, TensorIndex } from './tensor-index';
@@ -50,7 +51,9 @@ export async function withFloat32Weights(index: TensorIndex, cacheDir: string): 
 }
 
 async function writeCopy(file: string, narrow: readonly TensorEntry[], placed: ReadonlyMap<string, TensorEntry>, size: number): Promise<void> {
-  const temp = `${file}.${process.pid}.part`;
+  // Unique per writer: two opens of the same model (the app and a check, two engines) may write at once;
+  // each renames its own complete copy into place.
+  const temp = uniqueTempPath(dirname(file));
   const out = createWriteStream(temp);
   const write = (chunk: Uint8Array): Promise<void> => new Promise((resolve, reject) => {
     out.write(chunk, (err) => (err ? reject(err) : resolve()));

@@ -2,13 +2,14 @@
 // output files and folders, the same defaults in plan and generate, errors that name the flag, a quiet
 // terminal, and a process that exits as soon as its work is done.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../../package.json';
 import { readImageParameters } from '../../../main/images/external-image';
 import { repoRoot } from '../../helpers/paths';
+import { rawSafetensors } from '../../fixtures/weights-files';
 
 const bin = join(repoRoot, 'bin', 'dato-studio.js');
 let dir: string;
@@ -75,7 +76,7 @@ describe('dato-studio arguments fail before any work', () => {
     // --ep cuda cannot start on a machine without CUDA: the width error must come first either way
     const r = cli(['generate', '--prompt', 'x', '--width', '100', '--ep', 'cpu']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('dato-studio: Width and height must be multiples of 8 and at least 64 (got 100×128).');
+    expect(r.stderr.trim()).toBe('dato-studio: Width and height must be multiples of 8 from 64 to 2048 (got 100×128).');
     const cuda = cli(['generate', '--prompt', 'x', '--width', '100', '--ep', 'cuda']);
     expect(cuda.stderr).toMatch(/(Width and height must be multiples of 8|--ep cuda: this execution provider does not exist)/);
   });
@@ -86,6 +87,40 @@ describe('dato-studio arguments fail before any work', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^dato-studio: --ep dml: this execution provider does not exist for linux-x64; use --ep auto or --ep cpu/);
     }
+  });
+});
+
+describe('dato-studio info on a checkpoint and on add-on files (checked in the bounded checker process)', () => {
+  it('describes the demo checkpoint', () => {
+    const r = cli(['info', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ family: 'sd1', prediction: { prediction: 'eps' } });
+  });
+
+  it('says what a LoRA, an embedding and a VAE file are', () => {
+    const lora = join(dir, 'ink.safetensors');
+    writeFileSync(lora, rawSafetensors({
+      'lora_unet_mid_block_attentions_0_proj_out.lora_down.weight': { dtype: 'F32', shape: [8, 4], data_offsets: [0, 128] },
+      'lora_unet_mid_block_attentions_0_proj_out.lora_up.weight': { dtype: 'F32', shape: [4, 8], data_offsets: [128, 256] },
+    }, 256));
+    const emb = join(dir, 'my-emb.safetensors');
+    writeFileSync(emb, rawSafetensors({ emb_params: { dtype: 'F32', shape: [2, 768], data_offsets: [0, 6144] } }, 6144));
+    const vae = join(dir, 'vae.safetensors');
+    writeFileSync(vae, rawSafetensors({ 'decoder.conv_in.weight': { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4));
+    expect(JSON.parse(cli(['info', '--model', lora, '--json']).stdout)).toMatchObject({ kind: 'lora', modules: { unet: 1, text: 0 }, rank: 8 });
+    expect(JSON.parse(cli(['info', '--model', emb, '--json']).stdout)).toMatchObject({ kind: 'embedding', trigger: 'my-emb', vectors: 2 });
+    const text = cli(['info', '--model', vae]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/VAE \(ldm layout, 1 tensors\)\n  use: dato-studio generate --vae PATH/);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a FIFO named like a LoRA at once instead of waiting for a writer', () => {
+    const fifo = join(dir, 'fifo.safetensors');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const r = spawnSync(process.execPath, [bin, 'info', '--model', fifo], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/not a regular file/);
   });
 });
 

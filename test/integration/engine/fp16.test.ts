@@ -9,7 +9,7 @@ import { txt2img } from '../../../main/engine/pipeline/txt2img';
 import { UNetRunner } from '../../../main/engine/pipeline/unet-runner';
 import { psnr } from '../../../main/common/stats';
 import { refArray, relL2, report } from '../../helpers/numeric';
-import { clipBpePath, demoModelDir, testCacheDir, tinyRefDir } from '../../helpers/paths';
+import { clipBpePath, demoModelDir, testCacheDir, tinyRefDir, tinySd2RefDir } from '../../helpers/paths';
 
 // fp16 runs use exactly the graphs a GPU provider gets: fp16 and static shapes.
 const open = (path: string, precision: 'float32' | 'float16') =>
@@ -45,5 +45,28 @@ describe('fp16 graphs agree with fp32', () => {
     report('fp16 vs fp32 demo image (PSNR dB)', { psnr: db, latentRelL2: relL2(b.latents, a.latents) });
     expect(db).toBeGreaterThanOrEqual(30);
     await m32.dispose(); await m16.dispose();
+  });
+});
+
+describe('SD 2.x fp16 graphs (attention computed in float32)', () => {
+  it('one UNet evaluation and the text encoder of the SD 2.x reference stay within 1e-2 of the official fp32 values', async () => {
+    const rt = await ModelRuntime.open(join(tinySd2RefDir, 'model.safetensors'), { provider: 'cpu' },
+      { clipVocab: clipBpePath, cacheDir: testCacheDir, precision: 'float16', gpuGraphs: true, prediction: 'v' });
+    try {
+      expect(rt.model.unet.upcastAttention).toBe(true);
+      const x = refArray('unet_call1_x.npy', tinySd2RefDir);
+      const out = (await new UNetRunner(rt.model, rt.sessions, rt.variant, 2, 16, 32).evaluate('full', {
+        x: x.data, timesteps: [...refArray('unet_call1_t.npy', tinySd2RefDir).data],
+        context: refArray('unet_call1_context.npy', tinySd2RefDir).data, contextLength: 77,
+      })).eps;
+      const unetErr = relL2(out, refArray('unet_call1_out.npy', tinySd2RefDir).data);
+      const ids = BigInt64Array.from(refArray('text_prompt_ids.npy', tinySd2RefDir).data, (v) => BigInt(v));
+      const textErr = relL2(await rt.encodeText(ids, 1), refArray('text_prompt_hidden.npy', tinySd2RefDir).data);
+      report('SD2 fp16 vs official fp32', { unetRelL2: unetErr, textRelL2: textErr });
+      expect(unetErr).toBeLessThanOrEqual(1e-2);
+      expect(textErr).toBeLessThanOrEqual(1e-2);
+    } finally {
+      await rt.dispose();
+    }
   });
 });

@@ -10,6 +10,8 @@ import { exifWithUserComment, readExifUserComment } from '../../../main/images/e
 import { writeGenerationImage } from '../../../main/images/generation-png';
 import { readImageParameters } from '../../../main/images/external-image';
 import { testPattern } from './store-fixture';
+import { createHash } from 'node:crypto';
+import { addonHashes } from '../../../main/engine/weights/addon-hash';
 
 let dir: string;
 beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'dato-genpng-')); });
@@ -22,7 +24,7 @@ const request: GenerateRequest = {
 };
 const image = { width: 16, height: 8, rgb: testPattern(16, 8) };
 const result: GenerateResult = {
-  images: [image, image], latents: new Float32Array(0), latentShape: [2, 4, 1, 2],
+  images: [image, image], latents: new Float32Array(0), latentShape: [2, 4, 1, 2], loras: [], addons: { loras: [] },
   steps: [
     { index: 0, total: 2, kind: 'full', timestep: 999, seconds: 0.5, prunedTokens: 0, prunedBlocks: 0 },
     { index: 1, total: 2, kind: 'shallow', timestep: 499, seconds: 0.1, prunedTokens: 0, prunedBlocks: 0 },
@@ -94,5 +96,37 @@ describe('exifWithUserComment', () => {
     // produced by Debian's python3-piexif 1.1.3 (piexif leaves out the Exif IFD's next-IFD offset)
     const a1111 = Buffer.from('4578696600004d4d002a00000008000187690004000000010000001a000000000001928600070000000c00000028554e49434f44450000480069', 'hex');
     expect(readExifUserComment(a1111)).toBe('Hi');
+  });
+});
+
+describe('A1111 add-on fields', () => {
+  it('writes Clip skip, VAE, TI hashes and Lora hashes (addnet hash of the data after the header) and reads them back', async () => {
+    const lora = join(dir, 'ink.safetensors');
+    const body = Buffer.from('tensor bytes');
+    const header = Buffer.from('{}      ');
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(header.length));
+    writeFileSync(lora, Buffer.concat([prefix, header, body]));
+    const vae = join(dir, 'vae-ft.safetensors');
+    writeFileSync(vae, 'vae file');
+    const emb = join(dir, 'my-emb.safetensors');
+    writeFileSync(emb, 'emb file');
+    const addons = await addonHashes([lora], vae, [emb]);
+    expect(addons.embeddings).toEqual([{ name: 'my-emb', hash: createHash('sha256').update('emb file').digest('hex').slice(0, 12) }]);
+    expect(addons.loras).toEqual([{ name: 'ink', hash: createHash('sha256').update(body).digest('hex').slice(0, 12) }]);
+    expect(addons.vae).toEqual({ name: 'vae-ft.safetensors', hash: createHash('sha256').update('vae file').digest('hex').slice(0, 10) });
+    const path = join(dir, 'addons.png');
+    await writeGenerationImage(path, image, { request: { ...request, clipSkip: 2 }, result: { ...result, addons }, imageIndex: 0, modelName: 'demo' });
+    const fields = (await readImageParameters(path)).parameters!.fields;
+    expect(fields).toMatchObject({ 'Clip skip': '2', VAE: 'vae-ft.safetensors', 'VAE hash': addons.vae!.hash, 'Lora hashes': `ink: ${addons.loras[0]!.hash}`, 'TI hashes': `my-emb: ${addons.embeddings![0]!.hash}` });
+  });
+
+  it('writes none of them for a plain generation (clip skip 1, no VAE, no LoRA)', async () => {
+    const path = join(dir, 'plain.png');
+    await writeGenerationImage(path, image, { request, result, imageIndex: 0, modelName: 'demo' });
+    const fields = (await readImageParameters(path)).parameters!.fields;
+    expect(Object.keys(fields)).not.toEqual(expect.arrayContaining(['Clip skip']));
+    expect(fields['Lora hashes']).toBeUndefined();
+    expect(fields['VAE']).toBeUndefined();
   });
 });

@@ -74,6 +74,9 @@ function modelBeside(name: string, config?: (path: string) => void): string {
   return join(folder, 'model.safetensors');
 }
 
+/** The demo file's own __metadata__ image_size: what an ignored config.json leaves in force. */
+const DEMO_FILE_SIZE = 128;
+
 const demoConfig = (): Record<string, unknown> => JSON.parse(readFileSync(join(demoModelDir, 'config.json'), 'utf8')) as Record<string, unknown>;
 const file = (name: string, bytes: Buffer | string): string => { const p = join(dir, name); writeFileSync(p, bytes); return p; };
 const tensor = (shape: string): string => `{"t":{"dtype":"F32","shape":${shape},"data_offsets":[0,4]}}`;
@@ -103,16 +106,16 @@ const CASES: Case[] = [
   { name: 'a link to /dev/zero named .safetensors', make: () => { const p = join(dir, 'zero.safetensors'); symlinkSync('/dev/zero', p); return p; },
     expect: { code: 'model-corrupt', message: /is not a regular file/ } },
   { name: 'config.json → /dev/zero beside a checkpoint', make: () => modelBeside('zero-config', (c) => symlinkSync('/dev/zero', c)),
-    expect: { notice: /Ignored the config\.json next to the model: it points outside the model folder \(to "\/dev\/zero"\)/, nativeSize: 512 } },
+    expect: { notice: /Ignored the config\.json next to the model: it points outside the model folder \(to "\/dev\/zero"\)/, nativeSize: DEMO_FILE_SIZE } },
   { name: 'config.json as a FIFO beside a checkpoint', make: () => modelBeside('fifo-config', (c) => execFileSync('mkfifo', [c])),
-    expect: { notice: /config\.json next to the model: it is not a regular file/, nativeSize: 512 } },
+    expect: { notice: /config\.json next to the model: it is not a regular file/, nativeSize: DEMO_FILE_SIZE } },
   { name: 'config.json → /etc/passwd beside a checkpoint', make: () => modelBeside('passwd-config', (c) => symlinkSync('/etc/passwd', c)),
-    expect: { notice: /points outside the model folder \(to "\/etc\/passwd"\)/, nativeSize: 512 } },
+    expect: { notice: /points outside the model folder \(to "\/etc\/passwd"\)/, nativeSize: DEMO_FILE_SIZE } },
   { name: 'a 2 MB config.json beside a checkpoint', make: () => modelBeside('big-config', (c) => writeFileSync(c, `{"unet":{"num_heads":4},"pad":"${'x'.repeat(2 ** 21)}"}`)),
-    expect: { notice: /is \d+ bytes \(at most 1048576 are read\)/, nativeSize: 512 } },
+    expect: { notice: /is \d+ bytes \(at most 1048576 are read\)/, nativeSize: DEMO_FILE_SIZE } },
   { name: 'a transformers config.json beside a checkpoint', make: () => modelBeside('hf-config', (c) => writeFileSync(c, JSON.stringify({
     architectures: ['CLIPTextModel'], model_type: 'clip_text_model', hidden_size: 768, num_attention_heads: 12, image_size: 224 }))),
-    expect: { notice: /not an ldm-style model description/, nativeSize: 512 } },
+    expect: { notice: /not an ldm-style model description/, nativeSize: DEMO_FILE_SIZE } },
   { name: 'an ldm config.json with negative UNet heads', make: () => modelBeside('negative-heads', (c) => writeFileSync(c, JSON.stringify({ ...demoConfig(), unet: { ...(demoConfig().unet as object), num_heads: -4 } }))),
     expect: { code: 'model-unsupported', message: /config\.json sets unet\.num_heads to -4; it must be a whole number from 1 to 1024/ } },
   { name: 'an ldm config.json with heads that do not divide the channels', make: () => modelBeside('odd-heads', (c) => writeFileSync(c, JSON.stringify({ ...demoConfig(), unet: { ...(demoConfig().unet as object), num_heads: 7 } }))),

@@ -3,18 +3,24 @@
 // are concatenated along the token axis (77·k context tokens); each token carries its emphasis weight.
 // Ref: AUTOMATIC1111/stable-diffusion-webui modules/sd_hijack_clip.py
 // (FrozenCLIPEmbedderWithCustomWordsBase: tokenize_line, empty_chunk, process_tokens) and
-// modules/sd_emphasis.py (EmphasisOriginal). Textual-inversion embeddings are not supported, and every
-// segment is tokenized with ClipTokenizer.encode (OpenAI's cleaning), so plain prompts give exactly the
-// reference ids.
+// modules/sd_emphasis.py (EmphasisOriginal). Textual-inversion embeddings occupy one token position per
+// vector (placeholder id 0, the vectors recorded as the chunk's `fixes`), and every segment is tokenized
+// with ClipTokenizer.encode (OpenAI's cleaning), so plain prompts give exactly the reference ids.
 
 import { parsePromptAttention, BREAK_WEIGHT } from './prompt-attention';
 import { ClipTokenizer, CHUNK_LENGTH, CONTEXT_LENGTH, END, START } from './tokenizer';
+import { embeddingAt, type TextualInversion } from './textual-inversion';
+
+/** An embedding's vectors at token positions offset + 1 … offset + count of the chunk (after START). */
+export interface ChunkFix { readonly offset: number; readonly embedding: TextualInversion }
 
 export interface PromptChunk {
   /** 77 ids: `[START] + 75 tokens (padded with END) + [END]`. */
   ids: Int32Array;
   /** 77 emphasis weights, 1.0 at the start, end and padding positions. */
   weights: Float32Array;
+  /** Embeddings placed in this chunk (their positions hold id 0). */
+  fixes: ChunkFix[];
 }
 
 export interface PromptChunks {
@@ -29,22 +35,29 @@ export interface PromptChunks {
 /** A1111's opts.comma_padding_backtrack default: how far back a full chunk may be cut at a comma. */
 const COMMA_PADDING_BACKTRACK = 20;
 
-function makeChunk(tokens: readonly number[], weights: readonly number[]): PromptChunk {
+/**
+ * `pad` fills the ids after the closing end token: END for SD 1.x, 0 for SD 2.x's open_clip (A1111's
+ * FrozenOpenCLIPEmbedderWithCustomWords sets id_pad = 0 and overwrites everything after the first end token).
+ */
+function makeChunk(tokens: readonly number[], weights: readonly number[], pad: number, fixes: ChunkFix[] = []): PromptChunk {
   const ids = new Int32Array(CONTEXT_LENGTH).fill(END);
   ids[0] = START;
   ids.set(tokens, 1);
+  ids.fill(pad, tokens.length + 2);
   const chunkWeights = new Float32Array(CONTEXT_LENGTH).fill(1);
   chunkWeights.set(weights, 1);
-  return { ids, weights: chunkWeights };
+  return { ids, weights: chunkWeights, fixes };
 }
 
 /** The chunk of an empty prompt (`empty_chunk`). */
-export function emptyChunk(): PromptChunk {
-  return makeChunk([], []);
+export function emptyChunk(pad = END): PromptChunk {
+  return makeChunk([], [], pad);
 }
 
-/** Tokenize a prompt into weighted 77-id chunks (`tokenize_line`). */
-export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): PromptChunks {
+/** Tokenize a prompt into weighted 77-id chunks (`tokenize_line`); `pad` as in makeChunk. */
+export function encodePromptChunks(
+  tokenizer: ClipTokenizer, prompt: string, pad = END, embeddings: readonly TextualInversion[] = [],
+): PromptChunks {
   const parsed = parsePromptAttention(prompt);
   const tokenized = parsed.map(({ text }) => tokenizer.encode(text));
   const commaToken = tokenizer.tokenId(',</w>');
@@ -52,11 +65,13 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
   const chunks: PromptChunk[] = [];
   let tokens: number[] = [];
   let weights: number[] = [];
+  let fixes: ChunkFix[] = [];
   let lastComma = -1;
   const nextChunk = (): void => {
-    chunks.push(makeChunk(tokens, weights));
+    chunks.push(makeChunk(tokens, weights, pad, fixes));
     tokens = [];
     weights = [];
+    fixes = [];
     lastComma = -1;
   };
 
@@ -65,7 +80,9 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
       nextChunk();
       return;
     }
-    for (const token of tokenized[segment]!) {
+    const segmentTokens = tokenized[segment]!;
+    for (let position = 0; position < segmentTokens.length;) {
+      const token = segmentTokens[position]!;
       if (token === commaToken) {
         lastComma = tokens.length;
       } else if (tokens.length === CHUNK_LENGTH && lastComma !== -1
@@ -75,22 +92,36 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
         const breakAt = lastComma + 1;
         const movedTokens = tokens.slice(breakAt);
         const movedWeights = weights.slice(breakAt);
+        // embeddings after the comma move along (A1111 leaves their fixes behind, pointing past the chunk)
+        const movedFixes = fixes.filter((f) => f.offset >= breakAt).map((f) => ({ ...f, offset: f.offset - breakAt }));
         tokens = tokens.slice(0, breakAt);
         weights = weights.slice(0, breakAt);
+        fixes = fixes.filter((f) => f.offset < breakAt);
         nextChunk();
         tokens = movedTokens;
         weights = movedWeights;
+        fixes = movedFixes;
       }
       if (tokens.length === CHUNK_LENGTH) nextChunk();
-      tokens.push(token);
-      weights.push(weight);
+      const embedding = embeddings.length ? embeddingAt(embeddings, segmentTokens, position) : undefined;
+      if (!embedding) {
+        tokens.push(token);
+        weights.push(weight);
+        position++;
+        continue;
+      }
+      // the vectors stay together: a new chunk when they do not fit in this one
+      if (tokens.length + embedding.count > CHUNK_LENGTH) nextChunk();
+      fixes.push({ offset: tokens.length, embedding });
+      for (let v = 0; v < embedding.count; v++) { tokens.push(0); weights.push(weight); }
+      position += embedding.ids.length;
     }
   });
   if (tokens.length > 0 || chunks.length === 0) nextChunk();
 
   const only = parsed.length === 1 ? parsed[0]! : undefined;
   const isPlain = only !== undefined && only.weight === 1 && only.text === prompt
-    && tokenized[0]!.length <= CHUNK_LENGTH;
+    && tokenized[0]!.length <= CHUNK_LENGTH && chunks.every((c) => c.fixes.length === 0);
   return { chunks, isPlain };
 }
 
@@ -99,10 +130,10 @@ export function encodePromptChunks(tokenizer: ClipTokenizer, prompt: string): Pr
  * (A1111 pads the conditioning with the empty prompt's encoding, opts.pad_cond_uncond; the encoding of
  * `emptyChunk()` is exactly that). A padded result is no longer plain: it has more than one chunk.
  */
-export function padChunkCount(a: PromptChunks, b: PromptChunks): [PromptChunks, PromptChunks] {
+export function padChunkCount(a: PromptChunks, b: PromptChunks, padId = END): [PromptChunks, PromptChunks] {
   const count = Math.max(a.chunks.length, b.chunks.length);
   const pad = (p: PromptChunks): PromptChunks => p.chunks.length === count ? p : {
-    chunks: [...p.chunks, ...Array.from({ length: count - p.chunks.length }, emptyChunk)],
+    chunks: [...p.chunks, ...Array.from({ length: count - p.chunks.length }, () => emptyChunk(padId))],
     isPlain: false,
   };
   return [pad(a), pad(b)];

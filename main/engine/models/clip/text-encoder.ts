@@ -2,17 +2,19 @@
 // causal mask, quick_gelu). Ref: huggingface/transformers models/clip/modeling_clip.py CLIPTextTransformer.
 import { EngineError } from '../../errors';
 import type { Graph, InputDim, Tensor } from '../../graph/graph';
-import { add, constantOf, quickGelu } from '../../graph/ops/elementwise';
+import { add, quickGelu } from '../../graph/ops/elementwise';
 import { multiHeadAttention } from '../../graph/ops/attention';
 import { layerNorm, linear } from '../../graph/ops/nn';
 import { gather, slice } from '../../graph/ops/shape';
 import type { Scope, WeightSource } from '../../graph/scope';
 import type { ModelHints } from '../model-hints';
 import { TEXT_SCOPE } from '../../weights/names/prefixes';
+import { causalBias } from './causal-bias';
 
 const LN_EPS = 1e-5;
 
 export interface TextEncoderConfig {
+  readonly kind: 'clip';
   readonly width: number;
   readonly layers: number;
   readonly heads: number;
@@ -30,14 +32,7 @@ export function detectTextEncoderConfig(src: WeightSource, hints: ModelHints): T
   if (!Number.isInteger(heads) || width % heads !== 0) {
     throw new EngineError('model-unsupported', `The text encoder width ${width} has no standard head count; add a config.json with text_encoder.num_attention_heads.`);
   }
-  return { width, layers, heads, positions, vocab };
-}
-
-/** Attention bias that lets token i see tokens j ≤ i (float32 min elsewhere, as transformers does). */
-function causalBias(like: Tensor, n: number): Tensor {
-  const lowest = like.dtype === 'float16' ? -65504 : -3.4028234663852886e38;
-  const values = Array.from({ length: n * n }, (_, k) => (k % n > Math.floor(k / n) ? lowest : 0));
-  return constantOf(like, like.dtype, [1, 1, n, n], values);
+  return { kind: 'clip', width, layers, heads, positions, vocab };
 }
 
 function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor {
@@ -50,15 +45,30 @@ function encoderLayer(s: Scope, x: Tensor, bias: Tensor, heads: number): Tensor 
   return add(x, m);
 }
 
-/** input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. */
-export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim): void {
+/**
+ * Textual-inversion vectors in place of token embeddings (A1111's EmbeddingsWithFixes): inputs `inject`
+ * [B, 77, W] and `inject_mask` bool [B, 77, 1]; masked positions take the injected vector, exactly.
+ */
+export function injectVectors(g: Graph, tokens: Tensor, batch: InputDim, positions: number): Tensor {
+  const vectors = g.input('inject', g.dtype, [batch, positions, tokens.shape[2]!]);
+  const mask = g.input('inject_mask', 'bool', [batch, positions, 1]);
+  return g.node('Where', [mask, vectors, tokens], {}, [{ dtype: tokens.dtype, shape: tokens.shape }])[0]!;
+}
+
+/**
+ * input_ids int64 [B, 77] → last_hidden_state [B, 77, width]. With clip skip N > 1 only the first
+ * layers − (N − 1) layers run and final_layer_norm is applied to their output, as A1111 does
+ * (`hidden_states[-N]`, then `final_layer_norm`; modules/sd_hijack_clip.py encode_with_transformers).
+ */
+export function buildTextEncoder(g: Graph, root: Scope, config: TextEncoderConfig, batch: InputDim, clipSkip = 1, inject = false): void {
   const s = root.at(TEXT_SCOPE);
   const ids = g.input('input_ids', 'int64', [batch, config.positions]);
-  const tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
+  let tokens = gather(s.param('embeddings.token_embedding.weight'), ids, 0); // [B, 77, W]
+  if (inject) tokens = injectVectors(g, tokens, batch, config.positions);
   const positions = slice(s.param('embeddings.position_embedding.weight'), 0, 0, config.positions); // [77, W]
   let x = add(tokens, positions);
   const bias = causalBias(x, config.positions);
-  for (let i = 0; i < config.layers; i++) {
+  for (let i = 0; i < config.layers - (clipSkip - 1); i++) {
     x = g.within(`encoder.layers.${i}`, () => encoderLayer(s.at(`encoder.layers.${i}`), x, bias, config.heads));
   }
   g.output(layerNorm(s.at('final_layer_norm'), x, LN_EPS), 'last_hidden_state');

@@ -23,6 +23,8 @@ export interface UNetConfig {
   readonly contextDim: number;
   /** Either a fixed head count per layer (SD1) or a fixed head width (SD2-style). */
   readonly heads: { readonly count: number } | { readonly channels: number };
+  /** Compute q·kᵀ and the softmax in float32 inside fp16 graphs (SD 2.x, ldm ATTN_PRECISION = "fp32"). */
+  readonly upcastAttention?: boolean;
   readonly inputBlocks: readonly InputBlock[];
   readonly outputBlocks: readonly OutputBlock[];
 }

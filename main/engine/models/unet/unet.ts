@@ -14,7 +14,7 @@ import { headsFor, inputBlockScale, outputBlockScale, type UNetConfig } from './
 import { UNET_SCOPE } from '../../weights/names/prefixes';
 import { resBlock } from './res-block';
 import { downsample, upsample } from './resample';
-import { spatialTransformer } from './spatial-transformer';
+import { spatialTransformer, type AttentionHeads } from './spatial-transformer';
 import { timestepEmbedding } from './timestep-embedding';
 
 /** Position in the block sequence: input_blocks 0..n-1, middle_block, output_blocks 0..n-1. */
@@ -203,7 +203,7 @@ function runStage(
   s: Scope, config: UNetConfig, stage: Stage, h: Tensor, emb: Tensor, context: Tensor | undefined,
   skips: ReadonlyMap<number, Tensor>, pruning: TokenPruning | undefined,
 ): Tensor {
-  const heads = (ch: number): number => headsFor(config, ch);
+  const heads = (ch: number): AttentionHeads => ({ heads: headsFor(config, ch), upcast: config.upcastAttention ?? false });
   if (stage.kind === 'middle') {
     const m = s.at('middle_block');
     h = resBlock(m.at(0), h, emb);

@@ -1,5 +1,6 @@
-// detect.ts on synthetic key sets: SD1 of any size is accepted; SD2, SDXL, inpainting and non-checkpoints
-// are refused with a message that says what the file is; partial SD1 files name the missing part.
+// detect.ts on synthetic key sets: SD1 of any size and single-file SD2 are accepted; SDXL, diffusers-layout
+// SD2, inpainting and non-checkpoints are refused with a message that says what the file is; partial files
+// name the missing part.
 
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
@@ -42,19 +43,32 @@ describe('detectFamily', () => {
     expect(err.message).toMatch(/Stable Diffusion XL/);
   });
 
-  it('refuses SD 2.x by its OpenCLIP text encoder keys', () => {
-    const tensors: Tensors = sd15().filter(([n]) => !n.startsWith('cond_stage_model.'));
-    tensors.push(['cond_stage_model.model.token_embedding.weight', [49408, 1024]]);
-    tensors.push(['cond_stage_model.model.transformer.resblocks.0.attn.in_proj_weight', [3072, 1024]]);
-    const err = refusal(syntheticIndex(tensors));
-    expect(err.code).toBe('model-unsupported');
-    expect(err.message).toMatch(/Stable Diffusion 2\.x/);
-    expect(err.message).toMatch(/v instead of noise/);
+  // SD 2.x single file: OpenCLIP keys, UNet context 1024
+  const sd2 = (): Tensors => {
+    const tensors: Tensors = sd15().filter(([n]) => !n.startsWith('cond_stage_model.'))
+      .map(([n, s]): [string, readonly number[]] => (n.endsWith('attn2.to_k.weight') ? [n, [s[0]!, 1024]] : [n, s]));
+    tensors.push(['cond_stage_model.model.token_embedding.weight', [49408, 1024]], ['cond_stage_model.model.positional_embedding', [77, 1024]],
+      ['cond_stage_model.model.transformer.resblocks.0.attn.in_proj_weight', [3072, 1024]],
+      ['cond_stage_model.model.transformer.resblocks.1.attn.in_proj_weight', [3072, 1024]],
+      ['cond_stage_model.model.ln_final.weight', [1024]]);
+    return tensors;
+  };
+
+  it('accepts SD 2.x by its OpenCLIP text encoder keys', () => {
+    expect(detectFamily(syntheticIndex(sd2()))).toBe('sd2');
   });
 
-  it('refuses SD 2.x in diffusers form by its 1024-wide context', () => {
+  it('names what an SD 2.x file lacks', () => {
+    const err = refusal(syntheticIndex(sd2().filter(([n]) => n !== 'cond_stage_model.model.ln_final.weight')));
+    expect(err.code).toBe('model-incomplete');
+    expect(err.message).toMatch(/incomplete OpenCLIP text encoder \(missing cond_stage_model\.model\.ln_final\.weight\)/);
+  });
+
+  it('refuses SD 2.x in diffusers form by its 1024-wide context, pointing to the single file', () => {
     const tensors = sd15().map(([n, s]): [string, readonly number[]] => (n.endsWith('attn2.to_k.weight') ? [n, [s[0]!, 1024]] : [n, s]));
-    expect(refusal(syntheticIndex(tensors)).message).toMatch(/Stable Diffusion 2\.x/);
+    const err = refusal(syntheticIndex(tensors));
+    expect(err.message).toMatch(/Stable Diffusion 2\.x model in the diffusers layout/);
+    expect(err.message).toMatch(/single \.safetensors file/);
   });
 
   it('refuses SD1 inpainting (9 input channels) and other input widths', () => {

@@ -1,6 +1,6 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../../../main/engine/weights/checkpoint';
 import { withFloat32Weights } from '../../../../main/engine/weights/float32-copy';
@@ -24,5 +24,16 @@ describe('withFloat32Weights', () => {
     const before = statSync(file).mtimeMs;
     await withFloat32Weights(index, dir);
     expect(statSync(file).mtimeMs).toBe(before); // reused, not rewritten
+  });
+
+  it('lets two opens of the same model write the copy at once: both succeed, one complete file, no temp left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f32-'));
+    const index = await openCheckpoint(join(tinyRefDir, 'model.safetensors'));
+    // Each writer had the same temp name before, so the second rename failed with ENOENT.
+    const [a, b] = await Promise.all([withFloat32Weights(index, dir), withFloat32Weights(index, dir)]);
+    const name = [...index.tensors.keys()].find((n) => index.tensors.get(n)!.dtype !== 'F32')!;
+    expect(a.tensors.get(name)!.file).toBe(b.tensors.get(name)!.file);
+    expect(await readTensorF32(a.tensors.get(name)!)).toEqual(await readTensorF32(index.tensors.get(name)!));
+    expect(readdirSync(dir)).toEqual([basename(a.tensors.get(name)!.file)]);
   });
 });

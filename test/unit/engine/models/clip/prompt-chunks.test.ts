@@ -148,3 +148,18 @@ describe('applyEmphasis', () => {
     expect(() => applyEmphasis(new Float32Array(6), 3, 2, new Float32Array(2))).toThrow(RangeError);
   });
 });
+
+describe('pad id (SD 2.x open_clip pads with 0)', () => {
+  it('fills after the end token with the pad id, in every chunk and in padding chunks', () => {
+    const long = Array.from({ length: 90 }, (_, i) => `word${i % 7}`).join(' ');
+    const [neg, pos] = padChunkCount(encodePromptChunks(tokenizer, 'a cat', 0), encodePromptChunks(tokenizer, long, 0), 0);
+    expect(pos.chunks.length).toBe(neg.chunks.length);
+    for (const chunk of [...pos.chunks, ...neg.chunks]) {
+      const end = chunk.ids.indexOf(END);
+      expect(chunk.ids[0]).toBe(START);
+      expect(Array.from(chunk.ids.subarray(end + 1)).every((id) => id === 0)).toBe(true);
+    }
+    // with the SD 1.x default nothing changes: padded with the end token
+    expect(Array.from(encodePromptChunks(tokenizer, 'a cat').chunks[0]!.ids.subarray(4)).every((id) => id === END)).toBe(true);
+  });
+});
