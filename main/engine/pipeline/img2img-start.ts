@@ -15,6 +15,7 @@
 // inpainting rule for the maximum strength). A1111 clamps s to 0.999 and so keeps a trace of the image at 1.0;
 // ldm fails there (ddim_timesteps has no index N).
 import { EngineError } from '../errors';
+import { createScheduler } from '../schedulers/index';
 import type { SamplerName } from '../schedulers/scheduler';
 
 export interface Img2ImgStart {
@@ -41,4 +42,9 @@ export function img2imgStart(sampler: SamplerName, steps: number, strength: numb
     ? Math.floor(Math.min(strength, 0.999) * steps) + 1
     : Math.max(1, Math.floor(strength * steps));
   return { startStep: steps - stepsRun, stepsRun, pureNoise: false };
+}
+
+/** UNet evaluations image-to-image runs (the length an acceleration plan must have; PLMS adds one). */
+export function img2imgEvaluations(sampler: SamplerName, steps: number, strength: number, eta = 0): number {
+  return createScheduler(sampler, { steps, eta, start: img2imgStart(sampler, steps, strength).startStep }).timesteps.length;
 }

@@ -40,7 +40,7 @@ export class ModelRuntime {
     precision: 'float32' | 'float16', gpuGraphs: boolean,
   ) {
     this.sessions = new SessionCache(runtime);
-    this.preview = new LatentPreview(model.unet.inChannels);
+    this.preview = new LatentPreview(model.unet.outChannels);
     // GPU providers are slow with dynamic shapes: one static-shape variant per size there.
     this.variant = { dtype: precision, dynamic: runtime.provider === 'cpu' && !gpuGraphs };
   }

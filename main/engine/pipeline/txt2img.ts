@@ -14,6 +14,7 @@ import { applyGuidance, duplicateRows } from './guidance';
 import type { RgbImage } from './latent-preview';
 import type { ModelRuntime } from './model-runtime';
 import { createRng } from './rng';
+import { appendChannels, type SamplingStart } from './sampling-start';
 import { encodeConditioning } from './text-conditioning';
 import { UNetRunner } from './unet-runner';
 
@@ -32,6 +33,8 @@ export interface Txt2ImgParams {
   /** Replaces the seeded initial noise: [images, 4, height/8, width/8]. */
   readonly initialNoise?: Float32Array;
   readonly accel: AccelPlan;
+  /** Image-to-image and inpainting (pipeline/img2img.ts): where sampling starts and what it keeps. */
+  readonly start?: SamplingStart;
   /** Make a preview every n-th evaluation (0 = none). */
   readonly previewEvery: number;
 }
@@ -108,7 +111,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   checkParams(p);
   const h = p.height / 8;
   const w = p.width / 8;
-  const channels = rt.model.unet.inChannels;
+  const channels = rt.model.unet.outChannels; // latent channels (an inpainting UNet takes more in)
   const perImage = channels * h * w;
   const rows = 2 * p.images;
   const cancelled = (): void => { if (hooks.isCancelled?.()) throw new EngineError('cancelled', 'The generation was cancelled.'); };
@@ -121,7 +124,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   await rt.stageDone('text');
 
   // 3. timesteps and plan
-  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta });
+  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta, start: p.start?.step ?? 0 });
   const evaluations = scheduler.timesteps.length;
   if (p.accel.kinds.length !== evaluations) {
     throw new EngineError('internal', `The acceleration plan has ${p.accel.kinds.length} steps for ${evaluations} UNet evaluations.`);
@@ -132,7 +135,9 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
 
   // 4. initial latents
   let x: Float32Array;
-  if (p.initialNoise) {
+  if (p.start) {
+    x = p.start.initialLatents(scheduler);
+  } else if (p.initialNoise) {
     if (p.initialNoise.length !== p.images * perImage) {
       throw new EngineError('invalid-parameters', `The initial noise has ${p.initialNoise.length} values; ${p.images}×${channels}×${h}×${w} are needed.`);
     }
@@ -166,13 +171,14 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
           { height: h, width: w, images: p.images, gamma: p.accel.gamma, alpha: p.accel.alpha, flip: p.accel.flip }, randomness),
       } : undefined;
       const { eps, stats } = await unet.evaluate(kind, {
-        x: duplicateRows(modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
+        x: duplicateRows(p.start?.extraChannels ? appendChannels(modelInput, p.start.extraChannels, p.images) : modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
       }, pruning);
       // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
       dynamics = previousEps ? tokenDynamics(eps, previousEps, rows, channels) : null;
       previousEps = eps;
       const guided = applyGuidance(eps, p.cfg);
       x = scheduler.step(guided, i, x, samplerNoise);
+      if (p.start?.afterStep) x = p.start.afterStep(x, i, scheduler);
       const seconds = (performance.now() - tStep) / 1000;
       unetLoop += seconds;
       const report: StepReport = {
