@@ -3,17 +3,24 @@
 import type { AccelSettings } from './accel/plan';
 import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
+import type { HiresSettings } from './pipeline/hires-fix';
+import type { InitImage } from './pipeline/img2img';
+import type { Img2ImgStart } from './pipeline/img2img-start';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
-export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
+export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel' | 'start'> {
   readonly modelPath: string;
   readonly provider: ProviderChoice;
   /** CPU threads (default: all cores). */
   readonly threads?: number;
   /** A preset or custom schedule; turned into a per-evaluation plan by the engine. */
   readonly accel: AccelSettings;
+  /** Image-to-image / inpainting: the input (already at width × height), strength and mask. */
+  readonly init?: InitImage;
+  /** A second pass at a larger size (A1111's hires fix); not with `init`. */
+  readonly hires?: HiresSettings;
 }
 
 export interface PlanSummary {
@@ -31,6 +38,13 @@ export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
   readonly steps: readonly Omit<StepReport, 'preview'>[];
   readonly plan: PlanSummary;
   readonly provider: ProviderSelection;
+  /** Image-to-image: the steps of the schedule that ran (the plan covers exactly those). */
+  readonly img2img?: Img2ImgStart;
+  /** Hires fix: the final size, the second pass's steps and plan (images and latents are the second pass's). */
+  readonly hires?: {
+    readonly width: number; readonly height: number; readonly start: Img2ImgStart; readonly plan: PlanSummary;
+    readonly firstPassSeconds: number;
+  };
 }
 
 export interface ModelInfo {

@@ -25,8 +25,15 @@ export const MASKED_CONTENTS: readonly MaskedContent[] = ['original', 'noise', '
 export interface InitImage {
   /** The input at the generation size (width × height). */
   readonly image: RgbImage;
+  /**
+   * Its clean latents [images, 4, h, w] when they are known without encoding (hires fix's latent upscale);
+   * `image` is then only used for the composite of a masked run.
+   */
+  readonly latents?: Float32Array;
   /** Denoising strength in (0, 1]. */
   readonly strength: number;
+  /** Run exactly `steps` steps (hires fix, img2img-start.ts) instead of the strength's share of them. */
+  readonly exactSteps?: boolean;
   /** Repaint mask at the generation size, 255 = repaint, edges already blurred. */
   readonly mask?: Uint8Array;
   readonly maskedContent?: MaskedContent;
@@ -43,6 +50,14 @@ export interface Img2ImgResult extends Txt2ImgResult {
 }
 
 /** True for inpainting checkpoints: the UNet takes the latent plus a mask and a masked-image latent. */
+/**
+ * Text-to-image on an inpainting checkpoint (A1111's txt2img_image_conditioning): everything masked, the
+ * masked image all mid grey, from pure noise.
+ */
+export function blankInpaintInit(width: number, height: number): InitImage {
+  return { image: { width, height, rgb: new Uint8Array(width * height * 3).fill(128) }, strength: 1, mask: new Uint8Array(width * height).fill(255) };
+}
+
 export const takesInpaintConditioning = (rt: ModelRuntime): boolean => rt.model.unet.inChannels === rt.model.unet.outChannels + 5;
 
 function checkInit(p: Img2ImgParams): void {
@@ -50,13 +65,16 @@ function checkInit(p: Img2ImgParams): void {
   if (image.width !== p.width || image.height !== p.height || image.rgb.length !== p.width * p.height * 3) {
     throw new EngineError('invalid-parameters', `The input image is ${image.width}×${image.height}; it must be brought to the generation size ${p.width}×${p.height} first.`);
   }
+  if (p.init.latents && p.init.latents.length !== p.images * 4 * (p.width / 8) * (p.height / 8)) {
+    throw new EngineError('invalid-parameters', `The initial latents have ${p.init.latents.length} values; ${p.images}×4×${p.height / 8}×${p.width / 8} are needed.`);
+  }
   if (mask && mask.length !== p.width * p.height) {
     throw new EngineError('invalid-parameters', `The mask has ${mask.length} pixels; ${p.width}×${p.height} are needed.`);
   }
 }
 
-async function encodeLatent(rt: ModelRuntime, image: RgbImage, choice: LatentChoice): Promise<Float32Array> {
-  const moments = await rt.encode(toVaeInput(image), image.height / 8, image.width / 8);
+async function encodeLatent(rt: ModelRuntime, image: RgbImage, choice: LatentChoice, vaeInput = toVaeInput(image)): Promise<Float32Array> {
+  const moments = await rt.encode(vaeInput, image.height / 8, image.width / 8);
   return latentFromMoments(moments, rt.model.hints.scaleFactor, choice);
 }
 
@@ -81,16 +99,17 @@ export async function img2img(rt: ModelRuntime, p: Img2ImgParams, hooks: Txt2Img
   const inpaintUNet = takesInpaintConditioning(rt);
 
   // 2. the steps that run
-  const start = img2imgStart(p.sampler, p.steps, init.strength);
+  const start = img2imgStart(p.sampler, p.steps, init.strength, init.exactSteps);
 
   // 3. the input's latent (per image when it is sampled or partly noise)
   const m = init.mask ? latentMask(init.mask, p.width, p.height) : null;
   const content = init.mask ? init.maskedContent ?? 'original' : 'original';
   const source = init.mask && content === 'fill' ? fillMasked(init.image, init.mask) : init.image;
-  const meanLatent = init.latent === 'sample' ? null : await encodeLatent(rt, source, { kind: 'mean' });
+  const meanLatent = init.latents || init.latent === 'sample' ? null : await encodeLatent(rt, source, { kind: 'mean' });
   const clean = new Float32Array(p.images * perImage);
   for (let i = 0; i < p.images; i++) {
-    const z = meanLatent ?? await encodeLatent(rt, source, { kind: 'sample', seed: p.seed + i });
+    const z = init.latents?.slice(i * perImage, (i + 1) * perImage) ?? meanLatent?.slice()
+      ?? await encodeLatent(rt, source, { kind: 'sample', seed: p.seed + i });
     if (m && content === 'noise') {
       // "latent noise": the repaint region starts from N(0, 1) instead of the old content
       const noise = createRng(BigInt(p.seed + i) ^ 0x6d61736bn).randn(perImage); // 'mask': apart from the seed's noise
@@ -105,8 +124,11 @@ export async function img2img(rt: ModelRuntime, p: Img2ImgParams, hooks: Txt2Img
   let extraChannels: Float32Array | undefined;
   if (inpaintUNet) {
     const mask = init.mask ?? new Uint8Array(p.width * p.height); // img2img on an inpainting model: nothing masked
-    const masked = { ...init.image, rgb: init.image.rgb.map((v, k) => (mask[Math.floor(k / 3)]! >= 128 ? 127.5 : v)) };
-    const maskedLatent = await encodeLatent(rt, masked, { kind: 'mean' }); // 127.5 → 0 in [-1, 1], as diffusers' image·(mask < 0.5)
+    // diffusers' image·(mask < 0.5): the repaint region is 0 (mid grey) in the encoder's [-1, 1] input
+    const maskedInput = toVaeInput(init.image);
+    const n = mask.length;
+    for (let q = 0; q < n; q++) if (mask[q]! >= 128) for (let k = 0; k < 3; k++) maskedInput[k * n + q] = 0;
+    const maskedLatent = await encodeLatent(rt, init.image, { kind: 'mean' }, maskedInput);
     const lm = latentMask(mask, p.width, p.height);
     const one = new Float32Array(lm.length + maskedLatent.length);
     one.set(lm, 0);
@@ -122,7 +144,7 @@ export async function img2img(rt: ModelRuntime, p: Img2ImgParams, hooks: Txt2Img
   };
 
   // 5. sample and decode
-  const result = await txt2img(rt, { ...p, start: samplingStart }, hooks);
+  const result = await txt2img(rt, { ...p, steps: start.scheduleSteps, start: samplingStart }, hooks);
 
   // 6. outside the mask, the input's own pixels
   const images = init.mask ? result.images.map((img) => compositeByMask(init.image, img, init.mask!)) : result.images;

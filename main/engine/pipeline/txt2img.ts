@@ -66,7 +66,7 @@ export interface Txt2ImgHooks {
   isCancelled?(): boolean;
 }
 
-const MAX_PIXELS = 2048 * 2048;
+export const MAX_PIXELS = 2048 * 2048;
 
 export function checkParams(p: Txt2ImgParams): void {
   const bad = (msg: string): never => { throw new EngineError('invalid-parameters', msg); };

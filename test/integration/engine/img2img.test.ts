@@ -45,7 +45,7 @@ describe('strength 1 is text-to-image from the same noise', () => {
       const p = { ...base, sampler, steps: 8, seed: 11, accel: planAcceleration({ mode: 'baseline' }, img2imgEvaluations(sampler, 8, 1)) };
       const a = await txt2img(rt, p);
       const b = await img2img(rt, { ...p, init: { image, strength: 1 } });
-      expect(b.start).toEqual({ startStep: 0, stepsRun: 8, pureNoise: true });
+      expect(b.start).toEqual({ scheduleSteps: 8, startStep: 0, stepsRun: 8, pureNoise: true });
       expect(b.latents).toEqual(a.latents);
       expect(b.images[0]!.rgb).toEqual(a.images[0]!.rgb);
     });

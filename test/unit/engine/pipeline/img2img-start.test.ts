@@ -21,7 +21,7 @@ describe('DDIM and PLMS, 50 steps (timesteps 981, 961, …, 1)', () => {
     [0.3, 15, 281], [0.5, 25, 481], [0.75, 37, 721],
   ])('strength %f: %i steps run from t = %i', (strength, run, firstT) => {
     const start = img2imgStart('ddim', 50, strength);
-    expect(start).toEqual({ startStep: 50 - run, stepsRun: run, pureNoise: false });
+    expect(start).toEqual({ scheduleSteps: 50, startStep: 50 - run, stepsRun: run, pureNoise: false });
     expect(img2imgStart('plms', 50, strength)).toEqual(start);
     const ddim = createScheduler('ddim', { steps: 50, start: start.startStep });
     expect(ddim.timesteps).toHaveLength(run);
@@ -37,7 +37,7 @@ describe('DDIM and PLMS, 50 steps (timesteps 981, 961, …, 1)', () => {
   });
 
   test('at least one step runs', () => {
-    expect(img2imgStart('ddim', 20, 0.01)).toEqual({ startStep: 19, stepsRun: 1, pureNoise: false });
+    expect(img2imgStart('ddim', 20, 0.01)).toEqual({ scheduleSteps: 20, startStep: 19, stepsRun: 1, pureNoise: false });
   });
 });
 
@@ -47,7 +47,7 @@ describe('Euler / Euler a / DPM++ 2M, 20 steps (sigmas at t = 999·(1 − k/19))
     [0.3, 6, 13], [0.5, 10, 9], [0.75, 15, 4],
   ])('strength %f: t_enc %i, start index %i', (strength, tEnc, startIndex) => {
     for (const sampler of ['euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const) {
-      expect(img2imgStart(sampler, 20, strength)).toEqual({ startStep: startIndex, stepsRun: tEnc + 1, pureNoise: false });
+      expect(img2imgStart(sampler, 20, strength)).toEqual({ scheduleSteps: 20, startStep: startIndex, stepsRun: tEnc + 1, pureNoise: false });
     }
     const t = 999 * (1 - startIndex / 19);
     const euler = createScheduler('euler', { steps: 20, start: startIndex }) as SigmaSampler;
@@ -63,14 +63,22 @@ describe('Euler / Euler a / DPM++ 2M, 20 steps (sigmas at t = 999·(1 − k/19))
   });
 
   test('strength just below 1 runs every step (A1111 clamps to 0.999)', () => {
-    expect(img2imgStart('euler', 20, 0.9999)).toEqual({ startStep: 0, stepsRun: 20, pureNoise: false });
+    expect(img2imgStart('euler', 20, 0.9999)).toEqual({ scheduleSteps: 20, startStep: 0, stepsRun: 20, pureNoise: false });
+  });
+});
+
+describe('hires fix: exactly the steps asked for (A1111 "fix steps")', () => {
+  test.each([[20, 0.7, 28], [10, 0.5, 20], [15, 0.3, 50]])('%i steps at strength %f: cut from a %i-step schedule', (steps, strength, total) => {
+    for (const sampler of ['ddim', 'euler'] as const) {
+      expect(img2imgStart(sampler, steps, strength, true)).toEqual({ scheduleSteps: total, startStep: total - steps, stepsRun: steps, pureNoise: false });
+    }
   });
 });
 
 describe('every sampler', () => {
   test('strength 1 is text-to-image: every step, from pure noise', () => {
     for (const sampler of ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const) {
-      expect(img2imgStart(sampler, 30, 1)).toEqual({ startStep: 0, stepsRun: 30, pureNoise: true });
+      expect(img2imgStart(sampler, 30, 1)).toEqual({ scheduleSteps: 30, startStep: 0, stepsRun: 30, pureNoise: true });
     }
   });
 
