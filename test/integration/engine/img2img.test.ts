@@ -11,6 +11,12 @@ import type { SamplerName } from '../../../main/engine/schedulers/scheduler';
 import { psnr } from '../../../bench/metrics';
 import { discMask, renderShape, type ShapeScene } from '../../fixtures/shape-images';
 import { openDemoModel } from '../../helpers/runtimes';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelRuntime as Runtime } from '../../../main/engine/pipeline/model-runtime';
+import { blankInpaintInit, takesInpaintConditioning } from '../../../main/engine/pipeline/img2img';
+import { TINY_CONFIG, writeRandomCheckpoint } from '../../../main/engine/weights/random-checkpoint';
+import { clipBpePath, testCacheDir, tinyRefDir } from '../../helpers/paths';
 
 let rt: ModelRuntime;
 beforeAll(async () => { rt = await openDemoModel(); });
@@ -88,6 +94,32 @@ describe('inpainting', () => {
       console.log(`inpaint ${sampler}: ${yellowish} yellow pixels, ${outsideDiff} changed bytes outside the mask`);
       expect(outsideDiff).toBe(0);
       expect(yellowish).toBeGreaterThan(500);
+    }
+  });
+});
+
+describe('inpainting checkpoints (UNet in_channels 9), random weights', () => {
+  it('are detected from the weights and get the mask and masked-image latent as extra channels', async () => {
+    const dir = join(testCacheDir, 'random-inpainting-sd1');
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(tinyRefDir, 'config.json'), join(dir, 'config.json')); // the tiny architecture's head counts
+    const file = join(dir, 'model.safetensors');
+    await writeRandomCheckpoint(file, { ...TINY_CONFIG, unet: { ...TINY_CONFIG.unet, inChannels: 9 } }, { dtype: 'F32', seed: 9, layout: 'ldm' });
+    const inpaint = await Runtime.open(file, { provider: 'cpu' }, { clipVocab: clipBpePath, cacheDir: testCacheDir });
+    try {
+      expect(takesInpaintConditioning(inpaint)).toBe(true);
+      const image = await renderShape({ shape: 'square', colour: 'white', background: 'black', size: 64, r: 12 });
+      const mask = discMask(64, 32, 32, 14);
+      const p = { ...base, width: 64, height: 64, sampler: 'euler' as const, steps: 3, seed: 2,
+        accel: planAcceleration({ mode: 'baseline' }, img2imgEvaluations('euler', 3, 0.8)) };
+      const r = await img2img(inpaint, { ...p, init: { image, strength: 0.8, mask } });
+      for (let q = 0; q < mask.length; q++) if (mask[q] === 0) expect(r.images[0]!.rgb[q * 3]).toBe(image.rgb[q * 3]);
+      expect(r.latentShape).toEqual([1, 4, 8, 8]);
+      // text-to-image on it: everything masked, from pure noise
+      const t = await img2img(inpaint, { ...p, accel: planAcceleration({ mode: 'baseline' }, 3), init: blankInpaintInit(64, 64) });
+      expect(t.start.pureNoise).toBe(true);
+    } finally {
+      await inpaint.dispose();
     }
   });
 });
