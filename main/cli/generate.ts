@@ -10,7 +10,8 @@ import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
-import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
+import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
+import { HIRES_FLAGS, hiresExtras } from './hires-flags';
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -42,8 +43,26 @@ export function accelFromFlags(f: Record<string, string | number | boolean>): Ac
   return settings;
 }
 
+/**
+ * What image-to-image, outpainting and hires fix add to a generation (img2img.ts, hires-flags.ts): parts of the
+ * request, A1111 parameters fields, fields for --json, and a last step on the result (only-masked paste-back).
+ */
+export interface GenerationExtras {
+  readonly request: Partial<Pick<GenerateRequest, 'init' | 'hires' | 'width' | 'height'>>;
+  readonly parameters: Record<string, string | number>;
+  readonly json: Record<string, unknown>;
+  finish?(result: GenerateResult): Promise<GenerateResult>;
+}
+
+/** Builds the extras once the generation size (flags or the model's default) is known. */
+export type ExtrasFor = (size: { width: number; height: number }) => Promise<GenerationExtras>;
+
 export async function runGenerate(argv: readonly string[]): Promise<number> {
-  const f = parseFlags(argv, GENERATE_FLAGS);
+  const f = parseFlags(argv, { ...GENERATE_FLAGS, ...HIRES_FLAGS });
+  return runGeneration(f, hiresExtras(f));
+}
+
+export async function runGeneration(f: ParsedFlags, extrasFor?: ExtrasFor): Promise<number> {
   if (typeof f.prompt !== 'string') throw new UsageError('--prompt is required');
   const resources = resolveResources();
   const modelPath = resolve(String(f.model ?? resources.demoModel));
@@ -68,21 +87,24 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       }
       initialNoise = npy.data as Float32Array;
     }
+    const extras = await extrasFor?.({ width, height });
     const request: GenerateRequest = {
       modelPath, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
       steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
       seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
+      ...extras?.request,
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {
       if (!quiet) process.stderr.write(`\rstep ${s.index + 1}/${s.total} (${s.kind}) ${s.seconds.toFixed(2)} s   `);
     });
-    const result = await job.result;
+    const generated = await job.result;
+    const result = extras?.finish ? await extras.finish(generated) : generated;
     if (!quiet) process.stderr.write('\n');
-    const outputs = await writeOutputs(f, request, result, info.path);
+    const outputs = await writeOutputs(f, request, result, info.path, extras?.parameters);
     if (f.json === true) {
-      process.stdout.write(`${JSON.stringify(report(request, result, outputs))}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report(request, result, outputs), ...extras?.json })}\n`);
     } else {
       console.log(`${outputs.join(', ')}  (${result.provider.provider}, ${result.plan.mode}, UNet ${result.timings.unetLoop.toFixed(2)} s, total ${result.timings.total.toFixed(2)} s, seed ${request.seed})`);
     }
@@ -92,22 +114,27 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {
+async function writeOutputs(
+  f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string,
+  extraParameters?: Record<string, string | number>,
+): Promise<string[]> {
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];
   for (const [i, image] of result.images.entries()) {
     const path = result.images.length === 1 ? base : base.replace(/(\.png)?$/i, `-${i}.png`);
-    await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath });
+    await writeGenerationPng(path, image, { request: req, result, imageIndex: i, modelPath, ...(extraParameters ? { extraParameters } : {}) });
     written.push(path);
   }
   return written;
 }
 
 function report(req: GenerateRequest, result: GenerateResult, outputs: string[]) {
-  const { initialNoise: _noise, ...params } = req;
+  const { initialNoise: _noise, init: _init, ...params } = req;
   return {
     parameters: { ...params, initialNoise: req.initialNoise ? 'file' : 'seed' },
+    ...(result.img2img ? { img2img: result.img2img } : {}),
+    ...(result.hires ? { hires: result.hires } : {}),
     provider: result.provider.provider,
     providerAttempts: result.provider.attempts,
     outputs,

@@ -1,7 +1,10 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture).
+// dato-studio command line: `generate` (one image), `img2img` / `outpaint` (from an image), `plan` (a schedule's
+// cost), `info` (a model's architecture).
 import { EngineError } from '../engine/errors';
+import { ImageFileError } from '../images/image-file-error';
 import { UsageError } from './args';
 import { runGenerate } from './generate';
+import { runImg2Img, runOutpaint } from './img2img';
 import { runInfo } from './info';
 import { runPlan } from './plan';
 
@@ -12,6 +15,12 @@ const USAGE = `usage: dato-studio <command> [options]
            [--ep auto|cpu|cuda|dml|webgpu] [--threads N] [--out FILE.png] [--latents-out FILE.npy] [--json]
            [--mode baseline|cached|dato|dato-fast|prune|custom] [--schedule F,S,K,...]
            [--cache-interval N] [--prune-ratio R[,R...]] [--dato-gamma G] [--dato-alpha A] [--dato-flip P]
+           [--hires-scale F [--hires-steps N] [--hires-strength S] [--hires-upscaler latent|latent-nearest|lanczos]]
+  img2img  --init IMAGE [--strength S] [--resize-mode resize|crop|fill] [--latent-sample]
+           [--mask IMAGE [--mask-blur N] [--invert-mask] [--masked-content original|noise|fill]
+           [--inpaint-full-res [--inpaint-padding N]]] + every generate option except --noise/--hires-*
+  outpaint --init IMAGE [--left N] [--right N] [--top N] [--bottom N] [--strength S] [--mask-blur N]
+           [--masked-content original|noise|fill] + generate's prompt, sampler and acceleration options
   plan     [--model PATH] [--steps N] [--sampler S] [--width W] [--height H] [--mode ...] [--schedule ...] [--json]
   info     [--model PATH] [--json]
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;
@@ -21,6 +30,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'generate': return await runGenerate(rest);
+      case 'img2img': return await runImg2Img(rest);
+      case 'outpaint': return await runOutpaint(rest);
       case 'plan': return await runPlan(rest);
       case 'info': return await runInfo(rest);
       case undefined: case '--help': case '-h': case 'help': console.log(USAGE); return command ? 0 : 2;
@@ -29,6 +40,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`dato-studio: ${err.message} (see dato-studio --help)`);
+      return 2;
+    }
+    if (err instanceof ImageFileError) {
+      console.error(`dato-studio: ${err.message}`);
       return 2;
     }
     if (err instanceof EngineError) {

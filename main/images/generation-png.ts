@@ -16,6 +16,8 @@ export interface GenerationPngContext {
   /** Index of the image in the batch: its seed is request.seed + imageIndex. */
   imageIndex: number;
   modelPath: string;
+  /** Further A1111 fields (image-to-image, inpainting, hires fix: img2img-parameters.ts). */
+  extraParameters?: Record<string, string | number>;
 }
 
 /** The two text chunks describing image `imageIndex` of a generation. */
@@ -32,6 +34,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     width: request.width,
     height: request.height,
     modelName: basename(modelPath, extname(modelPath)),
+    ...(context.extraParameters ? { extra: context.extraParameters } : {}),
   });
   const studio = formatStudioMetadata({
     format: 1,
@@ -44,11 +47,17 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     timings: { ...result.timings, steps: result.steps.map((s) => s.seconds) },
     unetSeconds: result.timings.unetLoop,
     speedup: null,
+    ...(result.img2img && request.init ? { img2img: { strength: request.init.strength, ...withoutNoiseFlag(result.img2img) } } : {}),
+    ...(result.hires ? { hires: { width: result.hires.width, height: result.hires.height, schedule: result.hires.plan.schedule, stepsRun: result.hires.start.stepsRun } } : {}),
   });
   return [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },
     { keyword: STUDIO_CHUNK_KEYWORD, text: studio },
   ];
+}
+
+function withoutNoiseFlag({ pureNoise: _pureNoise, ...s }: NonNullable<GenerateResult['img2img']>) {
+  return s;
 }
 
 /** Encode `image` as PNG with its metadata and write it to `path` (replacing an existing file). */
