@@ -27,7 +27,7 @@ export interface PlanSummary {
   readonly mode: AccelSettings['mode'];
   /** `F,S,K,…` one letter per UNet evaluation. */
   readonly schedule: string;
-  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  readonly counts: { readonly full: number; readonly medium: number; readonly shallow: number; readonly skip: number };
   readonly pruneRatios: readonly number[];
   readonly gamma: number;
   readonly alpha: number;

@@ -5,7 +5,7 @@
 // ---------------------------------------------------------------------------------------------- enums
 
 /** Acceleration modes (same names as the engine's AccelMode). */
-export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
+export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom', 'calibrated', 'adaptive'] as const;
 export type AccelMode = (typeof ACCEL_MODES)[number];
 
 export const SAMPLERS = ['ddim', 'plms', 'euler', 'euler_a', 'dpmpp_2m', 'dpmpp_2m_karras'] as const;
@@ -51,10 +51,10 @@ export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok
 
 // ---------------------------------------------------------------------------------------------- generation
 
-/** Acceleration as the user picked it: a preset's values or Custom (schedule letters F/S/K + prune ratio). */
+/** Acceleration as the user picked it: a preset's values or Custom (schedule letters F/M/S/K + prune ratio). */
 export interface AccelDto {
   mode: AccelMode;
-  /** `F,S,K,…` one letter per UNet evaluation (resampled to the step count); required for 'custom'. */
+  /** `F,M,S,K,…` one letter per UNet evaluation (resampled to the step count); required for 'custom'. */
   schedule?: string;
   /** DeepCache interval for 'cached' (default 3). */
   cacheInterval?: number;
@@ -63,6 +63,8 @@ export interface AccelDto {
   gamma?: number;
   alpha?: number;
   flip?: number;
+  /** 'adaptive': accumulated change of the head's output that triggers a full step. */
+  adaptiveThreshold?: number;
 }
 
 export type SeedChoice = { mode: 'random' } | { mode: 'fixed'; value: number } | { mode: 'reuse-last' };
@@ -115,7 +117,7 @@ export interface PlanCostDto {
   readonly evaluations: number;
   /** `F,S,K,…` one letter per evaluation. */
   readonly schedule: string;
-  readonly counts: { readonly full: number; readonly shallow: number; readonly skip: number };
+  readonly counts: { readonly full: number; readonly medium: number; readonly shallow: number; readonly skip: number };
   /** Estimated multiply-accumulates relative to the baseline (DaTo's own selection work included). */
   readonly macFraction: number;
   /** 1 / macFraction: the speed-up the arithmetic allows. */
@@ -133,7 +135,7 @@ export interface ProgressDto {
   /** 1-based evaluation just finished, of `total` UNet evaluations. */
   readonly step: number;
   readonly total: number;
-  /** 'full' | 'shallow' | 'skip' evaluation. */
+  /** 'full' | 'medium' | 'shallow' | 'skip' evaluation. */
   readonly kind: string;
   readonly itPerSec: number;
   readonly etaSeconds: number;

@@ -39,7 +39,7 @@ const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 export const accelSchema: Schema<AccelDto> = refine(
   object({
     mode: oneOf(ACCEL_MODES),
-    schedule: optional(str({ min: 1, max: LIMITS.maxScheduleChars, pattern: /^[FSKfsk](\s*,?\s*[FSKfsk])*$/ })),
+    schedule: optional(str({ min: 1, max: LIMITS.maxScheduleChars, pattern: /^[FMSKfmsk](\s*,?\s*[FMSKfmsk])*$/ })),
     cacheInterval: optional(int(1, 50)),
     pruneRatio: optional(num(0, LIMITS.maxPruneRatio - 1e-9)),
     gamma: optional(num(-10, 10)),

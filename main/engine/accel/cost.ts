@@ -37,7 +37,8 @@ export function estimatePlanCost(model: Sd1Model, plan: AccelPlan, latentHeight:
   plan.kinds.forEach((kind, k) => {
     if (kind === 'skip') return;
     const count = Math.min(tokens - windowCount(latentHeight, latentWidth), Math.floor(plan.pruneRatios[k]! * tokens));
-    const segments: readonly SegmentName[] = kind === 'full' ? SEGMENT_ORDER : ['head', 'tail'];
+    const segments: readonly SegmentName[] = kind === 'full' ? SEGMENT_ORDER
+      : kind === 'medium' ? SEGMENT_ORDER.filter((s) => s !== 'core') : ['head', 'tail'];
     for (const s of segments) total += prunedMacs(s, count);
   });
   const macFraction = total / (full * plan.kinds.length);
