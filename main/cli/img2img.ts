@@ -27,14 +27,15 @@ function maskSettings(f: ParsedFlags, defaults: Partial<MaskSettings> = {}): Mas
   };
 }
 
-function checkSource(f: ParsedFlags): void {
+/** `outpaint`: the new area is the mask, so the mask options apply without --mask. */
+function checkSource(f: ParsedFlags, outpaint = false): void {
   if (typeof f.init !== 'string') throw new UsageError('--init IMAGE is required');
   if (f.noise !== undefined) throw new UsageError('--noise is for text-to-image; image-to-image noise comes from --seed');
   const blur = f['mask-blur'];
   if (blur !== undefined && !(Number(blur) >= 0 && Number(blur) <= 64)) throw new UsageError('--mask-blur must be from 0 to 64 pixels');
   const padding = f['inpaint-padding'];
   if (padding !== undefined && !(Number(padding) >= 0 && Number(padding) <= 512)) throw new UsageError('--inpaint-padding must be from 0 to 512 pixels');
-  if (f.mask === undefined && ['mask-blur', 'invert-mask', 'masked-content', 'inpaint-full-res', 'inpaint-padding'].some((k) => f[k] !== undefined)) {
+  if (!outpaint && f.mask === undefined && ['mask-blur', 'invert-mask', 'masked-content', 'inpaint-full-res', 'inpaint-padding'].some((k) => f[k] !== undefined)) {
     throw new UsageError('the mask options need --mask IMAGE');
   }
 }
@@ -78,7 +79,7 @@ export async function runImg2Img(argv: readonly string[]): Promise<number> {
 
 export async function runOutpaint(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, { ...GENERATE_FLAGS, ...SOURCE_FLAGS, ...OUTPAINT_FLAGS });
-  checkSource(f);
+  checkSource(f, true);
   for (const k of ['mask', 'resize-mode', 'width', 'height', 'invert-mask']) if (f[k] !== undefined) throw new UsageError(`--${k} does not apply to outpaint (the new area is the mask, the canvas sets the size)`);
   const source = await loadSourceImage(String(f.init), 'The --init image');
   const by = { left: Number(f.left ?? 0), right: Number(f.right ?? 0), top: Number(f.top ?? 0), bottom: Number(f.bottom ?? 0) };
