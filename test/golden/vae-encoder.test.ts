@@ -5,6 +5,9 @@ import type { ModelRuntime } from '../../main/engine/pipeline/model-runtime';
 import { latentFromMoments } from '../../main/engine/pipeline/latent-distribution';
 import { maxAbsDiff, refArray, report } from '../helpers/numeric';
 import { openTinyReference } from '../helpers/runtimes';
+import { join } from 'node:path';
+import { ModelRuntime as Runtime } from '../../main/engine/pipeline/model-runtime';
+import { clipBpePath, testCacheDir, tinyRefDir } from '../helpers/paths';
 
 let rt: ModelRuntime;
 beforeAll(async () => { rt = await openTinyReference(); });
@@ -17,6 +20,18 @@ describe('VAE encoder', () => {
     const err = maxAbsDiff(moments, ref.data);
     report('vae_encode_moments', { maxAbs: err });
     expect(err).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('the static-shape graphs GPU providers get give the same moments', async () => {
+    const gpuShaped = await Runtime.open(join(tinyRefDir, 'model.safetensors'), { provider: 'cpu' },
+      { clipVocab: clipBpePath, cacheDir: testCacheDir, precision: 'float16', gpuGraphs: true });
+    try {
+      const err = maxAbsDiff(await gpuShaped.encode(refArray('image_baseline.npy').data, 32, 32), refArray('vae_encode_moments.npy').data);
+      report('vae_encode_moments, static shapes', { maxAbs: err });
+      expect(err).toBeLessThanOrEqual(1e-4); // the VAE stays float32 whatever the UNet precision
+    } finally {
+      await gpuShaped.dispose();
+    }
   });
 
   it('takes the mean times the scale factor by default, and a seeded sample on request', async () => {
