@@ -60,13 +60,13 @@ export function blankInpaintInit(width: number, height: number): InitImage {
 
 export const takesInpaintConditioning = (rt: ModelRuntime): boolean => rt.model.unet.inChannels === rt.model.unet.outChannels + 5;
 
-function checkInit(p: Img2ImgParams): void {
+function checkInit(p: Img2ImgParams, latentChannels: number): void {
   const { image, mask } = p.init;
   if (image.width !== p.width || image.height !== p.height || image.rgb.length !== p.width * p.height * 3) {
     throw new EngineError('invalid-parameters', `The input image is ${image.width}×${image.height}; it must be brought to the generation size ${p.width}×${p.height} first.`);
   }
-  if (p.init.latents && p.init.latents.length !== p.images * 4 * (p.width / 8) * (p.height / 8)) {
-    throw new EngineError('invalid-parameters', `The initial latents have ${p.init.latents.length} values; ${p.images}×4×${p.height / 8}×${p.width / 8} are needed.`);
+  if (p.init.latents && p.init.latents.length !== p.images * latentChannels * (p.width / 8) * (p.height / 8)) {
+    throw new EngineError('invalid-parameters', `The initial latents have ${p.init.latents.length} values; ${p.images}×${latentChannels}×${p.height / 8}×${p.width / 8} are needed.`);
   }
   if (mask && mask.length !== p.width * p.height) {
     throw new EngineError('invalid-parameters', `The mask has ${mask.length} pixels; ${p.width}×${p.height} are needed.`);
@@ -90,11 +90,11 @@ function reimpose(x: Float32Array, known: Float32Array, m: Float32Array, perImag
 export async function img2img(rt: ModelRuntime, p: Img2ImgParams, hooks: Txt2ImgHooks = {}): Promise<Img2ImgResult> {
   // 1. check
   checkParams(p);
-  checkInit(p);
+  const c = rt.model.unet.outChannels;
+  checkInit(p, c);
   const { init } = p;
   const h = p.height / 8;
   const w = p.width / 8;
-  const c = rt.model.unet.outChannels;
   const perImage = c * h * w;
   const inpaintUNet = takesInpaintConditioning(rt);
 
