@@ -3,11 +3,10 @@
 // (the model's native resolution: small masked areas get all its pixels), generated there, scaled back with
 // Lanczos and pasted over the input through the mask.
 // Ref: A1111 modules/masking.py (get_crop_region, expand_crop_region), modules/processing.py (paste_to).
-import sharp from 'sharp';
 import type { RgbImage } from '../engine/pipeline/latent-preview';
 import { compositeByMask } from '../engine/pipeline/inpaint-mask';
 import { ImageFileError } from './image-file-error';
-import type { GreyImage } from './source-image';
+import { raw, toPixels, type GreyImage } from './source-image';
 
 export interface Region { readonly left: number; readonly top: number; readonly width: number; readonly height: number }
 
@@ -44,24 +43,18 @@ export function cropRegion(mask: GreyImage, padding: number, aspect: { width: nu
   return { left, top, width: right - left, height: bottom - top };
 }
 
-async function resizeRaw(data: Uint8Array, from: { width: number; height: number }, channels: 1 | 3, region: Region | null, width: number, height: number): Promise<Uint8Array> {
-  let img = sharp(data, { raw: { width: from.width, height: from.height, channels } });
-  if (region) img = img.extract(region);
-  const out = await img.resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).raw().toBuffer();
-  return new Uint8Array(out.buffer, out.byteOffset, channels === 1 ? width * height : out.length);
-}
-
 /** The region of image and mask scaled to the generation size. */
 export async function cutRegion(image: RgbImage, mask: GreyImage, region: Region, width: number, height: number): Promise<{ image: RgbImage; mask: Uint8Array }> {
-  const rgb = await resizeRaw(image.rgb, image, 3, region, width, height);
-  const m = await sharp(mask.data, { raw: { width: mask.width, height: mask.height, channels: 1 } }).extract(region)
-    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' }).extractChannel(0).raw().toBuffer();
-  return { image: { width, height, rgb }, mask: new Uint8Array(m.buffer, m.byteOffset, m.length) };
+  const scale = { fit: 'fill', kernel: 'lanczos3' } as const;
+  const rgb = await toPixels(raw(image.rgb, image.width, image.height, 3).extract(region).resize(width, height, scale), 3);
+  const m = await toPixels(raw(mask.data, mask.width, mask.height, 1).extract(region).resize(width, height, scale), 1);
+  return { image: { width, height, rgb: rgb.data }, mask: m.data };
 }
 
 /** The generated region scaled back and pasted over `image` through `mask` (outside the mask: `image`'s bytes). */
 export async function pasteRegion(image: RgbImage, mask: GreyImage, region: Region, generated: RgbImage): Promise<RgbImage> {
-  const back = await resizeRaw(generated.rgb, generated, 3, null, region.width, region.height);
+  const back = (await toPixels(raw(generated.rgb, generated.width, generated.height, 3)
+    .resize(region.width, region.height, { fit: 'fill', kernel: 'lanczos3' }), 3)).data;
   const full = image.rgb.slice();
   for (let y = 0; y < region.height; y++) {
     const row = ((region.top + y) * image.width + region.left) * 3;

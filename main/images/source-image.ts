@@ -71,11 +71,13 @@ export async function loadMask(input: Buffer | string, source: { width: number; 
   return mask;
 }
 
-function raw(data: Uint8Array, width: number, height: number, channels: 1 | 3): Sharp {
+/** sharp over raw 8-bit pixels. */
+export function raw(data: Uint8Array, width: number, height: number, channels: 1 | 3): Sharp {
   return sharp(data, { raw: { width, height, channels } });
 }
 
-async function toPixels(img: Sharp, channels: 1 | 3): Promise<{ width: number; height: number; data: Uint8Array }> {
+/** sharp's result as raw pixels with `channels` channels. */
+export async function toPixels(img: Sharp, channels: 1 | 3): Promise<{ width: number; height: number; data: Uint8Array }> {
   const { data, info } = await (channels === 1 ? img.extractChannel(0) : img).raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }
