@@ -10,13 +10,13 @@ describe('official strategies', () => {
   it('decode the searched 50-step DaTo strategy like the reference (6 full, 37 shallow, 7 skip)', () => {
     const kinds = kindsFromStrategy(DATO_SEARCHED_STRATEGY.slice(0, -1));
     expect(letters(kinds)).toBe('F.sssssFsssssss..Fsss.Fs.sssssF..ssssssssFssssssss');
-    expect(countKinds(kinds)).toEqual({ full: 6, shallow: 37, skip: 7 });
+    expect(countKinds(kinds)).toEqual({ full: 6, medium: 0, shallow: 37, skip: 7 });
   });
 
   it('decode the released COCO-30k strategy (51 calls: 5 full, 21 shallow, 25 skip)', () => {
     const kinds = kindsFromStrategy(DATO_COCO_STRATEGY);
     expect(kinds).toHaveLength(51);
-    expect(countKinds(kinds)).toEqual({ full: 5, shallow: 21, skip: 25 });
+    expect(countKinds(kinds)).toEqual({ full: 5, medium: 0, shallow: 21, skip: 25 });
   });
 
   it('cached every N: full at 0, N, 2N, …', () => {
@@ -34,7 +34,7 @@ describe('resampleKinds', () => {
 
   it('doubles: each full appears once, each skip twice', () => {
     const k = resampleKinds(dato50, 100);
-    expect(countKinds(k)).toEqual({ full: 6, shallow: 80, skip: 14 });
+    expect(countKinds(k)).toEqual({ full: 6, medium: 0, shallow: 80, skip: 14 });
     expect(k[0]).toBe('full');
     expect(k[14]).toBe('full'); // entry 7 starts at step 14
   });
