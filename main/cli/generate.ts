@@ -10,7 +10,12 @@ import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
+import { openStudioDb } from '../db';
+import { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration } from '../engine/accel/calibrated-choice';
+import { SHIPPED_DEMO_CALIBRATION } from '../engine/accel/shipped-calibration';
+import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
+import { calibrationFingerprint } from './calibrate';
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -18,10 +23,11 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
+  'target-speedup': 'number', 'adaptive-threshold': 'number',
 };
 
 /** Sampling defaults by model: the embedded demo model was trained at 128 px with DDIM 30 / CFG 5. */
-function defaultsFor(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
+export function samplingDefaults(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
   return isDemo ? { steps: 30, cfg: 5, size: 128 } : { steps: 30, cfg: 7.5, size: nativeSize };
 }
 
@@ -39,6 +45,7 @@ export function accelFromFlags(f: Record<string, string | number | boolean>): Ac
   if (f['dato-gamma'] !== undefined) settings.gamma = Number(f['dato-gamma']);
   if (f['dato-alpha'] !== undefined) settings.alpha = Number(f['dato-alpha']);
   if (f['dato-flip'] !== undefined) settings.flip = Number(f['dato-flip']);
+  if (f['adaptive-threshold'] !== undefined) settings.adaptiveThreshold = Number(f['adaptive-threshold']);
   return settings;
 }
 
@@ -55,7 +62,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
     const info = await engine.inspect(modelPath);
-    const d = defaultsFor(f.model === undefined, info.nativeSize);
+    const d = samplingDefaults(f.model === undefined, info.nativeSize);
     const width = Number(f.width ?? d.size);
     const height = Number(f.height ?? d.size);
     let initialNoise: Float32Array | undefined;
@@ -68,9 +75,21 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       }
       initialNoise = npy.data as Float32Array;
     }
+    const steps = Number(f.steps ?? d.steps);
+    const cfg = Number(f.cfg ?? d.cfg);
+    const expected = accel.mode === 'calibrated' && accel.schedule === undefined
+      ? await useCalibration(accel, { modelPath, isDemo: f.model === undefined, sampler, steps, cfg, width, height, target: Number(f['target-speedup'] ?? DEFAULT_TARGET_SPEEDUP) })
+      : undefined;
+    if (expected === null) {
+      process.stderr.write(`dato-studio: no calibration for this model with ${sampler}, ${steps} steps, CFG ${cfg}, ${width}×${height}; run \`dato-studio calibrate${f.model !== undefined ? ` --model ${modelPath}` : ''} --sampler ${sampler} --steps ${steps} --cfg ${cfg} --width ${width} --height ${height}\` first\n`);
+      return 2;
+    }
+    if (expected && f.json !== true && f.quiet !== true) {
+      process.stderr.write(`calibrated: expected ${expected.macSpeedup.toFixed(2)}× (MAC), ${expected.psnr.toFixed(1)} dB vs the baseline image (${expected.source})\n`);
+    }
     const request: GenerateRequest = {
       modelPath, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
-      steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
+      steps, cfg, eta: Number(f.eta ?? 0), width, height,
       seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
     };
@@ -82,7 +101,7 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
     if (!quiet) process.stderr.write('\n');
     const outputs = await writeOutputs(f, request, result, info.path);
     if (f.json === true) {
-      process.stdout.write(`${JSON.stringify(report(request, result, outputs))}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report(request, result, outputs), ...(expected ? { expected } : {}) })}\n`);
     } else {
       console.log(`${outputs.join(', ')}  (${result.provider.provider}, ${result.plan.mode}, UNet ${result.timings.unetLoop.toFixed(2)} s, total ${result.timings.total.toFixed(2)} s, seed ${request.seed})`);
     }
@@ -90,6 +109,37 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   } finally {
     await engine.close();
   }
+}
+
+interface Expected { macSpeedup: number; psnr: number; source: string }
+
+/**
+ * Fill a `calibrated` request's schedule from the library (the nearest stored calibration of this model,
+ * sampler and guidance) or, for the embedded demo model, from its shipped calibration. Null: none exists.
+ */
+async function useCalibration(accel: AccelSettings, want: {
+  modelPath: string; isDemo: boolean; sampler: string; steps: number; cfg: number; width: number; height: number; target: number;
+}): Promise<Expected | null> {
+  if (!(want.target >= 1)) throw new UsageError('--target-speedup must be at least 1');
+  const studio = openStudioDb(defaultDataDir());
+  try {
+    const fingerprint = await calibrationFingerprint(want.modelPath);
+    const stored = studio.calibrations.listForModel(fingerprint).filter((c) => c.sampler === want.sampler && c.cfg === want.cfg);
+    const calibration = nearestCalibration(stored, want);
+    const point = calibration && chooseFrontPoint(calibration.front, want.target);
+    if (calibration && point) {
+      accel.schedule = point.schedule;
+      accel.pruneRatio = point.pruneRatio;
+      return { macSpeedup: point.macSpeedup, psnr: point.psnr, source: `calibration of ${calibration.sampler} ${calibration.steps} steps, ${calibration.width}×${calibration.height}` };
+    }
+  } finally {
+    studio.close();
+  }
+  if (!want.isDemo) return null;
+  const point = chooseFrontPoint(SHIPPED_DEMO_CALIBRATION.front, want.target)!;
+  accel.schedule = point.schedule;
+  accel.pruneRatio = point.pruneRatio;
+  return { macSpeedup: point.macSpeedup, psnr: point.psnr, source: 'shipped calibration of the demo model' };
 }
 
 async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {

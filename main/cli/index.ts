@@ -1,6 +1,8 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture).
+// dato-studio command line: `generate` (one image), `calibrate` (search schedules for a model), `plan` (a
+// schedule's cost), `info` (a model's architecture).
 import { EngineError } from '../engine/errors';
 import { UsageError } from './args';
+import { runCalibrate } from './calibrate';
 import { runGenerate } from './generate';
 import { runInfo } from './info';
 import { runPlan } from './plan';
@@ -10,8 +12,11 @@ const USAGE = `usage: dato-studio <command> [options]
            [--sampler ddim|plms|euler|euler_a|dpmpp_2m|dpmpp_2m_karras] [--eta F]
            [--width W] [--height H] [--seed S] [--batch N] [--noise FILE.npy]
            [--ep auto|cpu|cuda|dml|webgpu] [--threads N] [--out FILE.png] [--latents-out FILE.npy] [--json]
-           [--mode baseline|cached|dato|dato-fast|prune|custom] [--schedule F,S,K,...]
+           [--mode baseline|cached|dato|dato-fast|prune|custom|calibrated|adaptive] [--schedule F,M,S,K,...]
            [--cache-interval N] [--prune-ratio R[,R...]] [--dato-gamma G] [--dato-alpha A] [--dato-flip P]
+           [--target-speedup X] (calibrated, default 4) [--adaptive-threshold T] (adaptive)
+  calibrate [--model PATH] [--sampler S] [--steps N] [--cfg F] [--width W --height H] [--prompts FILE]
+           [--minutes M] (default 10) [--ep E] [--threads N] [--json]
   plan     [--model PATH] [--steps N] [--sampler S] [--width W] [--height H] [--mode ...] [--schedule ...] [--json]
   info     [--model PATH] [--json]
 Without --model the embedded demo model (coloured shapes, 128 px) is used.`;
@@ -21,6 +26,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     switch (command) {
       case 'generate': return await runGenerate(rest);
+      case 'calibrate': return await runCalibrate(rest);
       case 'plan': return await runPlan(rest);
       case 'info': return await runInfo(rest);
       case undefined: case '--help': case '-h': case 'help': console.log(USAGE); return command ? 0 : 2;

@@ -94,6 +94,7 @@ export async function calibrateSchedules(
   const macs = evaluationMacs(rt.model, lh, lw);
   const costOf = (c: Candidate): number => macFraction(macs, c.kinds,
     c.kinds.map((k) => (k === 'skip' ? 0 : prunedTokenCount(c.pruneRatio, lh, lw))));
+  const measured: Record<string, { cost: number; psnr: number }> = { ...resume?.measured };
   const progress = (phase: CalibrationProgress['phase'], message: string): void => {
     hooks.onProgress?.({ phase, fraction: Math.min(1, elapsed() / budget), candidates: Object.keys(measured).length, message });
   };
@@ -122,7 +123,6 @@ export async function calibrateSchedules(
   };
 
   // 2. search on the first half of the prompts
-  const measured: Record<string, { cost: number; psnr: number }> = { ...resume?.measured };
   const searchEnd = budget * (1 - VERIFY_SHARE);
   const measure = async (c: Candidate): Promise<void> => {
     const key = candidateKey(c);
