@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cachedKinds, countKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, formatSchedule, kindsFromStrategy,
-  parseScheduleString, resampleKinds, resampleValues,
+  parseScheduleString, resampleKinds, resampleValues, STEP_KINDS,
 } from '../../../../main/engine/accel/schedule';
 
 const letters = (k: readonly string[]): string => k.map((x) => (x === 'full' ? 'F' : x === 'shallow' ? 's' : '.')).join('');
@@ -75,5 +75,20 @@ describe('resampleValues', () => {
   it('takes the value at each target midpoint', () => {
     expect(resampleValues([0.3, 0.5], 4)).toEqual([0.3, 0.3, 0.5, 0.5]);
     expect(resampleValues([0.1, 0.2, 0.3, 0.4], 2)).toEqual([0.2, 0.4]);
+  });
+});
+
+describe('schedule letters F/M/S/K', () => {
+  it('round-trip: parse ∘ format is the identity on every kind', () => {
+    const kinds = [...STEP_KINDS, ...STEP_KINDS.slice().reverse()];
+    expect(parseScheduleString(formatSchedule(kinds))).toEqual(kinds);
+    expect(formatSchedule(parseScheduleString('FMSK'))).toBe('F,M,S,K');
+    expect(parseScheduleString('f m . s')).toEqual(['full', 'medium', 'skip', 'shallow']);
+    expect(() => parseScheduleString('FX')).toThrow(/position 2 is "X".*M \(medium\)/);
+  });
+
+  it('resampling keeps each medium once, like full steps', () => {
+    const k = resampleKinds(parseScheduleString('FMSKFMSK'), 16);
+    expect(formatSchedule(k).replace(/,/g, '')).toBe('FSMSSSKKFSMSSSKK');
   });
 });
