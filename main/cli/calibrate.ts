@@ -14,7 +14,7 @@ import { resolveResources } from '../engine/resources';
 import { PROVIDER_CHOICES } from '../engine/runtime/provider-choice';
 import { selectProviderHere } from '../engine/runtime/providers';
 import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
-import { modelFingerprint } from '../services/model-fingerprint';
+import { calibrationFingerprint } from '../services/calibrated-schedule';
 import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
 import { samplingDefaults } from './generate';
@@ -26,12 +26,6 @@ const CALIBRATE_FLAGS: FlagSpec = {
 
 /** Demo-model calibrations use 12 captions of its grammar; others the general set. */
 const DEMO_PROMPTS = 12;
-
-/** The library's key for a model file: content hash and size (a copied or moved file keeps its calibration). */
-export async function calibrationFingerprint(modelPath: string): Promise<string> {
-  const f = await modelFingerprint(modelPath);
-  return `${f.headerHash}:${f.sizeBytes}`;
-}
 
 export async function runCalibrate(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, CALIBRATE_FLAGS);

@@ -11,11 +11,10 @@ import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
 import { openStudioDb } from '../db';
-import { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration } from '../engine/accel/calibrated-choice';
-import { SHIPPED_DEMO_CALIBRATION } from '../engine/accel/shipped-calibration';
+import { DEFAULT_TARGET_SPEEDUP } from '../engine/accel/calibrated-choice';
+import { resolveCalibrated } from '../services/calibrated-schedule';
 import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
-import { calibrationFingerprint } from './calibrate';
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -77,20 +76,24 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
     }
     const steps = Number(f.steps ?? d.steps);
     const cfg = Number(f.cfg ?? d.cfg);
-    const expected = accel.mode === 'calibrated' && accel.schedule === undefined
-      ? await useCalibration(accel, { modelPath, isDemo: f.model === undefined, sampler, steps, cfg, width, height, target: Number(f['target-speedup'] ?? DEFAULT_TARGET_SPEEDUP) })
-      : undefined;
-    if (expected === null) {
+    const target = Number(f['target-speedup'] ?? DEFAULT_TARGET_SPEEDUP);
+    if (!(target >= 1)) throw new UsageError('--target-speedup must be at least 1');
+    const studio = openStudioDb(defaultDataDir());
+    const resolved = await resolveCalibrated(accel, studio, {
+      modelPath, isDemo: f.model === undefined, sampler, steps, cfg, width, height, target,
+    }).finally(() => studio.close());
+    if (resolved === null) {
       process.stderr.write(`dato-studio: no calibration for this model with ${sampler}, ${steps} steps, CFG ${cfg}, ${width}×${height}; run \`dato-studio calibrate${f.model !== undefined ? ` --model ${modelPath}` : ''} --sampler ${sampler} --steps ${steps} --cfg ${cfg} --width ${width} --height ${height}\` first\n`);
       return 2;
     }
+    const expected = resolved.expected;
     if (expected && f.json !== true && f.quiet !== true) {
       process.stderr.write(`calibrated: expected ${expected.macSpeedup.toFixed(2)}× (MAC), ${expected.psnr.toFixed(1)} dB vs the baseline image (${expected.source})\n`);
     }
     const request: GenerateRequest = {
       modelPath, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
       steps, cfg, eta: Number(f.eta ?? 0), width, height,
-      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
+      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel: resolved.accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
     };
     const quiet = f.json === true || f.quiet === true;
@@ -109,37 +112,6 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   } finally {
     await engine.close();
   }
-}
-
-interface Expected { macSpeedup: number; psnr: number; source: string }
-
-/**
- * Fill a `calibrated` request's schedule from the library (the nearest stored calibration of this model,
- * sampler and guidance) or, for the embedded demo model, from its shipped calibration. Null: none exists.
- */
-async function useCalibration(accel: AccelSettings, want: {
-  modelPath: string; isDemo: boolean; sampler: string; steps: number; cfg: number; width: number; height: number; target: number;
-}): Promise<Expected | null> {
-  if (!(want.target >= 1)) throw new UsageError('--target-speedup must be at least 1');
-  const studio = openStudioDb(defaultDataDir());
-  try {
-    const fingerprint = await calibrationFingerprint(want.modelPath);
-    const stored = studio.calibrations.listForModel(fingerprint).filter((c) => c.sampler === want.sampler && c.cfg === want.cfg);
-    const calibration = nearestCalibration(stored, want);
-    const point = calibration && chooseFrontPoint(calibration.front, want.target);
-    if (calibration && point) {
-      accel.schedule = point.schedule;
-      accel.pruneRatio = point.pruneRatio;
-      return { macSpeedup: point.macSpeedup, psnr: point.psnr, source: `calibration of ${calibration.sampler} ${calibration.steps} steps, ${calibration.width}×${calibration.height}` };
-    }
-  } finally {
-    studio.close();
-  }
-  if (!want.isDemo) return null;
-  const point = chooseFrontPoint(SHIPPED_DEMO_CALIBRATION.front, want.target)!;
-  accel.schedule = point.schedule;
-  accel.pruneRatio = point.pruneRatio;
-  return { macSpeedup: point.macSpeedup, psnr: point.psnr, source: 'shipped calibration of the demo model' };
 }
 
 async function writeOutputs(f: Record<string, string | number | boolean>, req: GenerateRequest, result: GenerateResult, modelPath: string): Promise<string[]> {
