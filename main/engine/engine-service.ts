@@ -88,8 +88,9 @@ export class EngineService {
     return {
       ...result,
       steps: result.steps.map(({ preview: _preview, ...s }) => s),
+      // the kinds that ran: adaptive plans decide them during the run
       plan: {
-        mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
+        mode: plan.mode, schedule: formatSchedule(result.steps.map((s) => s.kind)), counts: countKinds(result.steps.map((s) => s.kind)),
         pruneRatios: plan.pruneRatios, gamma: plan.gamma, alpha: plan.alpha, flip: plan.flip,
       },
       provider: selection,

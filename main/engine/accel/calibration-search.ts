@@ -32,20 +32,22 @@ export function warpedSchedule(steps: number, fulls: number, warp: number): Step
   return kinds;
 }
 
-export const WARPS: readonly number[] = [0.6, 0.8, 1, 1.25, 1.5, 2];
+/** Most promising first (even spacing, then mild warps), so a short budget still covers every count. */
+export const WARPS: readonly number[] = [1, 0.8, 1.25, 0.6, 1.5, 2];
 
-/** Full-step counts worth searching: from 2.5× down to 8× (MAC) of the baseline. */
+/** Full-step counts worth searching (2.5× to 6× of the baseline), those nearest 4× first. */
 export function fullCounts(steps: number): number[] {
-  const lo = Math.max(2, Math.floor(steps / 8));
+  const lo = Math.max(2, Math.floor(steps / 6));
   const hi = Math.max(lo, Math.ceil(steps / 2.5));
-  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  const counts = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  return counts.sort((a, b) => Math.abs(Math.log(steps / a / 4)) - Math.abs(Math.log(steps / b / 4)));
 }
 
-/** The first round: every full-step count × every warp, forecast skips between, no pruning. */
+/** The first round: every full-step count × every warp (warp-major), forecast skips between, no pruning. */
 export function initialCandidates(steps: number): Candidate[] {
   const seen = new Map<string, Candidate>();
-  for (const fulls of fullCounts(steps)) {
-    for (const warp of WARPS) {
+  for (const warp of WARPS) {
+    for (const fulls of fullCounts(steps)) {
       const c = { kinds: warpedSchedule(steps, fulls, warp), pruneRatio: 0 };
       seen.set(candidateKey(c), c);
     }
