@@ -10,8 +10,13 @@ import { SAMPLER_NAMES } from '../engine/schedulers/scheduler';
 import { readNpy, writeNpy } from '../engine/util/npy';
 import { randomSeed } from '../engine/pipeline/rng';
 import { writeGenerationPng } from '../images/generation-png';
+import { openStudioDb } from '../db';
+import { DEFAULT_TARGET_SPEEDUP } from '../engine/accel/calibrated-choice';
+import { resolveCalibrated } from '../services/calibrated-schedule';
+import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
 import { HIRES_FLAGS, hiresExtras } from './hires-flags';
+
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -19,10 +24,11 @@ export const GENERATE_FLAGS: FlagSpec = {
   ep: 'string', threads: 'integer', out: 'string', 'latents-out': 'string', json: 'boolean',
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
+  'target-speedup': 'number', 'adaptive-threshold': 'number',
 };
 
 /** Sampling defaults by model: the embedded demo model was trained at 128 px with DDIM 30 / CFG 5. */
-function defaultsFor(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
+export function samplingDefaults(isDemo: boolean, nativeSize: number): { steps: number; cfg: number; size: number } {
   return isDemo ? { steps: 30, cfg: 5, size: 128 } : { steps: 30, cfg: 7.5, size: nativeSize };
 }
 
@@ -40,6 +46,7 @@ export function accelFromFlags(f: Record<string, string | number | boolean>): Ac
   if (f['dato-gamma'] !== undefined) settings.gamma = Number(f['dato-gamma']);
   if (f['dato-alpha'] !== undefined) settings.alpha = Number(f['dato-alpha']);
   if (f['dato-flip'] !== undefined) settings.flip = Number(f['dato-flip']);
+  if (f['adaptive-threshold'] !== undefined) settings.adaptiveThreshold = Number(f['adaptive-threshold']);
   return settings;
 }
 
@@ -74,7 +81,7 @@ export async function runGeneration(f: ParsedFlags, extrasFor?: ExtrasFor): Prom
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: false });
   try {
     const info = await engine.inspect(modelPath);
-    const d = defaultsFor(f.model === undefined, info.nativeSize);
+    const d = samplingDefaults(f.model === undefined, info.nativeSize);
     const width = Number(f.width ?? d.size);
     const height = Number(f.height ?? d.size);
     let initialNoise: Float32Array | undefined;
@@ -88,10 +95,26 @@ export async function runGeneration(f: ParsedFlags, extrasFor?: ExtrasFor): Prom
       initialNoise = npy.data as Float32Array;
     }
     const extras = await extrasFor?.({ width, height });
+    const steps = Number(f.steps ?? d.steps);
+    const cfg = Number(f.cfg ?? d.cfg);
+    const target = Number(f['target-speedup'] ?? DEFAULT_TARGET_SPEEDUP);
+    if (!(target >= 1)) throw new UsageError('--target-speedup must be at least 1');
+    const studio = openStudioDb(defaultDataDir());
+    const resolved = await resolveCalibrated(accel, studio, {
+      modelPath, isDemo: f.model === undefined, sampler, steps, cfg, width, height, target,
+    }).finally(() => studio.close());
+    if (resolved === null) {
+      process.stderr.write(`dato-studio: no calibration for this model with ${sampler}, ${steps} steps, CFG ${cfg}, ${width}×${height}; run \`dato-studio calibrate${f.model !== undefined ? ` --model ${modelPath}` : ''} --sampler ${sampler} --steps ${steps} --cfg ${cfg} --width ${width} --height ${height}\` first\n`);
+      return 2;
+    }
+    const expected = resolved.expected;
+    if (expected && f.json !== true && f.quiet !== true) {
+      process.stderr.write(`calibrated: expected ${expected.macSpeedup.toFixed(2)}× (MAC), ${expected.psnr.toFixed(1)} dB vs the baseline image (${expected.source})\n`);
+    }
     const request: GenerateRequest = {
       modelPath, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
-      steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
-      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
+      steps, cfg, eta: Number(f.eta ?? 0), width, height,
+      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel: resolved.accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
       ...extras?.request,
     };
@@ -104,7 +127,7 @@ export async function runGeneration(f: ParsedFlags, extrasFor?: ExtrasFor): Prom
     if (!quiet) process.stderr.write('\n');
     const outputs = await writeOutputs(f, request, result, info.path, extras?.parameters);
     if (f.json === true) {
-      process.stdout.write(`${JSON.stringify({ ...report(request, result, outputs), ...extras?.json })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report(request, result, outputs), ...(expected ? { expected } : {}), ...extras?.json })}\n`);
     } else {
       console.log(`${outputs.join(', ')}  (${result.provider.provider}, ${result.plan.mode}, UNet ${result.timings.unetLoop.toFixed(2)} s, total ${result.timings.total.toFixed(2)} s, seed ${request.seed})`);
     }

@@ -92,7 +92,7 @@ export class EngineService {
     const first: Txt2ImgResult & { start?: Img2ImgStart } = init || takesInpaintConditioning(rt)
       ? await img2img(rt, { ...params, accel: plan, init: init ?? blankInpaintInit(req.width, req.height) }, hooks)
       : await txt2img(rt, { ...params, accel: plan }, hooks);
-    const base = { provider: selection, plan: summarise(plan), ...(init && first.start ? { img2img: first.start } : {}) };
+    const base = { provider: selection, plan: summarise(plan, first.steps), ...(init && first.start ? { img2img: first.start } : {}) };
     if (!hires || !hiresPlan) {
       const { start: _start, ...result } = first;
       return { ...withoutPreviews(result), ...base };
@@ -113,7 +113,7 @@ export class EngineService {
         decode: sum((r) => r.timings.decode), total: sum((r) => r.timings.total),
       },
       ...base,
-      hires: { width: second.width, height: second.height, start: passes[0]!.start, plan: summarise(hiresPlan), firstPassSeconds: first.timings.total },
+      hires: { width: second.width, height: second.height, start: passes[0]!.start, plan: summarise(hiresPlan, passes[0]!.steps), firstPassSeconds: first.timings.total },
     };
   }
 }
@@ -126,9 +126,11 @@ function planFor(accel: AccelSettings, evaluations: number): AccelPlan {
   }
 }
 
-function summarise(plan: AccelPlan): PlanSummary {
+/** The plan with the kinds that ran (adaptive plans decide them during the run). */
+function summarise(plan: AccelPlan, ran: Txt2ImgResult['steps']): PlanSummary {
+  const kinds = ran.map((s) => s.kind);
   return {
-    mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
+    mode: plan.mode, schedule: formatSchedule(kinds), counts: countKinds(kinds),
     pruneRatios: plan.pruneRatios, gamma: plan.gamma, alpha: plan.alpha, flip: plan.flip,
   };
 }

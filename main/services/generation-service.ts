@@ -12,7 +12,7 @@ import type {
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { StudioDb } from '../db/index';
-import { planAcceleration } from '../engine/accel/plan';
+import { planAcceleration, type AccelSettings } from '../engine/accel/plan';
 import type { Engine } from '../engine/engine-host';
 import type { GenerateRequest, GenerateResult } from '../engine/engine-protocol';
 import { EngineError } from '../engine/errors';
@@ -21,7 +21,8 @@ import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import type { EventHub } from './event-hub';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
-import type { ModelsService } from './models-service';
+import { resolveCalibrated } from './calibrated-schedule';
+import type { ModelsService, ResolvedModel } from './models-service';
 import { PlanCostCache } from './plan-cost';
 import { ProgressTracker } from './progress-tracker';
 import type { ProviderReports } from './provider-report';
@@ -129,11 +130,22 @@ export class GenerationService {
   async planCost(p: PlanCostParams): Promise<PlanCostDto> {
     const model = this.opts.models.describe(p.modelId);
     try {
-      return await this.costs.cost({ modelPath: model.path, accel: toAccelSettings(p.accel), sampler: p.sampler, steps: p.steps, width: p.width, height: p.height });
+      const accel = await this.calibrated(toAccelSettings(p.accel), model, p);
+      return await this.costs.cost({ modelPath: model.path, accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height });
     } catch (err) {
       if (err instanceof EngineError) throw err;
       throw new EngineError('invalid-parameters', (err as Error).message);
     }
+  }
+
+  /** `calibrated` without a schedule → the stored (or shipped) calibration's schedule for this model. */
+  private async calibrated(accel: AccelSettings, model: ResolvedModel, p: { sampler: string; steps: number; cfg?: number; width: number; height: number }): Promise<AccelSettings> {
+    const cfg = p.cfg ?? samplingDefaults(model.isDemo, model.nativeSize).cfg;
+    const resolved = await resolveCalibrated(accel, this.opts.db, { modelPath: model.path, isDemo: model.isDemo, sampler: p.sampler, steps: p.steps, cfg, width: p.width, height: p.height });
+    if (!resolved) {
+      throw new EngineError('invalid-parameters', `${model.name} has no calibration for ${p.sampler}, ${p.steps} steps, CFG ${cfg}, ${p.width}×${p.height}: run \`dato-studio calibrate\` for it, or pick another preset.`);
+    }
+    return resolved.accel;
   }
 
   presets(): PresetDto[] {
@@ -164,7 +176,7 @@ export class GenerationService {
     const request: GenerateRequest = {
       modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,
       sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: 0, width: p.width, height: p.height, seed: p.seed, images: 1,
-      accel: toAccelSettings(p.accel), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
+      accel: await this.calibrated(toAccelSettings(p.accel), model, p), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step));

@@ -11,7 +11,7 @@ export interface AdaptiveRuleSettings {
 }
 
 /** Gives ≥ 3× (MAC) on the embedded demo model at DDIM 30 (README, "Acceleration modes"). */
-export const ADAPTIVE_DEFAULT_THRESHOLD = 0.3;
+export const ADAPTIVE_DEFAULT_THRESHOLD = 0.16;
 
 /** Σ|a − b| / Σ|b|. */
 export function relativeL1(a: Float32Array, b: Float32Array): number {

@@ -16,7 +16,7 @@ import {
   resampleKinds, resampleValues, type StepKind,
 } from './schedule';
 import { ADAPTIVE_DEFAULT_THRESHOLD, type AdaptiveRuleSettings } from './adaptive';
-import { SHIPPED_DEMO_CALIBRATION } from './shipped-calibration';
+import { SHIPPED_DEFAULT_POINT } from './shipped-calibration';
 
 export type AccelMode = 'baseline' | 'cached' | 'dato' | 'dato-fast' | 'prune' | 'custom' | 'calibrated' | 'adaptive';
 export const ACCEL_MODES: readonly AccelMode[] = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom', 'calibrated', 'adaptive'];
@@ -62,7 +62,7 @@ export const MAX_PRUNE_RATIO = 0.75;
 function presetKinds(settings: AccelSettings, steps: number): StepKind[] {
   switch (settings.mode) {
     case 'baseline': case 'prune': case 'adaptive': return new Array<StepKind>(steps).fill('full');
-    case 'calibrated': return parseScheduleString(SHIPPED_DEMO_CALIBRATION.schedule);
+    case 'calibrated': return parseScheduleString(SHIPPED_DEFAULT_POINT.schedule);
     case 'cached': return cachedKinds(steps, settings.cacheInterval ?? 3);
     case 'dato': return resampleKinds(kindsFromStrategy(DATO_SEARCHED_STRATEGY.slice(0, -1)), steps);
     case 'dato-fast': return resampleKinds(kindsFromStrategy(DATO_COCO_STRATEGY), steps);
@@ -79,7 +79,7 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
   kinds[0] = 'full'; // the first evaluation has nothing to reuse
 
   const pruning = settings.mode === 'dato' || settings.mode === 'dato-fast' || settings.mode === 'prune';
-  const shipped = settings.mode === 'calibrated' && !settings.schedule ? SHIPPED_DEMO_CALIBRATION.pruneRatio : 0;
+  const shipped = settings.mode === 'calibrated' && !settings.schedule ? SHIPPED_DEFAULT_POINT.pruneRatio : 0;
   const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : shipped);
   const ratios = typeof ratioSetting === 'number' ? new Array<number>(steps).fill(ratioSetting) : resampleValues(ratioSetting, steps);
   for (const r of ratios) {

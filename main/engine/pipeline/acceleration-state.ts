@@ -65,11 +65,9 @@ export class AccelerationState {
     const ran = await this.unet.evaluate(request, inputs, pruning);
     const t = inputs.timesteps[0]!;
     let eps = ran.eps;
-    if (ran.kind === 'skip') {
-      if (this.plan.forecast) eps = this.epsHistory.at(t) ?? eps;
-    } else {
-      this.epsHistory.push(t, eps);
-    }
+    // forecasts extrapolate exact values only: a medium or shallow ε serves its own step
+    if (ran.kind === 'skip' && this.plan.forecast) eps = this.epsHistory.at(t) ?? eps;
+    if (ran.kind === 'full') this.epsHistory.push(t, eps);
     // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
     this.dynamics = this.previousEps ? tokenDynamics(eps, this.previousEps, 2 * images, channels) : null;
     this.previousEps = eps;
