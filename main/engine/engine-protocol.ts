@@ -3,18 +3,26 @@
 import type { AccelSettings } from './accel/plan';
 import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
+import type { HiresSettings } from './pipeline/img2img-options';
+import type { CalibrationParams, CalibrationProgress, CalibrationResult, CalibrationState } from './pipeline/calibrate';
+import type { InitImage } from './pipeline/img2img';
+import type { Img2ImgStart } from './pipeline/img2img-start';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
 import type { SamplerName, StepKind } from '../../preload/contract/vocabulary';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
-export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
+export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel' | 'start'> {
   readonly modelPath: string;
   readonly provider: ProviderChoice;
   /** CPU threads (default: all cores). */
   readonly threads?: number;
   /** A preset or custom schedule; turned into a per-evaluation plan by the engine. */
   readonly accel: AccelSettings;
+  /** Image-to-image / inpainting: the input (already at width × height), strength and mask. */
+  readonly init?: InitImage;
+  /** A second pass at a larger size (A1111's hires fix); not with `init`. */
+  readonly hires?: HiresSettings;
 }
 
 export interface PlanSummary {
@@ -32,6 +40,13 @@ export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
   readonly steps: readonly Omit<StepReport, 'preview'>[];
   readonly plan: PlanSummary;
   readonly provider: ProviderSelection;
+  /** Image-to-image: the steps of the schedule that ran (the plan covers exactly those). */
+  readonly img2img?: Img2ImgStart;
+  /** Hires fix: the final size, the second pass's steps and plan (images and latents are the second pass's). */
+  readonly hires?: {
+    readonly width: number; readonly height: number; readonly start: Img2ImgStart; readonly plan: PlanSummary;
+    readonly firstPassSeconds: number;
+  };
 }
 
 export interface ModelInfo {
@@ -73,12 +88,21 @@ export interface PlanCost {
   readonly fullMacs: number;
 }
 
+/** A schedule calibration (pipeline/calibrate.ts) on one model; `resume` continues a stopped run. */
+export interface CalibrateRequest extends CalibrationParams {
+  readonly modelPath: string;
+  readonly provider: ProviderChoice;
+  readonly threads?: number;
+  readonly resume?: CalibrationState;
+}
+
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
 
 export type HostMessage =
   | { readonly type: 'generate'; readonly id: number; readonly request: GenerateRequest }
   | { readonly type: 'inspect'; readonly id: number; readonly path: string }
   | { readonly type: 'plan-cost'; readonly id: number; readonly query: PlanCostQuery }
+  | { readonly type: 'calibrate'; readonly id: number; readonly request: CalibrateRequest }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'shutdown' };
 
@@ -88,6 +112,10 @@ export type WorkerMessage =
   | { readonly type: 'generated'; readonly id: number; readonly result: GenerateResult }
   | { readonly type: 'inspected'; readonly id: number; readonly info: ModelInfo }
   | { readonly type: 'plan-costed'; readonly id: number; readonly cost: PlanCost }
+  | { readonly type: 'calibration-progress'; readonly id: number; readonly progress: CalibrationProgress }
+  /** After every measured candidate: what the caller stores so that a stopped run can resume. */
+  | { readonly type: 'calibration-state'; readonly id: number; readonly state: CalibrationState }
+  | { readonly type: 'calibrated'; readonly id: number; readonly result: CalibrationResult }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'log'; readonly message: string };
 

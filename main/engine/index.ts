@@ -4,11 +4,11 @@
 // exported besides the host is pure: types, the shared vocabulary, plan validation and small file helpers.
 export {
   Engine, engineEnv, engineExecArgv, INSPECTION_LIMITS, spawnProcess, spawnThread,
-  type EngineEnv, type EngineProcess, type EngineSpawner, type SpawnOptions,
+  type CalibrationHooks, type EngineEnv, type EngineProcess, type EngineSpawner, type SpawnOptions,
 } from './engine-host';
 export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
-  GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
+  CalibrateRequest, GenerateRequest, GenerateResult, HostMessage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage, StepReport,
   WorkerMessage,
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';
@@ -19,6 +19,16 @@ export { candidateProviders, describeSelection, type ProviderSelection } from '.
 export { PICKLE_EXTENSIONS, pickleRefusal } from './weights/pickle-refusal';
 export { randomSeed } from './pipeline/rng';
 export { readNpy, writeNpy } from './util/npy';
+export {
+  HIRES_UPSCALER_LABELS, HIRES_UPSCALERS, hiresSize, MASKED_CONTENTS,
+  type HiresSettings, type HiresUpscaler, type MaskedContent,
+} from './pipeline/img2img-options';
+export type { InitImage } from './pipeline/img2img';
+export { compositeByMask } from './pipeline/inpaint-mask';
+export { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration } from './accel/calibrated-choice';
+export { SHIPPED_DEMO_CALIBRATION } from './accel/shipped-calibration';
+export { demoGrammarPrompts, GENERAL_CALIBRATION_PROMPTS } from './accel/calibration-prompts';
+export type { CalibratedPoint, CalibrationResult, CalibrationState } from './pipeline/calibrate';
 export {
   ACCEL_MODES, PROVIDER_CHOICES, SAMPLER_NAMES, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
 } from '../../preload/contract/vocabulary';

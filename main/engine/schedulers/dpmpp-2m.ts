@@ -17,9 +17,10 @@ export class Dpmpp2mScheduler extends SigmaSampler {
   private previousDenoised: Float32Array | null = null;
   private expected = 0;
 
-  constructor(steps: number, opts: { karras?: boolean } = {}) {
+  /** `start` > 0 runs only the last steps of the `steps`-step schedule (image-to-image). */
+  constructor(steps: number, opts: { karras?: boolean; start?: number } = {}) {
     checkSteps(steps);
-    super(opts.karras ? karrasSigmas(steps) : defaultSigmas(steps));
+    super((opts.karras ? karrasSigmas(steps) : defaultSigmas(steps)).slice(opts.start ?? 0));
     this.name = opts.karras ? 'dpmpp_2m_karras' : 'dpmpp_2m';
   }
 

@@ -21,9 +21,10 @@ export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { si
 export class EulerAncestralScheduler extends SigmaSampler {
   readonly name = 'euler_a' as const;
 
-  constructor(steps: number) {
+  /** `start` > 0 runs only the last steps of the `steps`-step schedule (image-to-image). */
+  constructor(steps: number, start = 0) {
     checkSteps(steps);
-    super(defaultSigmas(steps));
+    super(defaultSigmas(steps).slice(start));
   }
 
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array {

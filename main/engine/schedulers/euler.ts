@@ -11,9 +11,10 @@ const f32 = Math.fround;
 export class EulerScheduler extends SigmaSampler {
   readonly name = 'euler' as const;
 
-  constructor(steps: number) {
+  /** `start` > 0 runs only the last steps of the `steps`-step schedule (image-to-image). */
+  constructor(steps: number, start = 0) {
     checkSteps(steps);
-    super(defaultSigmas(steps));
+    super(defaultSigmas(steps).slice(start));
   }
 
   step(eps: Float32Array, i: number, x: Float32Array): Float32Array {

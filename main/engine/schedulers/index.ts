@@ -7,6 +7,7 @@ import { EulerAncestralScheduler } from './euler-ancestral';
 import { EulerScheduler } from './euler';
 import { PlmsScheduler } from './plms';
 import type { SamplerName, Scheduler, SchedulerOptions } from './scheduler';
+import { checkStart } from './options';
 
 export type { NoiseSource, SamplerName, Scheduler, SchedulerOptions } from './scheduler';
 
@@ -16,12 +17,14 @@ export function evaluationCount(sampler: SamplerName, steps: number): number {
 }
 
 export function createScheduler(name: SamplerName, opts: SchedulerOptions): Scheduler {
+  const start = opts.start ?? 0;
+  if (start !== 0) checkStart(start, opts.steps);
   switch (name) {
-    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0);
-    case 'plms': return new PlmsScheduler(opts.steps);
-    case 'euler': return new EulerScheduler(opts.steps);
-    case 'euler_a': return new EulerAncestralScheduler(opts.steps);
-    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps);
-    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true });
+    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0, start);
+    case 'plms': return new PlmsScheduler(opts.steps, start);
+    case 'euler': return new EulerScheduler(opts.steps, start);
+    case 'euler_a': return new EulerAncestralScheduler(opts.steps, start);
+    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps, { start });
+    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true, start });
   }
 }

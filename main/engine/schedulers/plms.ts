@@ -10,7 +10,8 @@
 // Ref: ldm/models/diffusion/plms.py (plms_sampling, p_sample_plms); diffusers scheduling_pndm.py (step_plms).
 
 import { ddimSteps, ddimUpdate, type DdimStep } from './ddim';
-import { checkStepInputs, checkSteps } from './options';
+import { alphaBar } from './betas';
+import { checkStepInputs, checkSteps, noiseToAlphaBar } from './options';
 import type { Scheduler } from './scheduler';
 
 const f32 = Math.fround;
@@ -48,9 +49,10 @@ export class PlmsScheduler implements Scheduler {
   private firstSample: Float32Array | null = null;
   private expected = 0;
 
-  constructor(steps: number) {
+  /** `start` > 0 runs only the last steps of the `steps`-step schedule (image-to-image). */
+  constructor(steps: number, start = 0) {
     checkSteps(steps);
-    this.steps = ddimSteps(steps, 0);
+    this.steps = ddimSteps(steps, 0).slice(start);
     const t = this.steps.map((s) => s.t);
     // ldm's t_next of the first step is time_range[min(1, len - 1)]: the same timestep when steps = 1.
     this.timesteps = [t[0]!, t[Math.min(1, t.length - 1)]!, ...t.slice(1)];
@@ -58,6 +60,12 @@ export class PlmsScheduler implements Scheduler {
 
   scaleModelInput(x: Float32Array): Float32Array {
     return x.slice();
+  }
+
+  /** Evaluation i's input is at the level of timesteps[i] (the provisional x' of evaluation 0 is at t1). */
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array {
+    const t = this.timesteps[i];
+    return t === undefined ? x0.slice() : noiseToAlphaBar(x0, noise, alphaBar(t));
   }
 
   /** Evaluation 0 starts a new run; after that evaluations must come in order. */

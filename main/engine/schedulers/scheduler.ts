@@ -16,6 +16,11 @@ export interface SchedulerOptions {
   steps: number;
   /** DDIM eta (0 = deterministic). Ignored by the other samplers. */
   eta?: number;
+  /**
+   * Run only the steps from `start` on of the `steps`-step schedule (image-to-image; pipeline/img2img-start.ts
+   * decides it from the strength). Default 0: the whole schedule.
+   */
+  start?: number;
 }
 
 export interface Scheduler {
@@ -35,4 +40,10 @@ export interface Scheduler {
    * never mutates its inputs. `noise` is only consulted by stochastic samplers.
    */
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array;
+  /**
+   * A clean latent x0 noised to the level evaluation `i` expects as its input (the forward process with the
+   * given standard-normal `noise`): sqrt(ᾱ_t)·x0 + sqrt(1 − ᾱ_t)·noise for the timestep samplers, x0 + σ_i·noise
+   * for the sigma samplers. `i` = the number of evaluations means after the last step: x0 itself.
+   */
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array;
 }

@@ -8,6 +8,8 @@ export const MODE_LABELS: Record<AccelMode, string> = {
   'dato-fast': 'DaTo fast',
   prune: 'Pruning only',
   custom: 'Custom',
+  calibrated: 'Calibrated',
+  adaptive: 'Adaptive',
 };
 
 export const MODE_HINTS: Record<AccelMode, string> = {
@@ -16,7 +18,9 @@ export const MODE_HINTS: Record<AccelMode, string> = {
   dato: 'Searched schedule of full, shallow and skipped steps, plus token pruning in self-attention.',
   'dato-fast': 'A more aggressive DaTo schedule: fewer full steps, plus token pruning.',
   prune: 'Every step runs the whole UNet, with token pruning in self-attention.',
-  custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio.',
+  custom: 'Your own schedule (F = full, M = medium, S = shallow, K = skip, one letter per step) and prune ratio.',
+  calibrated: 'The schedule calibration found for this model, sampler and step count, with forecast reuse.',
+  adaptive: 'Each step decides at run time whether to recompute or forecast, from how much the input moved.',
 };
 
 export const SAMPLER_LABELS: Record<SamplerName, string> = {
@@ -38,6 +42,7 @@ export function accelSettings(accel: AccelDto): string[] {
   const parts: string[] = [];
   if (accel.mode === 'custom' && accel.schedule) parts.push(shorten(accel.schedule, 24));
   if (accel.cacheInterval !== undefined) parts.push(`every ${accel.cacheInterval}`);
+  if (accel.adaptiveThreshold !== undefined) parts.push(`threshold ${accel.adaptiveThreshold}`);
   if (accel.pruneRatio !== undefined && accel.pruneRatio > 0) parts.push(`prune ${accel.pruneRatio.toFixed(2)}`);
   return parts;
 }
