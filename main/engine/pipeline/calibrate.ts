@@ -161,8 +161,10 @@ export async function calibrateSchedules(
   for (const [i, p] of front.entries()) {
     progress('verify', `checking front point ${i + 1}/${front.length} on every prompt`);
     const c = candidateFromKey(p.key);
-    // past the budget, the remaining points keep their search-prompt figure (the budget is a promise)
-    const rest = elapsed() < budget ? await meanPsnr(c, searchPrompts, params.prompts.length) : -p.error;
+    // past the budget, the remaining points keep their search-prompt figure (the budget is a promise); with
+    // two prompts the search used both and there is no held-out half (its mean would be 0/0)
+    const heldOut = params.prompts.length > searchPrompts;
+    const rest = heldOut && elapsed() < budget ? await meanPsnr(c, searchPrompts, params.prompts.length) : -p.error;
     const all = (-p.error * searchPrompts + rest * (params.prompts.length - searchPrompts)) / params.prompts.length;
     points.push({ schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio, macSpeedup: 1 / p.cost, psnr: all });
   }

@@ -50,6 +50,9 @@ describe('dato-studio help and version', () => {
     ['generate', ['--prompt', '--out', '--ep', '--mode', '--prune-ratio']],
     ['plan', ['--steps', '--mode', '--json']],
     ['info', ['--model', '--json']],
+    ['img2img', ['--init', '--strength', '--mask', '--masked-content', '--inpaint-full-res']],
+    ['outpaint', ['--init', '--left', '--bottom', '--mask-blur']],
+    ['calibrate', ['--model', '--minutes', '--prompts', '--json']],
   ])('%s --help lists its options and exits 0', (command, flags) => {
     const r = cli([command, '--help']);
     expect(r.code).toBe(0);
@@ -75,7 +78,7 @@ describe('dato-studio arguments fail before any work', () => {
     // --ep cuda cannot start on a machine without CUDA: the width error must come first either way
     const r = cli(['generate', '--prompt', 'x', '--width', '100', '--ep', 'cpu']);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('dato-studio: Width and height must be multiples of 8 and at least 64 (got 100×128).');
+    expect(r.stderr.trim()).toBe('dato-studio: Width and height must be multiples of 8 from 64 to 2048 (got 100×128).');
     const cuda = cli(['generate', '--prompt', 'x', '--width', '100', '--ep', 'cuda']);
     expect(cuda.stderr).toMatch(/(Width and height must be multiples of 8|--ep cuda: this execution provider does not exist)/);
   });

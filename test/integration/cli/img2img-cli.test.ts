@@ -90,6 +90,6 @@ describe('dato-studio img2img', () => {
     expect((await run(['generate', '--prompt', 'a red circle on a blue background', '--steps', '4', '--hires-scale', '1.5', '--hires-steps', '3',
       '--hires-upscaler', 'latent-nearest', '--seed', '2', '--quiet', '--out', hires])).code).toBe(0);
     expect((await sharp(hires).metadata()).width).toBe(192);
-    expect(await parametersOf(hires)).toContain('Size: 128x128, Model: model, Denoising strength: 0.7, Hires upscale: 1.5, Hires steps: 3, Hires upscaler: Latent (nearest-exact)');
+    expect(await parametersOf(hires)).toContain('Size: 128x128, Model: "Demo: coloured shapes", Denoising strength: 0.7, Hires upscale: 1.5, Hires steps: 3, Hires upscaler: Latent (nearest-exact)');
   }, 300_000);
 });
