@@ -1,10 +1,12 @@
 // npm run bench -- [--model PATH | --random-sd15] [--width W --height H] [--steps N] [--sampler S]
 //   [--modes baseline,cached,dato,dato-fast,prune] [--repeat K] [--ep E] [--threads N] [--seed S]
-//   [--keep-sessions] [--quality] [--json FILE]
+//   [--keep-sessions] [--quality] [--img2img-strength S] [--json FILE]
 // npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes …] [--json FILE]
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
+// --img2img-strength S times image-to-image instead: the input is the baseline text-to-image picture of the
+// seed, every mode's schedule covers the steps that strength runs (img2img-start.ts).
 // --frontier measures every mode against the plain sampler at fewer steps instead (frontier.ts).
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,6 +17,8 @@ import { estimatePlanCost } from '../main/engine/accel/cost';
 import { countKinds } from '../main/engine/accel/schedule';
 import { ModelRuntime } from '../main/engine/pipeline/model-runtime';
 import { txt2img, type Txt2ImgResult } from '../main/engine/pipeline/txt2img';
+import { img2img, type InitImage } from '../main/engine/pipeline/img2img';
+import { img2imgEvaluations } from '../main/engine/pipeline/img2img-start';
 import { resolveResources } from '../main/engine/resources';
 import { selectProviderHere } from '../main/engine/runtime/providers';
 import { evaluationCount } from '../main/engine/schedulers/index';
@@ -27,7 +31,8 @@ import { FRONTIER_MODES, runFrontier } from './frontier';
 const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
   modes: 'string', repeat: 'integer', ep: 'string', threads: 'integer', seed: 'integer', cfg: 'number',
-  'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string', frontier: 'boolean', images: 'integer',
+  'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string', 'img2img-strength': 'number',
+  frontier: 'boolean', images: 'integer',
 } as const;
 
 interface ModeRun { result: Txt2ImgResult; peakMb: number }
@@ -62,16 +67,21 @@ async function main(): Promise<void> {
   const height = Number(f.height ?? size);
   const cfg = Number(f.cfg ?? 7.5);
   const prompt = String(f.prompt ?? 'a photo of an astronaut riding a horse on mars');
-  const evaluations = evaluationCount(sampler, steps);
+  const strength = f['img2img-strength'] === undefined ? null : Number(f['img2img-strength']);
+  const params = { prompt, negativePrompt: '', sampler, steps, cfg, eta: 0, width, height, seed, images: 1, previewEvery: 0 };
+  let init: InitImage | null = null;
+  if (strength !== null) {
+    const source = await txt2img(rt, { ...params, accel: planAcceleration({ mode: 'baseline' }, evaluationCount(sampler, steps)) });
+    init = { image: source.images[0]!, strength };
+  }
+  const evaluations = init ? img2imgEvaluations(sampler, steps, init.strength) : evaluationCount(sampler, steps);
 
   const runs = new Map<AccelMode, ModeRun[]>(modes.map((m) => [m, []]));
   for (let r = 0; r < repeat; r++) {
     for (const mode of modes) {
       resetPeakRss();
-      const result = await txt2img(rt, {
-        prompt, negativePrompt: '', sampler, steps, cfg, eta: 0, width, height, seed, images: 1,
-        accel: planAcceleration({ mode }, evaluations), previewEvery: 0,
-      });
+      const accel = planAcceleration({ mode }, evaluations);
+      const result = init ? await img2img(rt, { ...params, accel, init }) : await txt2img(rt, { ...params, accel });
       runs.get(mode)!.push({ result, peakMb: peakRssMb() });
       console.error(`bench: ${mode} #${r + 1}: UNet loop ${result.timings.unetLoop.toFixed(2)} s`);
     }
@@ -83,6 +93,7 @@ async function main(): Promise<void> {
     machine: machineInfo(),
     config: {
       model: modelPath, provider: selection.provider, width, height, steps, evaluations, sampler, cfg, seed, repeat, prompt,
+      img2img_strength: strength,
       threads: rt.runtime.threads ?? machineInfo().cores, keep_sessions: f['keep-sessions'] === true,
       note: 'times are medians over the repeats; total_s = text encode + UNet loop + decode (session creation is load_s); peak_rss_mb is per mode on Linux',
     },

@@ -2,14 +2,18 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  ACCEL_MODES, candidateProviders, cpuThreadsProblem, Engine, EngineError, PREDICTIONS, PROVIDER_CHOICES, randomSeed,
-  readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
+  ACCEL_MODES, candidateProviders, cpuThreadsProblem, DEFAULT_TARGET_SPEEDUP, Engine, EngineError, PREDICTIONS,
+  PROVIDER_CHOICES, randomSeed, readNpy, resolveResources, SAMPLER_NAMES, writeNpy,
   type AccelSettings, type GenerateRequest, type GenerateResult, type LoraChoice, type ProviderChoice,
 } from '../engine/index';
+import { openStudioDb } from '../db';
 import { generationImageFormat, writeGenerationImage } from '../images/generation-png';
+import { resolveCalibrated } from '../services/calibrated-schedule';
 import { DEMO_MODEL_NAME, defaultModelName } from '../services/models-service';
 import { samplingDefaults } from '../services/size-options';
+import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
+import { HIRES_FLAGS, HIRES_USAGE, hiresExtras } from './hires-flags';
 
 export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [options]
   --model PATH            a .safetensors file or diffusers folder (default: the embedded demo model)
@@ -27,8 +31,9 @@ export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [option
   --latents-out FILE.npy  the final latents
   --json                  one JSON line: parameters, provider, seconds per stage, schedule, pruned tokens
   --quiet                 no progress line
-  --mode baseline|cached|dato|dato-fast|prune|custom   acceleration (default baseline)
-  --schedule F,S,K,...    custom schedule (full/shallow/skip per step; implies --mode custom)
+  --mode ${ACCEL_MODES.join('|')}
+                          acceleration (default baseline)
+  --schedule F,M,S,K,...  custom schedule (full/medium/shallow/skip per step; implies --mode custom)
   --cache-interval N      cached mode: a full evaluation every N (default 3)
   --prune-ratio R[,R...]  DaTo token pruning ratio, one value or one per step (default 0.4)
   --dato-gamma G --dato-alpha A --dato-flip P   DaTo base-token selection (defaults 0.1, 0.1, 0.5)
@@ -38,7 +43,11 @@ export const GENERATE_USAGE = `usage: dato-studio generate --prompt TEXT [option
   --embedding PATH        a textual-inversion embedding (repeatable), used where its file name is in a prompt
   --vae PATH              a VAE .safetensors to decode with instead of the model's
   --clip-skip N           stop the text encoder N−1 layers early (A1111's clip skip; default 1)
-  --prediction ${PREDICTIONS.join('|')}   override the model's detected noise (eps) or v prediction`;
+  --prediction ${PREDICTIONS.join('|')}   override the model's detected noise (eps) or v prediction
+  --target-speedup X      calibrated mode: the stored schedule closest to this MAC speed-up (default ${DEFAULT_TARGET_SPEEDUP};
+                          run \`dato-studio calibrate\` first for a model other than the demo model)
+  --adaptive-threshold T  adaptive mode: recompute when the head's accumulated relative change reaches T
+${HIRES_USAGE}`;
 
 export const GENERATE_FLAGS: FlagSpec = {
   model: 'string', prompt: 'string', negative: 'string', steps: 'integer', cfg: 'number', sampler: 'string',
@@ -47,6 +56,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   mode: 'string', schedule: 'string', 'cache-interval': 'integer', 'prune-ratio': 'string',
   'dato-gamma': 'number', 'dato-alpha': 'number', 'dato-flip': 'number', quiet: 'boolean',
   'clip-skip': 'integer', prediction: 'string', lora: 'repeated', 'lora-dir': 'repeated', vae: 'string', embedding: 'repeated',
+  'target-speedup': 'number', 'adaptive-threshold': 'number',
 };
 
 /** The model path a command runs (default: the embedded demo model) and whether it is the demo model. */
@@ -103,11 +113,30 @@ export function accelFromFlags(f: ParsedFlags): AccelSettings {
   if (f['dato-gamma'] !== undefined) settings.gamma = Number(f['dato-gamma']);
   if (f['dato-alpha'] !== undefined) settings.alpha = Number(f['dato-alpha']);
   if (f['dato-flip'] !== undefined) settings.flip = Number(f['dato-flip']);
+  if (f['adaptive-threshold'] !== undefined) settings.adaptiveThreshold = Number(f['adaptive-threshold']);
   return settings;
 }
 
+/**
+ * What image-to-image, outpainting and hires fix add to a generation (img2img.ts, hires-flags.ts): parts of the
+ * request, A1111 parameters fields, fields for --json, and a last step on the result (only-masked paste-back).
+ */
+export interface GenerationExtras {
+  readonly request: Partial<Pick<GenerateRequest, 'init' | 'hires' | 'width' | 'height'>>;
+  readonly parameters: Record<string, string | number>;
+  readonly json: Record<string, unknown>;
+  finish?(result: GenerateResult): Promise<GenerateResult>;
+}
+
+/** Builds the extras once the generation size (flags or the model's default) is known. */
+export type ExtrasFor = (size: { width: number; height: number }) => Promise<GenerationExtras>;
+
 export async function runGenerate(argv: readonly string[]): Promise<number> {
-  const f = parseFlags(argv, GENERATE_FLAGS);
+  const f = parseFlags(argv, { ...GENERATE_FLAGS, ...HIRES_FLAGS });
+  return runGeneration(f, hiresExtras(f));
+}
+
+export async function runGeneration(f: ParsedFlags, extrasFor?: ExtrasFor): Promise<number> {
   if (typeof f.prompt !== 'string') throw new UsageError('--prompt is required');
   const resources = resolveResources();
   const model = modelFromFlags(f);
@@ -147,23 +176,42 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       }
       initialNoise = npy.data as Float32Array;
     }
+    const extras = await extrasFor?.({ width, height });
+    const steps = Number(f.steps ?? d.steps);
+    const cfg = Number(f.cfg ?? d.cfg);
+    const target = Number(f['target-speedup'] ?? DEFAULT_TARGET_SPEEDUP);
+    if (!(target >= 1)) throw new UsageError('--target-speedup must be at least 1');
+    const studio = openStudioDb(defaultDataDir());
+    const resolved = await resolveCalibrated(accel, studio, {
+      modelPath: model.path, isDemo: model.isDemo, sampler, steps, cfg, width, height, target,
+    }).finally(() => studio.close());
+    if (resolved === null) {
+      process.stderr.write(`dato-studio: no calibration for this model with ${sampler}, ${steps} steps, CFG ${cfg}, ${width}×${height}; run \`dato-studio calibrate${model.isDemo ? '' : ` --model ${model.path}`} --sampler ${sampler} --steps ${steps} --cfg ${cfg} --width ${width} --height ${height}\` first\n`);
+      return 2;
+    }
+    const expected = resolved.expected;
+    if (expected && f.json !== true && f.quiet !== true) {
+      process.stderr.write(`calibrated: expected ${expected.macSpeedup.toFixed(2)}× (MAC), ${expected.psnr.toFixed(1)} dB vs the baseline image (${expected.source})\n`);
+    }
     const request: GenerateRequest = {
       modelPath: model.path, provider, prompt: f.prompt, negativePrompt: String(f.negative ?? ''), sampler,
-      steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg), eta: Number(f.eta ?? 0), width, height,
-      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel, previewEvery: 0,
+      steps, cfg, eta: Number(f.eta ?? 0), width, height,
+      seed: f.seed !== undefined ? Number(f.seed) : randomSeed(), images: batch, accel: resolved.accel, previewEvery: 0,
       ...(initialNoise ? { initialNoise } : {}), ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
       ...(f['clip-skip'] !== undefined ? { clipSkip: Number(f['clip-skip']) } : {}),
       ...(f.prediction !== undefined ? { prediction: oneOf('prediction', String(f.prediction), PREDICTIONS) } : {}),
       ...(loras.length ? { loras } : {}), loraDirs, ...(vae ? { vae } : {}),
       ...(embeddings.length ? { embeddings } : {}),
+      ...extras?.request,
     };
     const quiet = f.json === true || f.quiet === true;
     const job = engine.generate(request, (s) => {
       if (!quiet) process.stderr.write(`\rstep ${s.index + 1}/${s.total} (${s.kind}) ${s.seconds.toFixed(2)} s   `);
     });
-    const result = await job.result.catch((err: unknown) => {
+    const generated = await job.result.catch((err: unknown) => {
       throw err instanceof EngineError && err.code === 'provider-unavailable' ? providerError(provider, err) : err;
     });
+    const result = extras?.finish ? await extras.finish(generated) : generated;
     if (!quiet) process.stderr.write('\n');
     for (const l of result.loras) {
       if (l.unmatched.count > 0) {
@@ -171,9 +219,9 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
       }
     }
     const modelName = model.isDemo ? DEMO_MODEL_NAME : defaultModelName(model.path);
-    const outputs = await writeOutputs(f, request, result, modelName);
+    const outputs = await writeOutputs(f, request, result, modelName, extras?.parameters);
     if (f.json === true) {
-      process.stdout.write(`${JSON.stringify(report(request, result, outputs))}\n`);
+      process.stdout.write(`${JSON.stringify({ ...report(request, result, outputs), ...(expected ? { expected } : {}), ...extras?.json })}\n`);
     } else {
       console.log(`${outputs.join(', ')}  (${result.provider.provider}, ${result.plan.mode}, UNet ${result.timings.unetLoop.toFixed(2)} s, total ${result.timings.total.toFixed(2)} s, seed ${request.seed})`);
     }
@@ -183,22 +231,27 @@ export async function runGenerate(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function writeOutputs(f: ParsedFlags, req: GenerateRequest, result: GenerateResult, modelName: string): Promise<string[]> {
+async function writeOutputs(
+  f: ParsedFlags, req: GenerateRequest, result: GenerateResult, modelName: string,
+  extraParameters?: Record<string, string | number>,
+): Promise<string[]> {
   if (typeof f['latents-out'] === 'string') writeNpy(f['latents-out'], result.latentShape, result.latents);
   const base = String(f.out ?? `dato-${req.seed}.png`);
   const written: string[] = [];
   for (const [i, image] of result.images.entries()) {
     const path = result.images.length === 1 ? base : base.replace(/(\.[a-z]+)$/i, `-${i}$1`);
-    await writeGenerationImage(path, image, { request: req, result, imageIndex: i, modelName });
+    await writeGenerationImage(path, image, { request: req, result, imageIndex: i, modelName, ...(extraParameters ? { extraParameters } : {}) });
     written.push(path);
   }
   return written;
 }
 
 function report(req: GenerateRequest, result: GenerateResult, outputs: string[]) {
-  const { initialNoise: _noise, ...params } = req;
+  const { initialNoise: _noise, init: _init, ...params } = req;
   return {
     parameters: { ...params, initialNoise: req.initialNoise ? 'file' : 'seed' },
+    ...(result.img2img ? { img2img: result.img2img } : {}),
+    ...(result.hires ? { hires: result.hires } : {}),
     provider: result.provider.provider,
     providerAttempts: result.provider.attempts,
     outputs,

@@ -1,22 +1,32 @@
-// dato-studio command line: `generate` (one image), `plan` (a schedule's cost), `info` (a model's architecture,
-// or what a LoRA / embedding / VAE file is), `restore-backup` (the library from its newest good backup).
+// dato-studio command line: `generate` (one image), `img2img` / `outpaint` (from an image), `calibrate` (search
+// schedules for a model), `plan` (a schedule's cost), `info` (a model's architecture, or what a LoRA / embedding
+// / VAE file is), `restore-backup` (the library from its newest good backup).
 import packageJson from '../../package.json';
 import { EngineError } from '../engine/index';
+import { ImageFileError } from '../images/image-file-error';
 import { UsageError } from './args';
+import { CALIBRATE_USAGE, runCalibrate } from './calibrate';
 import { GENERATE_USAGE, runGenerate } from './generate';
+import { IMG2IMG_USAGE, OUTPAINT_USAGE, runImg2Img, runOutpaint } from './img2img';
 import { INFO_USAGE, runInfo } from './info';
 import { PLAN_USAGE, runPlan } from './plan';
 import { RESTORE_BACKUP_USAGE, runRestoreBackup } from './restore-backup';
 
 const COMMANDS: Readonly<Record<string, { usage: string; run(argv: readonly string[]): Promise<number> }>> = {
   generate: { usage: GENERATE_USAGE, run: runGenerate },
+  img2img: { usage: IMG2IMG_USAGE, run: runImg2Img },
+  outpaint: { usage: OUTPAINT_USAGE, run: runOutpaint },
+  calibrate: { usage: CALIBRATE_USAGE, run: runCalibrate },
   plan: { usage: PLAN_USAGE, run: runPlan },
   info: { usage: INFO_USAGE, run: runInfo },
   'restore-backup': { usage: RESTORE_BACKUP_USAGE, run: runRestoreBackup },
 };
 
 const USAGE = `usage: dato-studio <command> [options]      (dato-studio <command> --help for its options)
-  generate --prompt TEXT [options]   one image (or --batch N) with the engine the app uses
+  generate --prompt TEXT [options]   one image (or --batch N) with the engine the app uses (+ hires fix)
+  img2img --init IMAGE [options]     image-to-image, or inpainting with --mask IMAGE
+  outpaint --init IMAGE [options]    extend an image on any side (--left/--right/--top/--bottom N)
+  calibrate [options]                search the fastest schedules that keep the picture, for --mode calibrated
   plan [options]                     what an acceleration schedule costs before running it
   info [--model PATH]                the architecture detected in a model, or what a LoRA /
                                      embedding / VAE file is
@@ -39,6 +49,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       console.error(`dato-studio: ${err.message} (see dato-studio ${command && COMMANDS[command] ? `${command} ` : ''}--help)`);
+      return 2;
+    }
+    if (err instanceof ImageFileError) {
+      console.error(`dato-studio: ${err.message}`);
       return 2;
     }
     if (err instanceof EngineError) {

@@ -12,6 +12,7 @@ import { GenerationsRepo } from './generations-repo';
 import { PresetsRepo } from './presets-repo';
 import { SettingsRepo } from './settings-repo';
 import { ComparisonsRepo } from './comparisons-repo';
+import { CalibrationsRepo } from './calibrations-repo';
 
 export const DATABASE_FILE_NAME = 'library.sqlite3';
 
@@ -25,6 +26,7 @@ export interface StudioDb {
   presets: PresetsRepo;
   settings: SettingsRepo;
   comparisons: ComparisonsRepo;
+  calibrations: CalibrationsRepo;
   close(): void;
 }
 
@@ -51,6 +53,7 @@ export function openStudioDb(dir: string): StudioDb {
     presets: new PresetsRepo(db),
     settings: new SettingsRepo(db),
     comparisons: new ComparisonsRepo(db),
+    calibrations: new CalibrationsRepo(db),
     close: () => closeDatabase(db),
   };
 }

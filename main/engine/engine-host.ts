@@ -6,8 +6,10 @@ import { basename, join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { EngineError } from './errors';
 import type {
-  AddonInfo, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, StepReport, WorkerMessage,
+  AddonInfo, CalibrateRequest, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, StepReport,
+  WorkerMessage,
 } from './engine-protocol';
+import type { CalibrationProgress, CalibrationResult, CalibrationState } from './pipeline/calibrate';
 import { resolveResources } from './resources';
 
 /** A running engine thread or process, as the host sees it. */
@@ -108,9 +110,10 @@ export const spawnProcess: EngineSpawner = (script, opts) => {
 };
 
 /** The value a reply message carries. */
-function resultOf(msg: Extract<WorkerMessage, { type: 'generated' | 'inspected' | 'addon-inspected' | 'plan-costed' }>): unknown {
+function resultOf(msg: Extract<WorkerMessage, { type: 'generated' | 'inspected' | 'addon-inspected' | 'plan-costed' | 'calibrated' }>): unknown {
   switch (msg.type) {
     case 'generated': return msg.result;
+    case 'calibrated': return msg.result;
     case 'inspected': return msg.info;
     case 'addon-inspected': return msg.info;
     case 'plan-costed': return msg.cost;
@@ -122,6 +125,13 @@ interface Pending {
   reject(err: EngineError): void;
   onProgress?: (step: StepReport) => void;
   onStage?: (stage: LoadStage) => void;
+  calibration?: CalibrationHooks;
+}
+
+/** What a calibration reports while it runs (its state after every candidate, to store for a resume). */
+export interface CalibrationHooks {
+  onProgress?(progress: CalibrationProgress): void;
+  onState?(state: CalibrationState): void;
 }
 
 export interface EngineOptions {
@@ -179,17 +189,17 @@ export class Engine {
     if (!p) return;
     if (msg.type === 'progress') { p.onProgress?.(msg.step); return; }
     if (msg.type === 'stage') { p.onStage?.(msg.stage); return; }
+    if (msg.type === 'calibration-progress') { p.calibration?.onProgress?.(msg.progress); return; }
+    if (msg.type === 'calibration-state') { p.calibration?.onState?.(msg.state); return; }
     this.pending.delete(msg.id);
     if (msg.type === 'failed') p.reject(new EngineError(msg.error.code, msg.error.message, msg.error.detail));
     else p.resolve(resultOf(msg));
   }
 
-  private async call<T>(msg: HostMessage & { id: number }, onProgress?: (s: StepReport) => void, onStage?: (s: LoadStage) => void): Promise<T> {
+  private async call<T>(msg: HostMessage & { id: number }, listeners: Pick<Pending, 'onProgress' | 'onStage' | 'calibration'> = {}): Promise<T> {
     await this.start();
     const answer = new Promise<T>((resolveCall, reject) => {
-      this.pending.set(msg.id, {
-        resolve: resolveCall as (v: unknown) => void, reject, ...(onProgress ? { onProgress } : {}), ...(onStage ? { onStage } : {}),
-      });
+      this.pending.set(msg.id, { resolve: resolveCall as (v: unknown) => void, reject, ...listeners });
       this.proc!.post(msg);
     });
     this.inFlight.add(answer);
@@ -203,7 +213,13 @@ export class Engine {
     request: GenerateRequest, onProgress?: (step: StepReport) => void, onStage?: (stage: LoadStage) => void,
   ): { id: number; result: Promise<GenerateResult> } {
     const id = this.nextId++;
-    return { id, result: this.call<GenerateResult>({ type: 'generate', id, request }, onProgress, onStage) };
+    return { id, result: this.call<GenerateResult>({ type: 'generate', id, request }, { ...(onProgress ? { onProgress } : {}), ...(onStage ? { onStage } : {}) }) };
+  }
+
+  /** Start a schedule calibration; `id` identifies it for `cancel` (it stops after the current image). */
+  calibrate(request: CalibrateRequest, hooks: CalibrationHooks = {}): { id: number; result: Promise<CalibrationResult> } {
+    const id = this.nextId++;
+    return { id, result: this.call<CalibrationResult>({ type: 'calibrate', id, request }, { calibration: hooks }) };
   }
 
   /** Check a model file; with `inspection` limits, a check past them kills the checker and refuses the file. */

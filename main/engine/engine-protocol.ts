@@ -3,6 +3,10 @@
 import type { AccelSettings } from './accel/plan';
 import type { EngineErrorCode } from './errors';
 import type { RgbImage } from './pipeline/latent-preview';
+import type { HiresSettings } from './pipeline/img2img-options';
+import type { CalibrationParams, CalibrationProgress, CalibrationResult, CalibrationState } from './pipeline/calibrate';
+import type { InitImage } from './pipeline/img2img';
+import type { Img2ImgStart } from './pipeline/img2img-start';
 import type { StepReport, Txt2ImgParams, Txt2ImgResult } from './pipeline/txt2img';
 import type { ProviderChoice, ProviderSelection } from './runtime/provider-choice';
 import type { Prediction, SamplerName, StepKind } from '../../preload/contract/vocabulary';
@@ -13,7 +17,7 @@ import type { AddonInfo } from './weights/addon-file';
 import type { AddonHashes } from './weights/addon-hash';
 
 /** A generation as the caller asks for it: the pipeline's parameters with acceleration as settings. */
-export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
+export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel' | 'start'> {
   readonly modelPath: string;
   readonly provider: ProviderChoice;
   /** CPU threads (default: all cores). */
@@ -30,6 +34,10 @@ export interface GenerateRequest extends Omit<Txt2ImgParams, 'accel'> {
   readonly vae?: string;
   /** Textual-inversion embedding files; each is used where its file name appears in a prompt. */
   readonly embeddings?: readonly string[];
+  /** Image-to-image / inpainting: the input (already at width × height), strength and mask. */
+  readonly init?: InitImage;
+  /** A second pass at a larger size (A1111's hires fix); not with `init`. */
+  readonly hires?: HiresSettings;
 }
 
 export interface PlanSummary {
@@ -51,6 +59,13 @@ export interface GenerateResult extends Omit<Txt2ImgResult, 'steps'> {
   readonly addons: AddonHashes;
   readonly plan: PlanSummary;
   readonly provider: ProviderSelection;
+  /** Image-to-image: the steps of the schedule that ran (the plan covers exactly those). */
+  readonly img2img?: Img2ImgStart;
+  /** Hires fix: the final size, the second pass's steps and plan (images and latents are the second pass's). */
+  readonly hires?: {
+    readonly width: number; readonly height: number; readonly start: Img2ImgStart; readonly plan: PlanSummary;
+    readonly firstPassSeconds: number;
+  };
 }
 
 export interface ModelInfo {
@@ -106,6 +121,14 @@ export interface LoadStage {
   readonly label: string;
 }
 
+/** A schedule calibration (pipeline/calibrate.ts) on one model; `resume` continues a stopped run. */
+export interface CalibrateRequest extends CalibrationParams {
+  readonly modelPath: string;
+  readonly provider: ProviderChoice;
+  readonly threads?: number;
+  readonly resume?: CalibrationState;
+}
+
 export interface SerializedError { readonly code: EngineErrorCode; readonly message: string; readonly detail?: string }
 
 export type HostMessage =
@@ -113,6 +136,7 @@ export type HostMessage =
   | { readonly type: 'inspect'; readonly id: number; readonly path: string }
   | { readonly type: 'inspect-addon'; readonly id: number; readonly path: string }
   | { readonly type: 'plan-cost'; readonly id: number; readonly query: PlanCostQuery }
+  | { readonly type: 'calibrate'; readonly id: number; readonly request: CalibrateRequest }
   | { readonly type: 'cancel'; readonly id: number }
   | { readonly type: 'shutdown' };
 
@@ -125,6 +149,10 @@ export type WorkerMessage =
   /** null: the file holds a UNet (a checkpoint, for `inspect`) or nothing an add-on has. */
   | { readonly type: 'addon-inspected'; readonly id: number; readonly info: AddonInfo | null }
   | { readonly type: 'plan-costed'; readonly id: number; readonly cost: PlanCost }
+  | { readonly type: 'calibration-progress'; readonly id: number; readonly progress: CalibrationProgress }
+  /** After every measured candidate: what the caller stores so that a stopped run can resume. */
+  | { readonly type: 'calibration-state'; readonly id: number; readonly state: CalibrationState }
+  | { readonly type: 'calibrated'; readonly id: number; readonly result: CalibrationResult }
   | { readonly type: 'failed'; readonly id: number; readonly error: SerializedError }
   | { readonly type: 'log'; readonly message: string };
 

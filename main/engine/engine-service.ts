@@ -3,13 +3,19 @@
 import { statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { countKinds, formatSchedule } from './accel/schedule';
-import { planAcceleration } from './accel/plan';
+import { planAcceleration, type AccelPlan, type AccelSettings } from './accel/plan';
 import { EngineError, toEngineError } from './errors';
-import type { GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, WorkerMessage } from './engine-protocol';
+import type {
+  CalibrateRequest, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanSummary, WorkerMessage,
+} from './engine-protocol';
 import { modelStage, providerStage, sessionStage } from './load-stages';
 import type { MemoryWatchdog } from './memory-watchdog';
+import { calibrateSchedules, type CalibrationResult } from './pipeline/calibrate';
+import { hiresPass } from './pipeline/hires-fix';
+import { blankInpaintInit, img2img, takesInpaintConditioning } from './pipeline/img2img';
+import { img2imgEvaluations, type Img2ImgStart } from './pipeline/img2img-start';
 import { ModelRuntime } from './pipeline/model-runtime';
-import { checkParams, txt2img } from './pipeline/txt2img';
+import { checkParams, txt2img, type Txt2ImgHooks, type Txt2ImgResult } from './pipeline/txt2img';
 import { cpuThreadsProblem } from './runtime/cpu-threads';
 import type { ProviderSelection } from './runtime/provider-choice';
 import { selectProviderHere } from './runtime/providers';
@@ -56,6 +62,7 @@ export class EngineService {
       case 'inspect-addon': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'addon-inspected', id: msg.id, info: (await describeAddonFile(msg.path)) ?? null })));
       case 'plan-cost': return this.reply(msg.id, () => this.bounded(async () => ({ type: 'plan-costed', id: msg.id, cost: await this.planCosts.cost(msg.query) })));
       case 'generate': return this.reply(msg.id, async () => ({ type: 'generated', id: msg.id, result: await this.generate(msg.id, msg.request) }));
+      case 'calibrate': return this.reply(msg.id, async () => ({ type: 'calibrated', id: msg.id, result: await this.calibrate(msg.id, msg.request) }));
     }
   }
 
@@ -82,7 +89,10 @@ export class EngineService {
     return this.cancelled.has(id) || (this.cancelFlag !== undefined && Atomics.load(this.cancelFlag, 0) === id);
   }
 
-  private async runtimeFor(req: GenerateRequest, stage: (s: LoadStage) => Promise<void>): Promise<Open> {
+  private async runtimeFor(
+    req: Pick<GenerateRequest, 'modelPath' | 'provider' | 'threads' | 'prediction' | 'loras' | 'vae' | 'embeddings'>,
+    stage: (s: LoadStage) => Promise<void> = async () => undefined,
+  ): Promise<Open> {
     let pending = this.selections.get(req.provider);
     if (!pending) {
       await stage(providerStage(req.provider));
@@ -105,44 +115,78 @@ export class EngineService {
     return this.open;
   }
 
+  /** Search this model's schedules (pipeline/calibrate.ts), reporting progress and the resumable state. */
+  private async calibrate(id: number, req: CalibrateRequest): Promise<CalibrationResult> {
+    const threadsProblem = req.threads === undefined ? undefined : cpuThreadsProblem(req.threads);
+    if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
+    const { modelPath: _path, provider: _provider, threads: _threads, resume, ...params } = req;
+    checkParams({ ...params, eta: 0, images: 1, seed: 0, prompt: '', negativePrompt: '' });
+    const { rt } = await this.runtimeFor(req);
+    return calibrateSchedules(rt, params, {
+      isCancelled: () => this.isCancelled(id),
+      onProgress: (progress) => this.post({ type: 'calibration-progress', id, progress }),
+      onState: (state) => this.post({ type: 'calibration-state', id, state }),
+    }, resume);
+  }
+
+  /** Text-to-image, image-to-image / inpainting (`init`), each optionally followed by a hires pass. */
   private async generate(id: number, asked: GenerateRequest): Promise<GenerateResult> {
     const threadsProblem = asked.threads === undefined ? undefined : cpuThreadsProblem(asked.threads);
     if (threadsProblem) throw new EngineError('invalid-parameters', `CPU threads ${threadsProblem}.`);
     checkParams(asked); // a bad size or step count fails at once, before any provider is probed or model loaded
     const req = withPromptLoras(asked);
-    let plan;
-    try {
-      plan = planAcceleration(req.accel, evaluationCount(req.sampler, req.steps));
-    } catch (err) {
-      throw new EngineError('invalid-parameters', (err as Error).message);
-    }
+    const { init, hires, ...params } = req;
+    if (init && hires) throw new EngineError('invalid-parameters', 'Hires fix is a second pass for text-to-image; run image-to-image at the larger size instead.');
+    const plan = planFor(req.accel, init
+      ? img2imgEvaluations(req.sampler, req.steps, init.strength, init.exactSteps)
+      : evaluationCount(req.sampler, req.steps));
+    const hiresPlan = hires && planFor(req.accel, img2imgEvaluations(req.sampler, hires.steps || req.steps, hires.strength, true));
     // yield after each stage message, so a child process's IPC write goes out before the slow work it names
     const stage = async (s: LoadStage): Promise<void> => {
       this.post({ type: 'stage', id, stage: s });
       await new Promise((resolve) => setImmediate(resolve));
     };
     const { rt, selection } = await this.runtimeFor(req, stage);
+    const hooks: Txt2ImgHooks = {
+      isCancelled: () => this.isCancelled(id),
+      onStep: (step) => this.post({ type: 'progress', id, step }),
+    };
+    let first: Txt2ImgResult & { start?: Img2ImgStart };
     rt.sessions.onCreate = (key, phase) => stage(sessionStage(key, phase));
-    let result;
     try {
       if (req.previewEvery > 0) await rt.ensurePreview(req.height, req.width);
-      result = await txt2img(rt, { ...req, accel: plan }, {
-        isCancelled: () => this.isCancelled(id),
-        onStep: (step) => this.post({ type: 'progress', id, step }),
-      });
+      // an inpainting checkpoint always needs its mask channels: text-to-image there is inpainting everything
+      first = init || takesInpaintConditioning(rt)
+        ? await img2img(rt, { ...params, accel: plan, init: init ?? blankInpaintInit(req.width, req.height) }, hooks)
+        : await txt2img(rt, { ...params, accel: plan }, hooks);
     } finally {
       rt.sessions.onCreate = undefined;
     }
+    const base = {
+      provider: selection, plan: summarise(plan, first.steps), ...(init && first.start ? { img2img: first.start } : {}),
+      loras: rt.loraReports, addons: await addonHashes(rt.loraReports.map((l) => l.path), req.vae, usedEmbeddings(req)),
+    };
+    if (!hires || !hiresPlan) {
+      const { start: _start, ...result } = first;
+      return { ...withoutPreviews(result), ...base };
+    }
+
+    const second = await hiresPass(rt, params, first, hires, hiresPlan, hooks);
+    const passes = second.passes;
+    const c = first.latentShape[1]!;
+    const latents = new Float32Array(passes.reduce((n, r) => n + r.latents.length, 0));
+    passes.forEach((r, i) => latents.set(r.latents, i * r.latents.length));
+    const sum = (f: (r: Txt2ImgResult) => number): number => f(first) + passes.reduce((t, r) => t + f(r), 0);
     return {
-      ...result,
-      loras: rt.loraReports,
-      addons: await addonHashes(rt.loraReports.map((l) => l.path), req.vae, usedEmbeddings(req)),
-      steps: result.steps.map(({ preview: _preview, ...s }) => s),
-      plan: {
-        mode: plan.mode, schedule: formatSchedule(plan.kinds), counts: countKinds(plan.kinds),
-        pruneRatios: plan.pruneRatios, gamma: plan.gamma, alpha: plan.alpha, flip: plan.flip,
+      images: passes.map((r) => r.images[0]!),
+      latents, latentShape: [req.images, c, second.height / 8, second.width / 8],
+      steps: withoutPreviews({ steps: [...first.steps, ...passes.flatMap((r) => r.steps)] }).steps,
+      timings: {
+        load: sum((r) => r.timings.load), textEncode: sum((r) => r.timings.textEncode), unetLoop: sum((r) => r.timings.unetLoop),
+        decode: sum((r) => r.timings.decode), total: sum((r) => r.timings.total),
       },
-      provider: selection,
+      ...base,
+      hires: { width: second.width, height: second.height, start: passes[0]!.start, plan: summarise(hiresPlan, passes[0]!.steps), firstPassSeconds: first.timings.total },
     };
   }
 }
@@ -169,6 +213,28 @@ export function withPromptLoras(req: GenerateRequest): GenerateRequest {
 function usedEmbeddings(req: GenerateRequest): string[] {
   const text = `${req.prompt}\n${req.negativePrompt}`.toLowerCase();
   return (req.embeddings ?? []).filter((p) => text.includes(basename(p, extname(p)).toLowerCase()));
+}
+
+function planFor(accel: AccelSettings, evaluations: number): AccelPlan {
+  try {
+    return planAcceleration(accel, evaluations);
+  } catch (err) {
+    throw new EngineError('invalid-parameters', (err as Error).message);
+  }
+}
+
+/** The plan with the kinds that ran (adaptive plans decide them during the run). */
+function summarise(plan: AccelPlan, ran: Txt2ImgResult['steps']): PlanSummary {
+  const kinds = ran.map((s) => s.kind);
+  return {
+    mode: plan.mode, schedule: formatSchedule(kinds), counts: countKinds(kinds),
+    pruneRatios: plan.pruneRatios, gamma: plan.gamma, alpha: plan.alpha, flip: plan.flip,
+  };
+}
+
+/** Previews go out with progress messages, not again with the result. */
+function withoutPreviews<T extends Pick<Txt2ImgResult, 'steps'>>(r: T): Omit<T, 'steps'> & { steps: GenerateResult['steps'] } {
+  return { ...r, steps: r.steps.map(({ preview: _preview, ...s }) => s) };
 }
 
 export async function inspectModel(path: string): Promise<ModelInfo> {

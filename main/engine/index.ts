@@ -4,12 +4,12 @@
 // exported besides the host is pure: types, the shared vocabulary, plan validation and small file helpers.
 export {
   Engine, engineEnv, engineExecArgv, INSPECTION_LIMITS, spawnProcess, spawnThread,
-  type EngineEnv, type EngineProcess, type EngineSpawner, type SpawnOptions,
+  type CalibrationHooks, type EngineEnv, type EngineProcess, type EngineSpawner, type SpawnOptions,
 } from './engine-host';
 export { cpuThreadsProblem } from './runtime/cpu-threads';
 export type {
-  AddonHashes, AddonInfo, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery, PlanSummary, RgbImage,
-  StepReport,
+  AddonHashes, AddonInfo, CalibrateRequest, GenerateRequest, GenerateResult, HostMessage, LoadStage, ModelInfo, PlanCost, PlanCostQuery,
+  PlanSummary, RgbImage, StepReport,
   WorkerMessage,
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';
@@ -21,6 +21,16 @@ export { candidateProviders, describeSelection, type ProviderSelection } from '.
 export { PICKLE_EXTENSIONS, pickleRefusal } from './weights/pickle-refusal';
 export { randomSeed } from './pipeline/rng';
 export { readNpy, writeNpy } from './util/npy';
+export {
+  HIRES_UPSCALER_LABELS, HIRES_UPSCALERS, hiresSize, MASKED_CONTENTS,
+  type HiresSettings, type HiresUpscaler, type MaskedContent,
+} from './pipeline/img2img-options';
+export type { InitImage } from './pipeline/img2img';
+export { compositeByMask } from './pipeline/inpaint-mask';
+export { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration } from './accel/calibrated-choice';
+export { SHIPPED_DEMO_CALIBRATION } from './accel/shipped-calibration';
+export { demoGrammarPrompts, GENERAL_CALIBRATION_PROMPTS } from './accel/calibration-prompts';
+export type { CalibratedPoint, CalibrationResult, CalibrationState } from './pipeline/calibrate';
 export {
   ACCEL_MODES, PREDICTIONS, PROVIDER_CHOICES, SAMPLER_NAMES, type Prediction, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
 } from '../../preload/contract/vocabulary';

@@ -19,6 +19,8 @@ export interface GenerationPngContext {
   imageIndex: number;
   /** The model as the user knows it (the app's display name), written into the parameters text. */
   modelName: string;
+  /** Further A1111 fields (image-to-image, inpainting, hires fix: img2img-parameters.ts). */
+  extraParameters?: Record<string, string | number>;
 }
 
 /** A1111's infotext fields for clip skip, VAE and LoRAs (absent when not used, as A1111 writes them). */
@@ -45,7 +47,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     width: request.width,
     height: request.height,
     modelName,
-    extra: addonFields(request, result.addons),
+    extra: { ...addonFields(request, result.addons), ...context.extraParameters },
   });
   const studio = formatStudioMetadata({
     format: 1,
@@ -60,11 +62,17 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     speedup: null,
     prompt: request.prompt,
     negativePrompt: request.negativePrompt,
+    ...(result.img2img && request.init ? { img2img: { strength: request.init.strength, ...withoutNoiseFlag(result.img2img) } } : {}),
+    ...(result.hires ? { hires: { width: result.hires.width, height: result.hires.height, schedule: result.hires.plan.schedule, stepsRun: result.hires.start.stepsRun } } : {}),
   });
   return [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },
     { keyword: STUDIO_CHUNK_KEYWORD, text: studio },
   ];
+}
+
+function withoutNoiseFlag({ pureNoise: _pureNoise, ...s }: NonNullable<GenerateResult['img2img']>) {
+  return s;
 }
 
 export const GENERATION_IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;

@@ -22,6 +22,10 @@ export interface StudioMetadata {
   /** The prompts exactly as given (the A1111 text trims every line; see parameters.ts). */
   prompt?: string;
   negativePrompt?: string;
+  /** Image-to-image: the strength and the steps of the schedule that ran (the `schedule` covers those). */
+  img2img?: { strength: number; scheduleSteps: number; startStep: number; stepsRun: number };
+  /** Hires fix: the final size and the second pass's schedule. */
+  hires?: { width: number; height: number; schedule: string; stepsRun: number };
 }
 
 export function formatStudioMetadata(metadata: StudioMetadata): string {

@@ -22,12 +22,14 @@ export function accelFromColumns(mode: GenerationMode, schedule: string | null, 
   if (typeof params.gamma === 'number') dto.gamma = params.gamma;
   if (typeof params.alpha === 'number') dto.alpha = params.alpha;
   if (typeof params.flip === 'number') dto.flip = params.flip;
+  if (typeof params.adaptiveThreshold === 'number') dto.adaptiveThreshold = params.adaptiveThreshold;
   return dto;
 }
 
 /** Every evaluation full and nothing pruned: a run that measures the baseline. */
-export function isBaselinePlan(plan: { counts: { shallow: number; skip: number }; pruneRatios: readonly number[] }): boolean {
-  return plan.counts.shallow === 0 && plan.counts.skip === 0 && plan.pruneRatios.every((r) => r === 0);
+export function isBaselinePlan(plan: { mode: string; counts: { medium: number; shallow: number; skip: number }; pruneRatios: readonly number[] }): boolean {
+  return plan.mode !== 'adaptive' && plan.counts.medium === 0 && plan.counts.shallow === 0 && plan.counts.skip === 0
+    && plan.pruneRatios.every((r) => r === 0);
 }
 
 /** Every evaluation full and nothing pruned, from a stored row: a plain (baseline) run. */

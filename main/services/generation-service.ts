@@ -13,7 +13,8 @@ import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { StudioDb } from '../db/index';
 import {
-  EngineError, evaluationCount, planAcceleration, type Engine, type GenerateRequest, type GenerateResult, type PlanCost, type PlanCostQuery,
+  EngineError, evaluationCount, planAcceleration, type AccelSettings, type Engine, type GenerateRequest, type GenerateResult,
+  type PlanCost, type PlanCostQuery,
 } from '../engine/index';
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
 import { saveGeneratedImage } from '../images/image-store';
@@ -21,7 +22,8 @@ import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from '
 import type { EventHub } from './event-hub';
 import { FidelityBook } from './fidelity-book';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
-import type { ModelsService } from './models-service';
+import { resolveCalibrated } from './calibrated-schedule';
+import type { ModelsService, ResolvedModel } from './models-service';
 import { ProgressTracker } from './progress-tracker';
 import type { ProviderReports } from './provider-report';
 import { recordedTimings, timingsDto } from './recorded-timings';
@@ -132,10 +134,21 @@ export class GenerationService {
   /** A preset's or custom schedule's cost before it runs (bad schedules/ratios → invalid-parameters). */
   async planCost(p: PlanCostParams): Promise<PlanCostDto> {
     const model = this.opts.models.describe(p.modelId);
+    const accel = await this.calibrated(toAccelSettings(p.accel), model, p);
     const { evaluations, schedule, counts, macFraction, idealSpeedup } = await this.opts.planCost({
-      modelPath: model.path, accel: toAccelSettings(p.accel), sampler: p.sampler, steps: p.steps, width: p.width, height: p.height,
+      modelPath: model.path, accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height,
     });
     return { evaluations, schedule, counts, macFraction, idealSpeedup };
+  }
+
+  /** `calibrated` without a schedule → the stored (or shipped) calibration's schedule for this model. */
+  private async calibrated(accel: AccelSettings, model: ResolvedModel, p: { sampler: string; steps: number; cfg?: number; width: number; height: number }): Promise<AccelSettings> {
+    const cfg = p.cfg ?? samplingDefaults(model.isDemo, model.nativeSize).cfg;
+    const resolved = await resolveCalibrated(accel, this.opts.db, { modelPath: model.path, isDemo: model.isDemo, sampler: p.sampler, steps: p.steps, cfg, width: p.width, height: p.height });
+    if (!resolved) {
+      throw new EngineError('invalid-parameters', `${model.name} has no calibration for ${p.sampler}, ${p.steps} steps, CFG ${cfg}, ${p.width}×${p.height}: run \`dato-studio calibrate\` for it, or pick another preset.`);
+    }
+    return resolved.accel;
   }
 
   presets(): PresetDto[] {
@@ -172,7 +185,7 @@ export class GenerationService {
     const request: GenerateRequest = {
       modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,
       sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: 0, width: p.width, height: p.height, seed: p.seed, images: 1,
-      accel: toAccelSettings(p.accel), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
+      accel: await this.calibrated(toAccelSettings(p.accel), model, p), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));

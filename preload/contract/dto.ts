@@ -35,10 +35,10 @@ export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok
 
 // ---------------------------------------------------------------------------------------------- generation
 
-/** Acceleration as the user picked it: a preset's values or Custom (schedule letters F/S/K + prune ratio). */
+/** Acceleration as the user picked it: a preset's values or Custom (schedule letters F/M/S/K + prune ratio). */
 export interface AccelDto {
   mode: AccelMode;
-  /** `F,S,K,…` one letter per UNet evaluation (resampled to the step count); required for 'custom'. */
+  /** `F,M,S,K,…` one letter per UNet evaluation (resampled to the step count); required for 'custom'. */
   schedule?: string;
   /** DeepCache interval for 'cached' (default 3). */
   cacheInterval?: number;
@@ -47,6 +47,8 @@ export interface AccelDto {
   gamma?: number;
   alpha?: number;
   flip?: number;
+  /** 'adaptive': accumulated change of the head's output that triggers a full step. */
+  adaptiveThreshold?: number;
 }
 
 export type SeedChoice = { mode: 'random' } | { mode: 'fixed'; value: number } | { mode: 'reuse-last' };
@@ -117,7 +119,7 @@ export interface ProgressDto {
   /** 1-based evaluation just finished, of `total` UNet evaluations. */
   readonly step: number;
   readonly total: number;
-  /** 'full' | 'shallow' | 'skip' evaluation. */
+  /** 'full' | 'medium' | 'shallow' | 'skip' evaluation. */
   readonly kind: string;
   readonly itPerSec: number;
   readonly etaSeconds: number;

@@ -5,7 +5,7 @@
 // Imports nothing: the sandboxed preload, the renderer and the engine process all bundle this file.
 
 /** Acceleration modes (what each does: main/engine/accel/plan.ts). */
-export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom'] as const;
+export const ACCEL_MODES = ['baseline', 'cached', 'dato', 'dato-fast', 'prune', 'custom', 'calibrated', 'adaptive'] as const;
 export type AccelMode = (typeof ACCEL_MODES)[number];
 /** The modes that prune tokens by default (at DEFAULT_PRUNE_RATIO); the others prune only when told to. */
 export const PRUNING_MODES: readonly AccelMode[] = ['dato', 'dato-fast', 'prune'];
@@ -23,10 +23,11 @@ export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
 export type ProviderName = Exclude<ProviderChoice, 'auto'>;
 
 /**
- * What one UNet evaluation runs, with its letter in a schedule string (`F,S,S,K,…`): the whole UNet, only
- * the outer blocks on cached deep features, or the previous noise prediction again.
+ * What one UNet evaluation runs, with its letter in a schedule string (`F,M,S,K,…`): the whole UNet, every
+ * full-resolution block on the cached output of the deep middle, only the outer blocks on cached deep
+ * features, or the previous noise prediction again.
  */
-export const STEP_KIND_LETTERS = { full: 'F', shallow: 'S', skip: 'K' } as const;
+export const STEP_KIND_LETTERS = { full: 'F', medium: 'M', shallow: 'S', skip: 'K' } as const;
 export type StepKind = keyof typeof STEP_KIND_LETTERS;
 export const STEP_KINDS = Object.keys(STEP_KIND_LETTERS) as readonly StepKind[];
 

@@ -6,6 +6,7 @@ import type { Sd1Model } from '../models/sd1-model';
 import { SEGMENT_ORDER, PRUNABLE_SEGMENTS, type SegmentName } from '../models/unet/partition';
 import { windowCount } from './base-tokens';
 import type { AccelPlan } from './plan';
+import type { StepKind } from './schedule';
 
 export interface PlanCost {
   /** MACs of one full evaluation (batch of 2 rows: uncond + cond). */
@@ -16,31 +17,46 @@ export interface PlanCost {
   readonly idealSpeedup: number;
 }
 
-export function estimatePlanCost(model: Sd1Model, plan: AccelPlan, latentHeight: number, latentWidth: number): PlanCost {
+/** MACs of one evaluation of each kind at this size, memoised per (kind, pruned tokens). */
+export type EvaluationMacs = (kind: StepKind, pruneCount: number) => number;
+
+export function evaluationMacs(model: Sd1Model, latentHeight: number, latentWidth: number): { full: number; of: EvaluationMacs } {
   const shapes = { batch: 2, height: latentHeight, width: latentWidth, contextLength: CONTEXT_LENGTH };
   const variant = { dtype: 'float32' as const, dynamic: false, shapes };
+  const memo = new Map<string, number>();
+  const segmentMacs = (seg: SegmentName, count: number): number => {
+    const key = `${seg}|${PRUNABLE_SEGMENTS.has(seg) ? count : 0}`;
+    if (!memo.has(key)) {
+      const r = model.partition[seg];
+      memo.set(key, r.to > r.from ? model.unetSegment(seg, variant, PRUNABLE_SEGMENTS.has(seg) && count > 0 ? count : undefined).graph.macs : 0);
+    }
+    return memo.get(key)!;
+  };
+  const full = SEGMENT_ORDER.reduce((sum, s) => sum + segmentMacs(s, 0), 0);
+  const of: EvaluationMacs = (kind, count) => {
+    const segments: readonly SegmentName[] = kind === 'full' ? SEGMENT_ORDER
+      : kind === 'medium' ? SEGMENT_ORDER.filter((s) => s !== 'core') : kind === 'shallow' ? ['head', 'tail'] : [];
+    return segments.reduce((sum, s) => sum + segmentMacs(s, count), 0);
+  };
+  return { full, of };
+}
+
+/** Tokens a ratio prunes in each pruned block (base tokens are never pruned). */
+export function prunedTokenCount(ratio: number, latentHeight: number, latentWidth: number): number {
   const tokens = latentHeight * latentWidth;
-  const segmentMacs = (seg: SegmentName, pruneCount?: number): number => {
-    const r = model.partition[seg];
-    return r.to > r.from ? model.unetSegment(seg, variant, pruneCount).graph.macs : 0;
-  };
-  const plain = new Map(SEGMENT_ORDER.map((s) => [s, segmentMacs(s)]));
-  const pruned = new Map<number, Map<SegmentName, number>>();
-  const prunedMacs = (seg: SegmentName, count: number): number => {
-    if (!PRUNABLE_SEGMENTS.has(seg) || count === 0) return plain.get(seg)!;
-    if (!pruned.has(count)) pruned.set(count, new Map());
-    const m = pruned.get(count)!;
-    if (!m.has(seg)) m.set(seg, segmentMacs(seg, count));
-    return m.get(seg)!;
-  };
-  const full = SEGMENT_ORDER.reduce((sum, s) => sum + plain.get(s)!, 0);
+  return Math.min(tokens - windowCount(latentHeight, latentWidth), Math.floor(ratio * tokens));
+}
+
+/** MAC fraction of a schedule given per-evaluation MACs. */
+export function macFraction(macs: { full: number; of: EvaluationMacs }, kinds: readonly StepKind[], pruneCounts: readonly number[]): number {
   let total = 0;
-  plan.kinds.forEach((kind, k) => {
-    if (kind === 'skip') return;
-    const count = Math.min(tokens - windowCount(latentHeight, latentWidth), Math.floor(plan.pruneRatios[k]! * tokens));
-    const segments: readonly SegmentName[] = kind === 'full' ? SEGMENT_ORDER : ['head', 'tail'];
-    for (const s of segments) total += prunedMacs(s, count);
-  });
-  const macFraction = total / (full * plan.kinds.length);
-  return { fullMacs: full, macFraction, idealSpeedup: 1 / macFraction };
+  kinds.forEach((kind, k) => { total += macs.of(kind, pruneCounts[k]!); });
+  return total / (macs.full * kinds.length);
+}
+
+export function estimatePlanCost(model: Sd1Model, plan: AccelPlan, latentHeight: number, latentWidth: number): PlanCost {
+  const macs = evaluationMacs(model, latentHeight, latentWidth);
+  const counts = plan.pruneRatios.map((r) => prunedTokenCount(r, latentHeight, latentWidth));
+  const fraction = macFraction(macs, plan.kinds, counts);
+  return { fullMacs: macs.full, macFraction: fraction, idealSpeedup: 1 / fraction };
 }

@@ -6,12 +6,18 @@
 //   dato-fast  the official repo's released COCO-30k schedule (51 calls: 5 full) + pruning
 //   prune      every evaluation full, with pruning (DaTo's pruning alone)
 //   custom     an explicit schedule (and ratios)
+//   calibrated a schedule found by calibration for this model, sampler and step count (`schedule`; without
+//              one, the shipped calibration of the embedded demo model), with feature forecasting
+//   adaptive   no schedule: each step decides at run time from the head's output (adaptive.ts), with
+//              feature forecasting
 // Schedules written for another step count are stretched/squeezed by `resampleKinds` (schedule.ts).
 import { DEFAULT_PRUNE_RATIO, LIMITS, PRUNING_MODES, type AccelMode, type StepKind } from '../../../preload/contract/vocabulary';
 import {
   cachedKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, kindsFromStrategy, parseScheduleString,
   resampleKinds, resampleValues,
 } from './schedule';
+import { ADAPTIVE_DEFAULT_THRESHOLD, type AdaptiveRuleSettings } from './adaptive';
+import { SHIPPED_DEFAULT_POINT } from './shipped-calibration';
 
 export type { AccelMode };
 
@@ -29,6 +35,8 @@ export interface AccelSettings {
   alpha?: number;
   /** Probability that γ's sign is flipped for a block call (default 0.5, as the official code). */
   flip?: number;
+  /** `adaptive`: recompute when the head's accumulated relative change reaches this (default ADAPTIVE_DEFAULT_THRESHOLD). */
+  adaptiveThreshold?: number;
 }
 
 export interface AccelPlan {
@@ -41,13 +49,18 @@ export interface AccelPlan {
   readonly flip: number;
   /** Dynamics are measured only when caching is on, as in the official code (prune-only never has them). */
   readonly useDynamics: boolean;
+  /** Reused steps extrapolate ε and cached features in time (forecast.ts) instead of repeating them. */
+  readonly forecast: boolean;
+  /** Decide each step's kind at run time (then `kinds` holds only the first, full, step's certainty: all full). */
+  readonly adaptive?: AdaptiveRuleSettings;
 }
 
 const MAX_PRUNE_RATIO = LIMITS.maxPruneRatio;
 
 function presetKinds(settings: AccelSettings, steps: number): StepKind[] {
   switch (settings.mode) {
-    case 'baseline': case 'prune': return new Array<StepKind>(steps).fill('full');
+    case 'baseline': case 'prune': case 'adaptive': return new Array<StepKind>(steps).fill('full');
+    case 'calibrated': return parseScheduleString(SHIPPED_DEFAULT_POINT.schedule);
     case 'cached': return cachedKinds(steps, settings.cacheInterval ?? 3);
     case 'dato': return resampleKinds(kindsFromStrategy(DATO_SEARCHED_STRATEGY.slice(0, -1)), steps);
     case 'dato-fast': return resampleKinds(kindsFromStrategy(DATO_COCO_STRATEGY), steps);
@@ -64,13 +77,17 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
   kinds[0] = 'full'; // the first evaluation has nothing to reuse
 
   const pruning = PRUNING_MODES.includes(settings.mode);
-  const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : 0);
+  const shipped = settings.mode === 'calibrated' && !settings.schedule ? SHIPPED_DEFAULT_POINT.pruneRatio : 0;
+  const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : shipped);
   const ratios = typeof ratioSetting === 'number' ? new Array<number>(steps).fill(ratioSetting) : resampleValues(ratioSetting, steps);
   for (const r of ratios) {
     if (!(r >= 0 && r < MAX_PRUNE_RATIO)) throw new Error(`Prune ratio ${r} is out of range: use 0 ≤ ratio < ${MAX_PRUNE_RATIO}.`);
   }
   const flip = settings.flip ?? 0.5;
   if (!(flip >= 0 && flip <= 1)) throw new Error('The flip probability must be between 0 and 1.');
+  const adaptive = settings.mode === 'adaptive';
+  const threshold = settings.adaptiveThreshold ?? ADAPTIVE_DEFAULT_THRESHOLD;
+  if (!(threshold > 0)) throw new Error('The adaptive threshold must be a number above 0.');
   return {
     mode: settings.mode,
     kinds,
@@ -78,6 +95,8 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
     gamma: settings.gamma ?? 0.1,
     alpha: settings.alpha ?? 0.1,
     flip,
-    useDynamics: kinds.some((k) => k !== 'full'),
+    useDynamics: adaptive || kinds.some((k) => k !== 'full'),
+    forecast: adaptive || settings.mode === 'calibrated',
+    ...(adaptive ? { adaptive: { threshold } } : {}),
   };
 }

@@ -1,11 +1,12 @@
-// Step schedules: for every UNet evaluation, whether it runs the whole UNet (`full`), only the outer branch
-// on cached deep features (`shallow`), or reuses the previous noise prediction (`skip`).
+// Step schedules: for every UNet evaluation, whether it runs the whole UNet (`full`), every full-resolution
+// block on the cached output of the deep middle (`medium`), only the outer branch on cached deep features
+// (`shallow`), or reuses the previous noise prediction (`skip`).
 // Semantics of the official DaTo/DeepCache helper (shared/reference/tiny-sd1/README.md §7.1): evaluation 0
 // is always full; evaluation k ≥ 1 reads strategy[k−1] with ≥2 → full, 1 → shallow, 0 → skip.
 
 import { stepKindOfLetter, type StepKind } from '../../../preload/contract/vocabulary';
 
-export { countKinds, formatSchedule, type StepKind } from '../../../preload/contract/vocabulary';
+export { countKinds, formatSchedule, STEP_KINDS, type StepKind } from '../../../preload/contract/vocabulary';
 
 /** The searched 50-step strategy of the official code (search_depth.py result; reference `dato`). */
 export const DATO_SEARCHED_STRATEGY: readonly number[] = [
@@ -32,6 +33,7 @@ export const cachedKinds = (steps: number, interval: number): StepKind[] =>
  * Source entry j covers [j/m, (j+1)/m); target step k covers [k/n, (k+1)/n). Step k is
  *   full    if a full entry *starts* inside its interval (so each full appears exactly once: a full
  *           step refreshes the cache, repeating it buys nothing; step 0 is always full),
+ *   medium  otherwise, if a medium entry starts inside its interval (the same reasoning one level down),
  *   skip    otherwise, if at least half of its interval is covered by skip entries,
  *   shallow otherwise.
  * For n = m this is the identity; for n = 2m each skip entry becomes two skips; for n = m/2 a step
@@ -45,6 +47,7 @@ export function resampleKinds(source: readonly StepKind[], steps: number): StepK
     const hi = ((k + 1) * m) / steps;
     if (k === 0) return 'full';
     for (let j = Math.ceil(lo); j < hi; j++) if (source[j] === 'full') return 'full';
+    for (let j = Math.ceil(lo); j < hi; j++) if (source[j] === 'medium') return 'medium';
     let skipCover = 0;
     for (let j = Math.floor(lo); j < hi; j++) {
       if (source[j] === 'skip') skipCover += Math.min(hi, j + 1) - Math.max(lo, j);
@@ -58,13 +61,15 @@ export function resampleValues(source: readonly number[], steps: number): number
   return Array.from({ length: steps }, (_, k) => source[Math.min(source.length - 1, Math.floor(((k + 0.5) * source.length) / steps))]!);
 }
 
-/** `F,S,K,...` (commas optional; `.` also means skip) → kinds. Throws a user-facing message. */
+const LETTERS_HELP = 'F (full), M (medium), S (shallow) and K or . (skip)';
+
+/** `F,M,S,K,...` (commas optional; `.` also means skip) → kinds. Throws a user-facing message. */
 export function parseScheduleString(text: string): StepKind[] {
   const letters = text.replace(/[\s,]/g, '').toUpperCase();
-  if (!letters) throw new Error('The schedule is empty: use letters F (full), S (shallow) and K or . (skip), e.g. "F,S,S,F".');
+  if (!letters) throw new Error(`The schedule is empty: use letters ${LETTERS_HELP}, e.g. "F,S,M,S,F".`);
   return [...letters].map((c, i): StepKind => {
     const kind = c === '.' ? 'skip' : stepKindOfLetter(c);
-    if (kind === undefined) throw new Error(`Schedule position ${i + 1} is "${c}": use F (full), S (shallow) and K or . (skip).`);
+    if (kind === undefined) throw new Error(`Schedule position ${i + 1} is "${c}": use ${LETTERS_HELP}.`);
     return kind;
   });
 }

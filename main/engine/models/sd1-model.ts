@@ -12,6 +12,7 @@ import { detectUNetConfig, type UNetConfig } from './unet/config';
 import { partitionUNet, type SegmentName, type UNetPartition } from './unet/partition';
 import { buildUNetSegment, type LatentDims } from './unet/unet';
 import { buildVaeDecoder, detectVaeDecoderConfig, type VaeDecoderConfig } from './vae/decoder';
+import { buildVaeEncoder, detectVaeEncoderConfig, type VaeEncoderConfig } from './vae/encoder';
 import type { TensorIndex } from '../weights/tensor-index';
 import { OPEN_CLIP_PREFIX } from '../weights/names/prefixes';
 
@@ -62,6 +63,8 @@ export class Sd1Model {
   readonly unet: UNetConfig;
   readonly text: TextEncoderConfig | OpenClipTextConfig;
   readonly vae: VaeDecoderConfig;
+  /** Read on first use: text-to-image never needs the encoder. */
+  private vaeEncoderConfig: VaeEncoderConfig | undefined;
   readonly partition: UNetPartition;
 
   constructor(readonly index: TensorIndex) {
@@ -133,6 +136,14 @@ export class Sd1Model {
     const g = new Graph({ name: 'vae_decoder', dtype: v.dtype, dynamic: v.dynamic });
     const d = this.dims({ ...v, shapes: { ...v.shapes, batch: images } }, false);
     buildVaeDecoder(g, new Scope(g, this.src, ''), this.vae, d, this.hints.scaleFactor);
+    return this.finish(g);
+  }
+
+  /** Image [images, 3, 8·height, 8·width] → latent moments [images, 2z, height, width] (`shapes` are latent sizes). */
+  vaeEncoder(v: GraphVariant, images: number): BuiltGraph {
+    const g = new Graph({ name: 'vae_encoder', dtype: v.dtype, dynamic: v.dynamic });
+    const d = this.dims({ ...v, shapes: { ...v.shapes, batch: images, height: v.shapes.height * 8, width: v.shapes.width * 8 } }, false);
+    buildVaeEncoder(g, new Scope(g, this.src, ''), this.vaeEncoderConfig ??= detectVaeEncoderConfig(this.src), d);
     return this.finish(g);
   }
 }

@@ -145,6 +145,18 @@ export class ModelRuntime {
     return tensorToFloat32(out.image!);
   }
 
+  /**
+   * One image [3, 8h, 8w] in [-1, 1] → the moments of its latent distribution [2z, h, w] (mean, then
+   * log-variance; unscaled). float32 like the decoder.
+   */
+  async encode(image: Float32Array, h: number, w: number): Promise<Float32Array> {
+    const key = `vae-encoder|float32|${this.variant.dynamic ? 'dyn' : `${h}x${w}`}`;
+    const session = await this.sessions.get(key, () => this.model.vaeEncoder(
+      { dtype: 'float32', dynamic: this.variant.dynamic, shapes: { batch: 1, height: h, width: w, contextLength: 77 } }, 1));
+    const out = await session.run({ image: floatTensor('float32', image, [1, 3, 8 * h, 8 * w]) });
+    return tensorToFloat32(out.moments!);
+  }
+
   /** In one-shot mode, free the sessions of a stage that is over (`text` or `unet`). */
   async stageDone(stage: 'text' | 'unet'): Promise<void> {
     if (!this.keepSessions) await this.sessions.releaseWhere((key) => key.startsWith(`${stage}|`) || key.startsWith(`${stage}.`));

@@ -3,8 +3,6 @@
 //   5 denoising loop (schedule → UNet segments → guidance → sampler step → preview) · 6 decode
 // Ref: ldm scripts/txt2img.py + DDIMSampler; diffusers StableDiffusionPipeline.__call__.
 import type { AccelPlan } from '../accel/plan';
-import { windowCount, selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
-import { tokenDynamics } from '../accel/dynamics';
 import type { StepKind } from '../accel/schedule';
 import { LIMITS, type Prediction, type SamplerName } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
@@ -14,8 +12,9 @@ import { applyGuidance, duplicateRows } from './guidance';
 import { previewScale, type RgbImage } from './latent-preview';
 import type { ModelRuntime } from './model-runtime';
 import { createRng } from './rng';
+import { appendChannels, type SamplingStart } from './sampling-start';
 import { encodeConditioning } from './text-conditioning';
-import { UNetRunner } from './unet-runner';
+import { AccelerationState } from './acceleration-state';
 
 export interface Txt2ImgParams {
   readonly prompt: string;
@@ -32,6 +31,8 @@ export interface Txt2ImgParams {
   /** Replaces the seeded initial noise: [images, 4, height/8, width/8]. */
   readonly initialNoise?: Float32Array;
   readonly accel: AccelPlan;
+  /** Image-to-image and inpainting (pipeline/img2img.ts): where sampling starts and what it keeps. */
+  readonly start?: SamplingStart;
   /** Make a preview every n-th evaluation (0 = none). */
   readonly previewEvery: number;
   /** Use the N-th text-encoder layer from the end (A1111 "Clip skip"; default 1 = the last). */
@@ -84,22 +85,6 @@ export function checkParams(p: Pick<Txt2ImgParams, 'width' | 'height' | 'steps' 
   }
 }
 
-/** Uniform + Gaussian draws for DaTo's base-token choice, seeded from the image seed. */
-function selectionRandomness(seed: number): SelectionRandomness {
-  const rng = createRng(BigInt(seed) ^ 0x6461746fn); // 'dato': a stream apart from the latent noise
-  return {
-    randn: (n) => rng.randn(n),
-    uniform: () => 0.5 * (1 + erf(rng.randn(1)[0]! / Math.SQRT2)), // Φ(z) is uniform on (0, 1)
-  };
-}
-
-/** Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7): enough to turn a Gaussian draw into a coin flip. */
-function erf(x: number): number {
-  const t = 1 / (1 + 0.3275911 * Math.abs(x));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
-  return x >= 0 ? y : -y;
-}
-
 function assertFinite(values: Float32Array, what: string): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {
@@ -114,7 +99,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   checkParams(p);
   const h = p.height / 8;
   const w = p.width / 8;
-  const channels = rt.model.unet.inChannels;
+  const channels = rt.model.unet.outChannels; // latent channels (an inpainting UNet takes more in)
   const perImage = channels * h * w;
   const rows = 2 * p.images;
   const cancelled = (): void => { if (hooks.isCancelled?.()) throw new EngineError('cancelled', 'The generation was cancelled.'); };
@@ -128,18 +113,20 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
 
   // 3. timesteps and plan
   const prediction = rt.prediction.prediction;
-  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta, prediction });
+  const scheduler = createScheduler(p.sampler, { steps: p.steps, eta: p.eta, prediction, start: p.start?.step ?? 0 });
   const evaluations = scheduler.timesteps.length;
   if (p.accel.kinds.length !== evaluations) {
     throw new EngineError('internal', `The acceleration plan has ${p.accel.kinds.length} steps for ${evaluations} UNet evaluations.`);
   }
-  const unet = new UNetRunner(rt.model, rt.sessions, rt.variant, rows, h, w);
-  await unet.prepare(p.accel.kinds, p.accel.pruneRatios.map((r) => r > 0), cond.contextLength);
+  const accel = new AccelerationState(rt, p.accel, { images: p.images, channels, height: h, width: w }, p.seed);
+  await accel.prepare(cond.contextLength);
   const load = rt.sessions.takeLoadSeconds();
 
   // 4. initial latents
   let x: Float32Array;
-  if (p.initialNoise) {
+  if (p.start) {
+    x = p.start.initialLatents(scheduler);
+  } else if (p.initialNoise) {
     if (p.initialNoise.length !== p.images * perImage) {
       throw new EngineError('invalid-parameters', `The initial noise has ${p.initialNoise.length} values; ${p.images}×${channels}×${h}×${w} are needed.`);
     }
@@ -152,39 +139,24 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
   const samplerNoise = createRng(BigInt(p.seed) + 0x5eedn);
 
   // 5. denoising loop
-  const tokens = h * w;
-  const maxPrunable = tokens - windowCount(h, w);
-  const randomness = selectionRandomness(p.seed);
   const steps: StepReport[] = [];
-  let previousEps: Float32Array | undefined;
-  let dynamics: Float32Array | null = null;
   let unetLoop = 0;
   try {
     for (let i = 0; i < evaluations; i++) {
       cancelled();
       const tStep = performance.now();
-      const kind = p.accel.kinds[i]!;
       const t = scheduler.timesteps[i]!;
       const modelInput = scheduler.scaleModelInput(x, i);
-      const count = Math.min(maxPrunable, Math.floor(p.accel.pruneRatios[i]! * tokens));
-      const pruning = count > 0 && kind !== 'skip' ? {
-        count,
-        baseTokens: () => selectBaseTokens(p.accel.useDynamics ? dynamics : null,
-          { height: h, width: w, images: p.images, gamma: p.accel.gamma, alpha: p.accel.alpha, flip: p.accel.flip }, randomness),
-      } : undefined;
-      const { eps, stats } = await unet.evaluate(kind, {
-        x: duplicateRows(modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
-      }, pruning);
-      // dynamics for the next evaluation: |ε_k − ε_{k−1}| of the raw batched outputs (lagged by one call)
-      dynamics = previousEps ? tokenDynamics(eps, previousEps, rows, channels) : null;
-      previousEps = eps;
+      const { eps, kind, stats, prunedTokens } = await accel.evaluate(i, {
+        x: duplicateRows(p.start?.extraChannels ? appendChannels(modelInput, p.start.extraChannels, p.images) : modelInput), timesteps: new Array<number>(rows).fill(t), context: cond.context, contextLength: cond.contextLength,
+      });
       const guided = applyGuidance(eps, p.cfg);
       x = scheduler.step(guided, i, x, samplerNoise);
+      if (p.start?.afterStep) x = p.start.afterStep(x, i, scheduler);
       const seconds = (performance.now() - tStep) / 1000;
       unetLoop += seconds;
       const report: StepReport = {
-        index: i, total: evaluations, kind, timestep: t, seconds,
-        prunedTokens: stats.prunedBlocks > 0 ? count : 0, prunedBlocks: stats.prunedBlocks,
+        index: i, total: evaluations, kind, timestep: t, seconds, prunedTokens, prunedBlocks: stats.prunedBlocks,
         ...(p.previewEvery > 0 && (i % p.previewEvery === 0 || i === evaluations - 1)
           ? { preview: previewOf(rt, modelInput, guided, prediction, t, channels, h, w) } : {}),
       };
@@ -192,7 +164,7 @@ export async function txt2img(rt: ModelRuntime, p: Txt2ImgParams, hooks: Txt2Img
       hooks.onStep?.(report);
     }
   } finally {
-    unet.reset(); // frees the cached features (GPU memory on WebGPU), also on cancel
+    accel.reset(); // frees the cached features (GPU memory on WebGPU), also on cancel
   }
   assertFinite(x, 'final latent');
   await rt.stageDone('unet');

@@ -4,8 +4,9 @@
 //      ldm/modules/diffusionmodules/util.py (make_ddim_timesteps, make_ddim_sampling_parameters).
 
 import { alphaBar, sqrtAlphaBars, TRAIN_TIMESTEPS } from './betas';
-import { checkEta, checkStepInputs, checkSteps } from './options';
+import { checkEta, checkStepInputs, checkSteps, noiseToAlphaBar } from './options';
 import { epsFromV, x0FromV, type Prediction } from './prediction';
+import type { ScheduleOptions } from './scheduler';
 import type { NoiseSource, Scheduler } from './scheduler';
 
 const f32 = Math.fround;
@@ -93,14 +94,22 @@ export class DdimScheduler implements Scheduler {
   readonly initNoiseSigma = 1;
   readonly steps: readonly DdimStep[];
 
-  constructor(steps: number, eta = 0, readonly prediction: Prediction = 'eps') {
+  readonly prediction: Prediction;
+
+  constructor(steps: number, eta = 0, { start = 0, prediction = 'eps' }: ScheduleOptions = {}) {
+    this.prediction = prediction;
     checkSteps(steps);
-    this.steps = ddimSteps(steps, eta);
+    this.steps = ddimSteps(steps, eta).slice(start);
     this.timesteps = this.steps.map((s) => s.t);
   }
 
   scaleModelInput(x: Float32Array): Float32Array {
     return x.slice();
+  }
+
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array {
+    const c = this.steps[i];
+    return c === undefined ? x0.slice() : noiseToAlphaBar(x0, noise, c.aT);
   }
 
   /** ldm draws torch.randn(x.shape) at every step; with eta = 0 it is multiplied by 0, so we skip the draw. */

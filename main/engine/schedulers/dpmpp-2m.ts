@@ -7,7 +7,7 @@
 // Ref: k_diffusion/sampling.py (sample_dpmpp_2m, get_sigmas_karras).
 
 import { checkSteps } from './options';
-import type { Prediction } from './prediction';
+import type { ScheduleOptions } from './scheduler';
 import { SigmaSampler } from './sigma-sampler';
 import { defaultSigmas, karrasSigmas } from './sigmas';
 
@@ -18,9 +18,9 @@ export class Dpmpp2mScheduler extends SigmaSampler {
   private previousDenoised: Float32Array | null = null;
   private expected = 0;
 
-  constructor(steps: number, opts: { karras?: boolean; prediction?: Prediction } = {}) {
+  constructor(steps: number, opts: { karras?: boolean } & ScheduleOptions = {}) {
     checkSteps(steps);
-    super(opts.karras ? karrasSigmas(steps) : defaultSigmas(steps), opts.prediction ?? 'eps');
+    super((opts.karras ? karrasSigmas(steps) : defaultSigmas(steps)).slice(opts.start ?? 0), opts.prediction ?? 'eps');
     this.name = opts.karras ? 'dpmpp_2m_karras' : 'dpmpp_2m';
   }
 

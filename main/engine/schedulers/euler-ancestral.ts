@@ -4,8 +4,7 @@
 // Ref: k_diffusion/sampling.py (sample_euler_ancestral, get_ancestral_step, to_d).
 
 import { checkSteps } from './options';
-import type { NoiseSource } from './scheduler';
-import type { Prediction } from './prediction';
+import type { NoiseSource, ScheduleOptions } from './scheduler';
 import { SigmaSampler } from './sigma-sampler';
 import { defaultSigmas } from './sigmas';
 
@@ -22,9 +21,9 @@ export function ancestralStep(sigmaFrom: number, sigmaTo: number, eta = 1): { si
 export class EulerAncestralScheduler extends SigmaSampler {
   readonly name = 'euler_a' as const;
 
-  constructor(steps: number, prediction: Prediction = 'eps') {
+  constructor(steps: number, { start = 0, prediction = 'eps' }: ScheduleOptions = {}) {
     checkSteps(steps);
-    super(defaultSigmas(steps), prediction);
+    super(defaultSigmas(steps).slice(start), prediction);
   }
 
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array {

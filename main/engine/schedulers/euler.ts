@@ -3,7 +3,7 @@
 // Ref: k_diffusion/sampling.py (sample_euler, to_d).
 
 import { checkSteps } from './options';
-import type { Prediction } from './prediction';
+import type { ScheduleOptions } from './scheduler';
 import { SigmaSampler } from './sigma-sampler';
 import { defaultSigmas } from './sigmas';
 
@@ -12,9 +12,9 @@ const f32 = Math.fround;
 export class EulerScheduler extends SigmaSampler {
   readonly name = 'euler' as const;
 
-  constructor(steps: number, prediction: Prediction = 'eps') {
+  constructor(steps: number, { start = 0, prediction = 'eps' }: ScheduleOptions = {}) {
     checkSteps(steps);
-    super(defaultSigmas(steps), prediction);
+    super(defaultSigmas(steps).slice(start), prediction);
   }
 
   step(eps: Float32Array, i: number, x: Float32Array): Float32Array {

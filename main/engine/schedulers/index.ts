@@ -7,6 +7,7 @@ import { EulerAncestralScheduler } from './euler-ancestral';
 import { EulerScheduler } from './euler';
 import { PlmsScheduler } from './plms';
 import type { SamplerName, Scheduler, SchedulerOptions } from './scheduler';
+import { checkStart } from './options';
 
 export type { NoiseSource, SamplerName, Scheduler, SchedulerOptions } from './scheduler';
 export { PREDICTIONS, type Prediction } from './prediction';
@@ -17,13 +18,15 @@ export function evaluationCount(sampler: SamplerName, steps: number): number {
 }
 
 export function createScheduler(name: SamplerName, opts: SchedulerOptions): Scheduler {
-  const prediction = opts.prediction ?? 'eps';
+  const start = opts.start ?? 0;
+  if (start !== 0) checkStart(start, opts.steps);
+  const shape = { start, prediction: opts.prediction ?? 'eps' } as const;
   switch (name) {
-    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0, prediction);
-    case 'plms': return new PlmsScheduler(opts.steps, prediction);
-    case 'euler': return new EulerScheduler(opts.steps, prediction);
-    case 'euler_a': return new EulerAncestralScheduler(opts.steps, prediction);
-    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps, { prediction });
-    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true, prediction });
+    case 'ddim': return new DdimScheduler(opts.steps, opts.eta ?? 0, shape);
+    case 'plms': return new PlmsScheduler(opts.steps, shape);
+    case 'euler': return new EulerScheduler(opts.steps, shape);
+    case 'euler_a': return new EulerAncestralScheduler(opts.steps, shape);
+    case 'dpmpp_2m': return new Dpmpp2mScheduler(opts.steps, shape);
+    case 'dpmpp_2m_karras': return new Dpmpp2mScheduler(opts.steps, { karras: true, ...shape });
   }
 }

@@ -10,9 +10,9 @@
 // Ref: ldm/models/diffusion/plms.py (plms_sampling, p_sample_plms); diffusers scheduling_pndm.py (step_plms).
 
 import { ddimSteps, ddimUpdate, type DdimStep } from './ddim';
-import { checkStepInputs, checkSteps } from './options';
-import type { Scheduler } from './scheduler';
-import { sqrtAlphaBars } from './betas';
+import { alphaBar, sqrtAlphaBars } from './betas';
+import { checkStepInputs, checkSteps, noiseToAlphaBar } from './options';
+import type { ScheduleOptions, Scheduler } from './scheduler';
 import { epsFromV, type Prediction } from './prediction';
 
 function epsFromVAt(v: Float32Array, x: Float32Array, t: number): Float32Array {
@@ -55,9 +55,12 @@ export class PlmsScheduler implements Scheduler {
   private firstSample: Float32Array | null = null;
   private expected = 0;
 
-  constructor(steps: number, readonly prediction: Prediction = 'eps') {
+  readonly prediction: Prediction;
+
+  constructor(steps: number, { start = 0, prediction = 'eps' }: ScheduleOptions = {}) {
+    this.prediction = prediction;
     checkSteps(steps);
-    this.steps = ddimSteps(steps, 0);
+    this.steps = ddimSteps(steps, 0).slice(start);
     const t = this.steps.map((s) => s.t);
     // ldm's t_next of the first step is time_range[min(1, len - 1)]: the same timestep when steps = 1.
     this.timesteps = [t[0]!, t[Math.min(1, t.length - 1)]!, ...t.slice(1)];
@@ -65,6 +68,12 @@ export class PlmsScheduler implements Scheduler {
 
   scaleModelInput(x: Float32Array): Float32Array {
     return x.slice();
+  }
+
+  /** Evaluation i's input is at the level of timesteps[i] (the provisional x' of evaluation 0 is at t1). */
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array {
+    const t = this.timesteps[i];
+    return t === undefined ? x0.slice() : noiseToAlphaBar(x0, noise, alphaBar(t));
   }
 
   /** Evaluation 0 starts a new run; after that evaluations must come in order. */

@@ -12,13 +12,22 @@ export interface NoiseSource {
   randn(count: number): Float32Array;
 }
 
-export interface SchedulerOptions {
+/** What every sampler's constructor takes besides its step count. */
+export interface ScheduleOptions {
+  /** What the UNet outputs (default eps); `step` receives that output, guided. */
+  readonly prediction?: Prediction;
+  /**
+   * Run only the steps from `start` on of the `steps`-step schedule (image-to-image; pipeline/img2img-start.ts
+   * decides it from the strength). Default 0: the whole schedule.
+   */
+  readonly start?: number;
+}
+
+export interface SchedulerOptions extends ScheduleOptions {
   /** Number of sampling steps the user asked for. */
   steps: number;
   /** DDIM eta (0 = deterministic). Ignored by the other samplers. */
   eta?: number;
-  /** What the UNet outputs (default eps); `step` receives that output, guided. */
-  prediction?: Prediction;
 }
 
 export interface Scheduler {
@@ -38,4 +47,10 @@ export interface Scheduler {
    * never mutates its inputs. `noise` is only consulted by stochastic samplers.
    */
   step(eps: Float32Array, i: number, x: Float32Array, noise: NoiseSource): Float32Array;
+  /**
+   * A clean latent x0 noised to the level evaluation `i` expects as its input (the forward process with the
+   * given standard-normal `noise`): sqrt(ᾱ_t)·x0 + sqrt(1 − ᾱ_t)·noise for the timestep samplers, x0 + σ_i·noise
+   * for the sigma samplers. `i` = the number of evaluations means after the last step: x0 itself.
+   */
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array;
 }

@@ -47,6 +47,16 @@ export abstract class SigmaSampler implements Scheduler {
     return out;
   }
 
+  /** x0 + sigma_i * noise (k-diffusion's noising; sigmas end with 0, so after the last step it is x0). */
+  addNoise(x0: Float32Array, noise: Float32Array, i: number): Float32Array {
+    checkStepInputs(noise, x0);
+    const sigma = this.sigmas[i];
+    if (sigma === undefined) throw new RangeError(`${this.name} has ${this.timesteps.length} steps, there is no level ${i}`);
+    const out = new Float32Array(x0.length);
+    for (let k = 0; k < x0.length; k++) out[k] = f32(x0[k]! + f32(noise[k]! * sigma));
+    return out;
+  }
+
   /** The denoiser's x0 estimate from the UNet output at evaluation i (eps: x - sigma * eps; v: see above). */
   protected denoised(output: Float32Array, i: number, x: Float32Array): Float32Array {
     checkStepInputs(output, x);

@@ -61,9 +61,9 @@ export function detectFamily(index: TensorIndex): ModelFamily {
       'DaTo Studio reads SD 2.x from its single .safetensors file (the one with cond_stage_model.model.* keys); open that file instead.');
   }
   const inChannels = shapeOf(`${UNET_PREFIX}input_blocks.0.0.weight`)?.[1];
-  if (inChannels !== undefined && inChannels !== 4) {
-    const what = inChannels === 9 ? 'a Stable Diffusion 1.x inpainting model (its UNet takes 9 input channels: latent, mask and masked image)'
-      : inChannels === 8 ? 'an InstructPix2Pix-style image-editing model (its UNet takes 8 input channels)'
+  // 4: text-to-image; 9: inpainting (latent + mask + masked-image latent, pipeline/img2img.ts feeds the extra channels)
+  if (inChannels !== undefined && inChannels !== 4 && inChannels !== 9) {
+    const what = inChannels === 8 ? 'an InstructPix2Pix-style image-editing model (its UNet takes 8 input channels)'
       : `a modified Stable Diffusion UNet with ${inChannels} input channels (text-to-image models take 4)`;
     throw unsupported(what, 'DaTo Studio runs Stable Diffusion 1.x and 2.x text-to-image models only.');
   }

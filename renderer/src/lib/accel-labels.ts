@@ -8,6 +8,8 @@ export const MODE_LABELS: Record<AccelMode, string> = {
   'dato-fast': 'DaTo fast',
   prune: 'Pruning only',
   custom: 'Custom',
+  calibrated: 'Calibrated',
+  adaptive: 'Adaptive',
 };
 
 /** What each mode does and what it trades for its speed (fidelity: how close the image stays to Baseline's). */
@@ -21,8 +23,12 @@ export const MODE_HINTS: Record<AccelMode, string> = {
     + 'speed: expect visibly different images.',
   prune: 'Every step runs the whole UNet, with token pruning in self-attention. Trades almost no fidelity, and gains little '
     + 'speed except at large sizes.',
-  custom: 'Your own schedule (F = full, S = shallow, K = skip, one letter per step) and prune ratio: the fewer full steps, '
+  custom: 'Your own schedule (F = full, M = medium, S = shallow, K = skip, one letter per step) and prune ratio: the fewer full steps, '
     + 'the faster and the further from Baseline.',
+  calibrated: 'The schedule calibration found for this model, sampler and step count, with forecast reuse. Trades the '
+    + 'fidelity its calibration measured (the chosen point says how much) for its speed-up.',
+  adaptive: 'Each step decides at run time whether to recompute or forecast, from how much the input moved. Trades a '
+    + 'little fidelity for speed; its speed-up is known only after the run.',
 };
 
 export const SAMPLER_LABELS: Record<SamplerName, string> = {
@@ -44,6 +50,7 @@ export function accelSettings(accel: AccelDto): string[] {
   const parts: string[] = [];
   if (accel.mode === 'custom' && accel.schedule) parts.push(shorten(accel.schedule, 24));
   if (accel.cacheInterval !== undefined) parts.push(`every ${accel.cacheInterval}`);
+  if (accel.adaptiveThreshold !== undefined) parts.push(`threshold ${accel.adaptiveThreshold}`);
   if (accel.pruneRatio !== undefined && accel.pruneRatio > 0) parts.push(`prune ${accel.pruneRatio.toFixed(2)}`);
   return parts;
 }

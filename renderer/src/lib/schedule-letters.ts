@@ -1,4 +1,5 @@
-// The Custom preset's schedule field: one letter per UNet evaluation (F full, S shallow: outer blocks only,
+// The Custom preset's schedule field: one letter per UNet evaluation (F full, M medium: every full-resolution
+// block on the cached deep middle, S shallow: outer blocks only,
 // K skip: reuse the last noise prediction), separators optional. The letters and the grammar are the
 // contract's (preload/contract/vocabulary.ts), which the validator and the engine use too; the engine
 // stretches the schedule to the step count.
@@ -14,8 +15,8 @@ export function scheduleKinds(text: string): StepKind[] {
 /** Null when valid, else a message the user can act on. */
 export function scheduleError(text: string): string | null {
   const trimmed = text.trim();
-  if (trimmed === '') return 'Type a schedule: F = full, S = shallow, K = skip (e.g. F,S,S,F,S,S).';
-  if (!SCHEDULE_PATTERN.test(trimmed)) return 'Use only the letters F, S and K, optionally separated by commas.';
+  if (trimmed === '') return 'Type a schedule: F = full, M = medium, S = shallow, K = skip (e.g. F,S,M,F,S,S).';
+  if (!SCHEDULE_PATTERN.test(trimmed)) return 'Use only the letters F, M, S and K, optionally separated by commas.';
   if (stepKindOfLetter(trimmed[0]!) !== 'full') return 'The first step is always full: start the schedule with F.';
   return null;
 }

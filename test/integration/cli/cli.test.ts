@@ -51,6 +51,9 @@ describe('dato-studio help and version', () => {
     ['generate', ['--prompt', '--out', '--ep', '--mode', '--prune-ratio']],
     ['plan', ['--steps', '--mode', '--json']],
     ['info', ['--model', '--json']],
+    ['img2img', ['--init', '--strength', '--mask', '--masked-content', '--inpaint-full-res']],
+    ['outpaint', ['--init', '--left', '--bottom', '--mask-blur']],
+    ['calibrate', ['--model', '--minutes', '--prompts', '--json']],
   ])('%s --help lists its options and exits 0', (command, flags) => {
     const r = cli([command, '--help']);
     expect(r.code).toBe(0);

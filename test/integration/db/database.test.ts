@@ -37,7 +37,7 @@ describe('openDatabase', () => {
     const db = openDatabase(join(dir, 'a.sqlite3'));
     expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
     const names = schemaSnapshot(db);
-    for (const t of ['models', 'generations', 'images', 'comparison_groups', 'presets', 'settings', 'generations_fts']) {
+    for (const t of ['models', 'generations', 'images', 'comparison_groups', 'presets', 'settings', 'generations_fts', 'calibrations']) {
       expect(names).toContain(`table ${t}`);
     }
     for (const i of ['generations_gallery_created', 'generations_gallery_model', 'generations_gallery_mode',
@@ -50,6 +50,8 @@ describe('openDatabase', () => {
       { name: 'Cached-only', mode: 'cached', builtin: 1 },
       { name: 'DaTo', mode: 'dato', builtin: 1 },
       { name: 'DaTo fast', mode: 'dato-fast', builtin: 1 },
+      { name: 'Calibrated', mode: 'calibrated', builtin: 1 },
+      { name: 'Adaptive', mode: 'adaptive', builtin: 1 },
     ]);
     expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
     closeDatabase(db);
@@ -88,15 +90,16 @@ describe('openDatabase', () => {
     raw.close();
     const reopened = openStudioDb(join(dir, 'studio'));
     expect(reopened.readonly).toBe(true);
-    expect(reopened.presets.list()).toHaveLength(4);
+    expect(reopened.presets.list()).toHaveLength(6);
     reopened.close();
   });
 });
 
 describe('migrations (T-15)', () => {
-  const v2: Migration = { version: 2, name: 'add-notes', sql: "ALTER TABLE generations ADD COLUMN notes TEXT NOT NULL DEFAULT '';" };
+  const L = LATEST_SCHEMA_VERSION;
+  const v2: Migration = { version: L + 1, name: 'add-notes', sql: "ALTER TABLE generations ADD COLUMN notes TEXT NOT NULL DEFAULT '';" };
   const brokenV3: Migration = {
-    version: 3, name: 'broken',
+    version: L + 2, name: 'broken',
     sql: `CREATE TABLE scratch (id INTEGER PRIMARY KEY);
           INSERT INTO scratch (id) VALUES (1);
           UPDATE settings SET value = '"changed"';
@@ -124,7 +127,7 @@ describe('migrations (T-15)', () => {
     expect((error as DatabaseError).code).toBe('database-migration-failed');
     expect((error as DatabaseError).detail).toMatch(/no_such_table/);
     // v2 committed on its own; v3 rolled back completely.
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(L + 1);
     expect(schemaSnapshot(db)).toEqual(schemaBefore);
     expect(db.prepare("SELECT count(*) FROM pragma_table_info('generations') WHERE name = 'notes'").pluck().get()).toBe(1);
     expect(db.prepare("SELECT value FROM settings WHERE key = 'theme'").pluck().get()).toBe('"dark"');
@@ -136,12 +139,12 @@ describe('migrations (T-15)', () => {
     const file = join(dir, 'a.sqlite3');
     seed(file);
     const db = openDatabase(file, { migrations: [...MIGRATIONS, v2] });
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(L + 1);
     closeDatabase(db);
-    const backups = readdirSync(dir).filter((n) => n.startsWith('a.sqlite3.v1-before-v2.'));
+    const backups = readdirSync(dir).filter((n) => n.startsWith(`a.sqlite3.v${L}-before-v${L + 1}.`));
     expect(backups).toHaveLength(1);
     const backup = new Database(join(dir, backups[0]!), { readonly: true });
-    expect(backup.pragma('user_version', { simple: true })).toBe(1);
+    expect(backup.pragma('user_version', { simple: true })).toBe(L);
     expect(backup.prepare("SELECT value FROM settings WHERE key = 'theme'").pluck().get()).toBe('"dark"');
     backup.close();
   });
@@ -152,7 +155,7 @@ describe('migrations (T-15)', () => {
     expect(() => openDatabase(file, { migrations: [...MIGRATIONS, v2, brokenV3] }))
       .toThrowError(expect.objectContaining({ code: 'database-migration-failed' }));
     const db = openDatabase(file, { readonly: true });
-    expect(schemaVersion(db)).toBe(2);
+    expect(schemaVersion(db)).toBe(L + 1);
     closeDatabase(db);
   });
 });

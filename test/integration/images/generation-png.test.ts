@@ -30,7 +30,7 @@ const result: GenerateResult = {
     { index: 1, total: 2, kind: 'shallow', timestep: 499, seconds: 0.1, prunedTokens: 0, prunedBlocks: 0 },
   ],
   timings: { load: 1, textEncode: 0.1, unetLoop: 0.6, decode: 0.2, total: 1.9 },
-  plan: { mode: 'dato', schedule: 'F,S', counts: { full: 1, shallow: 1, skip: 0 }, pruneRatios: [0.4, 0.4], gamma: 0.1, alpha: 0.1, flip: 0.5 },
+  plan: { mode: 'dato', schedule: 'F,S', counts: { full: 1, medium: 0, shallow: 1, skip: 0 }, pruneRatios: [0.4, 0.4], gamma: 0.1, alpha: 0.1, flip: 0.5 },
   provider: { provider: 'cpu', attempts: [] },
 };
 

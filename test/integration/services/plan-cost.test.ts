@@ -39,7 +39,7 @@ describe('plan cost through the inspector engine', () => {
 
   it('counts the baseline as the whole cost, one evaluation per step (PLMS one more)', async () => {
     const ddim = await studio.generation.planCost(params({ mode: 'baseline' }));
-    expect(ddim).toEqual({ evaluations: 10, schedule: Array(10).fill('F').join(','), counts: { full: 10, shallow: 0, skip: 0 }, macFraction: 1, idealSpeedup: 1 });
+    expect(ddim).toEqual({ evaluations: 10, schedule: Array(10).fill('F').join(','), counts: { full: 10, medium: 0, shallow: 0, skip: 0 }, macFraction: 1, idealSpeedup: 1 });
     expect((await studio.generation.planCost(params({ mode: 'baseline' }, 'plms'))).evaluations).toBe(11);
     expect(inspectorMessages.filter((t) => t === 'plan-cost')).toHaveLength(2);
     expect(engineMessages).not.toContain('plan-cost');
@@ -47,7 +47,7 @@ describe('plan cost through the inspector engine', () => {
 
   it('prices a cached schedule below the baseline', async () => {
     const cost = await studio.generation.planCost(params({ mode: 'custom', schedule: 'F,S,K,F,S,K,F,S,K,F' }));
-    expect(cost.counts).toEqual({ full: 4, shallow: 3, skip: 3 });
+    expect(cost.counts).toEqual({ full: 4, medium: 0, shallow: 3, skip: 3 });
     expect(cost.macFraction).toBeGreaterThan(0.4);
     expect(cost.macFraction).toBeLessThan(1);
     expect(cost.idealSpeedup).toBeCloseTo(1 / cost.macFraction, 10);

@@ -4,7 +4,13 @@ import type { Scope } from '../scope';
 import { add, cast, constantOf, mul } from './elementwise';
 import { reshape, reshapeAs, transpose, unsqueeze } from './shape';
 
-export interface Conv2dOptions { stride?: number; pad?: number }
+export interface Conv2dOptions {
+  stride?: number;
+  /** The same zero padding on every side. */
+  pad?: number;
+  /** Zero padding per side [top, left, bottom, right] (ONNX order), e.g. ldm's asymmetric Downsample pad. */
+  pads?: readonly [number, number, number, number];
+}
 
 /** torch.nn.Conv2d (weight [out, in, kh, kw], optional bias). */
 export function conv2d(s: Scope, x: Tensor, opts: Conv2dOptions = {}): Tensor {
@@ -13,13 +19,14 @@ export function conv2d(s: Scope, x: Tensor, opts: Conv2dOptions = {}): Tensor {
   if (x.shape[1] !== inCh) throw new Error(`${s.prefix}: conv expects ${inCh} channels, got [${x.shape}]`);
   const stride = opts.stride ?? 1;
   const pad = opts.pad ?? 0;
+  const pads = opts.pads ?? [pad, pad, pad, pad];
   const [n, , h, wd] = x.shape as [number, number, number, number];
-  const oh = Math.floor((h + 2 * pad - kh) / stride) + 1;
-  const ow = Math.floor((wd + 2 * pad - kw) / stride) + 1;
+  const oh = Math.floor((h + pads[0] + pads[2] - kh) / stride) + 1;
+  const ow = Math.floor((wd + pads[1] + pads[3] - kw) / stride) + 1;
   const inputs = s.has('bias') ? [x, w, s.param('bias')] : [x, w];
   x.g.macs += n * outCh * oh * ow * inCh * kh * kw;
   return x.g.node('Conv', inputs, {
-    kernel_shape: attr.ints([kh, kw]), strides: attr.ints([stride, stride]), pads: attr.ints([pad, pad, pad, pad]),
+    kernel_shape: attr.ints([kh, kw]), strides: attr.ints([stride, stride]), pads: attr.ints(pads),
   }, [{ dtype: x.dtype, shape: [n, outCh, oh, ow] }])[0]!;
 }
 

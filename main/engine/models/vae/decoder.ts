@@ -2,15 +2,12 @@
 // (not clamped here). Ref: ldm/modules/diffusionmodules/model.py Decoder, ResnetBlock, AttnBlock;
 // ldm/models/autoencoder.py AutoencoderKL.decode.
 import type { Graph, InputDim, Tensor } from '../../graph/graph';
-import { add, mul, silu } from '../../graph/ops/elementwise';
-import { multiHeadAttention } from '../../graph/ops/attention';
-import { conv2d, groupNorm, linear } from '../../graph/ops/nn';
-import { reshape, reshapeAs, transpose } from '../../graph/ops/shape';
+import { mul } from '../../graph/ops/elementwise';
+import { conv2d } from '../../graph/ops/nn';
 import { attr } from '../../graph/graph';
 import type { Scope, WeightSource } from '../../graph/scope';
 import { VAE_SCOPE } from '../../weights/names/prefixes';
-
-const GN_EPS = 1e-6;
+import { midBlock, outputHead, resnetBlock } from './blocks';
 
 export interface VaeDecoderConfig {
   readonly zChannels: number;
@@ -26,24 +23,6 @@ export function detectVaeDecoderConfig(src: WeightSource): VaeDecoderConfig {
   let resBlocksPerLevel = 0;
   while (src.hasPrefix(`${VAE_SCOPE}.decoder.up.0.block.${resBlocksPerLevel}`)) resBlocksPerLevel++;
   return { zChannels, levels, resBlocksPerLevel };
-}
-
-function resnetBlock(s: Scope, x: Tensor): Tensor {
-  let h = conv2d(s.at('conv1'), silu(groupNorm(s.at('norm1'), x, 32, GN_EPS)), { pad: 1 });
-  h = conv2d(s.at('conv2'), silu(groupNorm(s.at('norm2'), h, 32, GN_EPS)), { pad: 1 }); // dropout skipped
-  const skip = s.has('nin_shortcut') ? conv2d(s.at('nin_shortcut'), x) : x;
-  return add(skip, h);
-}
-
-/** Single-head self-attention over all pixels; q/k/v/proj_out are 1×1 convs applied as linears on tokens. */
-function attnBlock(s: Scope, x: Tensor): Tensor {
-  const h = groupNorm(s.at('norm'), x, 32, GN_EPS);
-  const tokens = transpose(reshape(h, [0, 0, -1]), [0, 2, 1]); // [B, HW, C]
-  const q = linear(s.at('q'), tokens);
-  const k = linear(s.at('k'), tokens);
-  const v = linear(s.at('v'), tokens);
-  const out = linear(s.at('proj_out'), multiHeadAttention(q, k, v, { numHeads: 1 })); // [B, HW, C]
-  return add(x, reshapeAs(transpose(out, [0, 2, 1]), x));
 }
 
 function upsampleNearest(s: Scope, x: Tensor): Tensor {
@@ -65,9 +44,7 @@ export function buildVaeDecoder(
   let h = conv2d(s.at('post_quant_conv'), mul(latent, Math.fround(1 / scaleFactor)));
   const d = s.at('decoder');
   h = conv2d(d.at('conv_in'), h, { pad: 1 });
-  h = resnetBlock(d.at('mid.block_1'), h);
-  h = attnBlock(d.at('mid.attn_1'), h);
-  h = resnetBlock(d.at('mid.block_2'), h);
+  h = midBlock(d.at('mid'), h);
   for (let level = config.levels - 1; level >= 0; level--) {
     h = g.within(`up.${level}`, () => {
       let x = h;
@@ -75,6 +52,6 @@ export function buildVaeDecoder(
       return level > 0 ? upsampleNearest(d.at(`up.${level}.upsample`), x) : x;
     });
   }
-  h = conv2d(d.at('conv_out'), silu(groupNorm(d.at('norm_out'), h, 32, GN_EPS)), { pad: 1 });
+  h = outputHead(d, h);
   g.output(h, 'image');
 }

@@ -5,20 +5,20 @@ import { countKinds } from '../../../../main/engine/accel/schedule';
 describe('planAcceleration', () => {
   it('baseline: all full, no pruning, no dynamics', () => {
     const p = planAcceleration({ mode: 'baseline' }, 30);
-    expect(countKinds(p.kinds)).toEqual({ full: 30, shallow: 0, skip: 0 });
+    expect(countKinds(p.kinds)).toEqual({ full: 30, medium: 0, shallow: 0, skip: 0 });
     expect(p.pruneRatios.every((r) => r === 0)).toBe(true);
     expect(p.useDynamics).toBe(false);
   });
 
   it('cached: interval 3 by default, configurable', () => {
-    expect(countKinds(planAcceleration({ mode: 'cached' }, 50).kinds)).toEqual({ full: 17, shallow: 33, skip: 0 });
+    expect(countKinds(planAcceleration({ mode: 'cached' }, 50).kinds)).toEqual({ full: 17, medium: 0, shallow: 33, skip: 0 });
     expect(countKinds(planAcceleration({ mode: 'cached', cacheInterval: 5 }, 50).kinds).full).toBe(10);
     expect(() => planAcceleration({ mode: 'cached', cacheInterval: 0 }, 50)).toThrow(/interval/);
   });
 
   it('dato: searched schedule, ratio 0.4 except on skip steps, dynamics on', () => {
     const p = planAcceleration({ mode: 'dato' }, 50);
-    expect(countKinds(p.kinds)).toEqual({ full: 6, shallow: 37, skip: 7 });
+    expect(countKinds(p.kinds)).toEqual({ full: 6, medium: 0, shallow: 37, skip: 7 });
     p.kinds.forEach((k, i) => expect(p.pruneRatios[i]).toBe(k === 'skip' ? 0 : 0.4));
     expect(p.useDynamics).toBe(true);
     expect([p.gamma, p.alpha, p.flip]).toEqual([0.1, 0.1, 0.5]);

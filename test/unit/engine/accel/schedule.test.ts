@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   cachedKinds, countKinds, DATO_COCO_STRATEGY, DATO_SEARCHED_STRATEGY, formatSchedule, kindsFromStrategy,
-  parseScheduleString, resampleKinds, resampleValues,
+  parseScheduleString, resampleKinds, resampleValues, STEP_KINDS,
 } from '../../../../main/engine/accel/schedule';
 
 const letters = (k: readonly string[]): string => k.map((x) => (x === 'full' ? 'F' : x === 'shallow' ? 's' : '.')).join('');
@@ -10,13 +10,13 @@ describe('official strategies', () => {
   it('decode the searched 50-step DaTo strategy like the reference (6 full, 37 shallow, 7 skip)', () => {
     const kinds = kindsFromStrategy(DATO_SEARCHED_STRATEGY.slice(0, -1));
     expect(letters(kinds)).toBe('F.sssssFsssssss..Fsss.Fs.sssssF..ssssssssFssssssss');
-    expect(countKinds(kinds)).toEqual({ full: 6, shallow: 37, skip: 7 });
+    expect(countKinds(kinds)).toEqual({ full: 6, medium: 0, shallow: 37, skip: 7 });
   });
 
   it('decode the released COCO-30k strategy (51 calls: 5 full, 21 shallow, 25 skip)', () => {
     const kinds = kindsFromStrategy(DATO_COCO_STRATEGY);
     expect(kinds).toHaveLength(51);
-    expect(countKinds(kinds)).toEqual({ full: 5, shallow: 21, skip: 25 });
+    expect(countKinds(kinds)).toEqual({ full: 5, medium: 0, shallow: 21, skip: 25 });
   });
 
   it('cached every N: full at 0, N, 2N, …', () => {
@@ -34,7 +34,7 @@ describe('resampleKinds', () => {
 
   it('doubles: each full appears once, each skip twice', () => {
     const k = resampleKinds(dato50, 100);
-    expect(countKinds(k)).toEqual({ full: 6, shallow: 80, skip: 14 });
+    expect(countKinds(k)).toEqual({ full: 6, medium: 0, shallow: 80, skip: 14 });
     expect(k[0]).toBe('full');
     expect(k[14]).toBe('full'); // entry 7 starts at step 14
   });
@@ -75,5 +75,20 @@ describe('resampleValues', () => {
   it('takes the value at each target midpoint', () => {
     expect(resampleValues([0.3, 0.5], 4)).toEqual([0.3, 0.3, 0.5, 0.5]);
     expect(resampleValues([0.1, 0.2, 0.3, 0.4], 2)).toEqual([0.2, 0.4]);
+  });
+});
+
+describe('schedule letters F/M/S/K', () => {
+  it('round-trip: parse ∘ format is the identity on every kind', () => {
+    const kinds = [...STEP_KINDS, ...STEP_KINDS.slice().reverse()];
+    expect(parseScheduleString(formatSchedule(kinds))).toEqual(kinds);
+    expect(formatSchedule(parseScheduleString('FMSK'))).toBe('F,M,S,K');
+    expect(parseScheduleString('f m . s')).toEqual(['full', 'medium', 'skip', 'shallow']);
+    expect(() => parseScheduleString('FX')).toThrow(/position 2 is "X".*M \(medium\)/);
+  });
+
+  it('resampling keeps each medium once, like full steps', () => {
+    const k = resampleKinds(parseScheduleString('FMSKFMSK'), 16);
+    expect(formatSchedule(k).replace(/,/g, '')).toBe('FSMSSSKKFSMSSSKK');
   });
 });

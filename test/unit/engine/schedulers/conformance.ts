@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { createRng } from '../../../../main/engine/pipeline/rng';
 import type { NoiseSource, SamplerName, Scheduler } from '../../../../main/engine/schedulers/scheduler';
 import { tToSigma } from '../../../../main/engine/schedulers/sigmas';
+import { createScheduler } from '../../../../main/engine/schedulers/index';
 
 export interface SchedulerSpec {
   name: SamplerName;
@@ -150,8 +151,37 @@ export function describeScheduler(spec: SchedulerSpec): void {
       expect(() => s.step(x.subarray(1), 0, x, new CountingNoise(1))).toThrow(RangeError);
     });
 
+    test('addNoise: the level of each evaluation, and x0 itself after the last one', () => {
+      const s = spec.create(10);
+      const x0 = randomData(9);
+      const e = randomData(10);
+      expect(s.addNoise(x0, e, s.timesteps.length)).toEqual(x0);
+      s.timesteps.forEach((t, i) => {
+        const a = alphaBarAt(t); // the level in ᾱ; sigma samplers keep x unscaled: x0 + σ·e = (√ᾱ·x0 + √(1−ᾱ)·e)/√ᾱ
+        const noised = s.addNoise(x0, e, i);
+        const unscale = s.initNoiseSigma === 1 ? 1 : 1 / Math.sqrt(a);
+        for (const k of [0, 17, 99]) {
+          expect(noised[k]).toBeCloseTo((Math.sqrt(a) * x0[k]! + Math.sqrt(1 - a) * e[k]!) * unscale, 3);
+        }
+      });
+    });
+
     const finalAlphaBar = spec.toyFinalAlphaBar;
     if (finalAlphaBar === null) return;
+    test.each([[10, 3], [25, 20], [7, 5]])('image-to-image toy, %i steps from step %i: lands where the exact noise says', (steps, start) => {
+      const x0 = Float32Array.from(randomData(11), (v) => Math.tanh(v));
+      const e0 = randomData(12);
+      const s = createScheduler(spec.name, { steps, start });
+      expect(s.timesteps).toHaveLength(spec.evaluations(steps - start));
+      let x = s.addNoise(x0, e0, 0);
+      const noise = new CountingNoise(13);
+      s.timesteps.forEach((t, i) => { x = s.step(exactEps(x0, s.scaleModelInput(x, i), t), i, x, noise); });
+      let maxError = 0;
+      for (let k = 0; k < x0.length; k++) {
+        maxError = Math.max(maxError, Math.abs(x[k]! - (Math.sqrt(finalAlphaBar) * x0[k]! + Math.sqrt(1 - finalAlphaBar) * e0[k]!)));
+      }
+      expect(maxError).toBeLessThan(1e-5);
+    });
     test.each([2, 7, 25, 50])('toy problem, %i steps: lands where the exact noise says', (steps) => {
       const x0 = Float32Array.from(randomData(6), (v) => Math.tanh(v)); // a fixed "image" in (-1, 1)
       const s = spec.create(steps);

@@ -1,6 +1,6 @@
-// detect.ts on synthetic key sets: SD1 of any size and single-file SD2 are accepted; SDXL, diffusers-layout
-// SD2, inpainting and non-checkpoints are refused with a message that says what the file is; partial files
-// name the missing part.
+// detect.ts on synthetic key sets: SD1 of any size (and SD1 inpainting) and single-file SD2 are accepted; SDXL,
+// diffusers-layout SD2, other UNet inputs and non-checkpoints are refused with a message that says what the file
+// is; partial files name the missing part.
 
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../../main/engine/errors';
@@ -71,12 +71,10 @@ describe('detectFamily', () => {
     expect(err.message).toMatch(/single \.safetensors file/);
   });
 
-  it('refuses SD1 inpainting (9 input channels) and other input widths', () => {
+  it('accepts SD1 inpainting (9 input channels), refuses other input widths', () => {
     const withInput = (c: number): TensorIndex => syntheticIndex(sd15().map(([n, s]): [string, readonly number[]] =>
       (n === 'model.diffusion_model.input_blocks.0.0.weight' ? [n, [320, c, 3, 3]] : [n, s])));
-    const inpaint = refusal(withInput(9));
-    expect(inpaint.code).toBe('model-unsupported');
-    expect(inpaint.message).toMatch(/inpainting model/);
+    expect(detectFamily(withInput(9))).toBe('sd1');
     expect(refusal(withInput(8)).message).toMatch(/InstructPix2Pix/);
     expect(refusal(withInput(5)).message).toMatch(/5 input channels/);
   });

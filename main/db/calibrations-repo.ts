@@ -1,0 +1,74 @@
+// Calibrated schedules per model fingerprint + sampler + steps + guidance + size: the Pareto front a
+// calibration found (cost vs fidelity) and, while a run is unfinished, the search state it resumes from.
+import type Database from 'better-sqlite3';
+import { fromJsonColumn, toJsonColumn } from './json-column';
+
+export interface CalibrationKey {
+  fingerprint: string;
+  sampler: string;
+  steps: number;
+  cfg: number;
+  width: number;
+  height: number;
+}
+
+export interface FrontPoint {
+  /** `F,M,S,K` letters, one per evaluation of the calibrated step count. */
+  schedule: string;
+  pruneRatio: number;
+  macSpeedup: number;
+  /** Mean PSNR vs the baseline images on the calibration prompts, dB. */
+  psnr: number;
+}
+
+export interface CalibrationRecord extends CalibrationKey {
+  id: number;
+  front: FrontPoint[];
+  state: unknown;
+  complete: boolean;
+  seconds: number;
+  updatedAt: number;
+}
+
+interface CalibrationRow {
+  id: number; fingerprint: string; sampler: string; steps: number; cfg: number; width: number; height: number;
+  front: string; state: string | null; complete: number; seconds: number; updated_at: number;
+}
+
+function toRecord(r: CalibrationRow): CalibrationRecord {
+  return {
+    id: r.id, fingerprint: r.fingerprint, sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height,
+    front: fromJsonColumn<FrontPoint[]>(r.front, []), state: r.state === null ? null : fromJsonColumn<unknown>(r.state, null),
+    complete: r.complete === 1, seconds: r.seconds, updatedAt: r.updated_at,
+  };
+}
+
+const KEY_WHERE = 'fingerprint = ? AND sampler = ? AND steps = ? AND cfg = ? AND width = ? AND height = ?';
+const keyValues = (k: CalibrationKey): unknown[] => [k.fingerprint, k.sampler, k.steps, k.cfg, k.width, k.height];
+
+export class CalibrationsRepo {
+  constructor(private readonly db: Database.Database) {}
+
+  get(key: CalibrationKey): CalibrationRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM calibrations WHERE ${KEY_WHERE}`).get(...keyValues(key)) as CalibrationRow | undefined;
+    return row && toRecord(row);
+  }
+
+  /** Every complete calibration of one model. */
+  listForModel(fingerprint: string): CalibrationRecord[] {
+    return (this.db.prepare('SELECT * FROM calibrations WHERE fingerprint = ? AND complete = 1 ORDER BY updated_at DESC')
+      .all(fingerprint) as CalibrationRow[]).map(toRecord);
+  }
+
+  /** Store progress (state, seconds so far) or a finished front; one row per key. */
+  save(key: CalibrationKey, fields: { front: FrontPoint[]; state: unknown; complete: boolean; seconds: number }, now = Date.now()): void {
+    this.db.prepare(`
+      INSERT INTO calibrations (fingerprint, sampler, steps, cfg, width, height, front, state, complete, seconds, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (fingerprint, sampler, steps, cfg, width, height)
+      DO UPDATE SET front = excluded.front, state = excluded.state, complete = excluded.complete,
+                    seconds = excluded.seconds, updated_at = excluded.updated_at`)
+      .run(...keyValues(key), toJsonColumn(fields.front), fields.state === null ? null : toJsonColumn(fields.state),
+        fields.complete ? 1 : 0, fields.seconds, now);
+  }
+}

@@ -1,0 +1,39 @@
+// Choosing from stored calibrations: the calibration for the requested model/sampler/guidance whose step
+// count and size are nearest (within 2× each; its schedule is resampled to the requested step count by
+// planAcceleration → resampleKinds), and on its front the highest-fidelity point at the target speed-up.
+
+export interface StoredCalibration<P> {
+  readonly steps: number;
+  readonly width: number;
+  readonly height: number;
+  readonly front: readonly P[];
+}
+
+export interface FrontPointLike { readonly macSpeedup: number; readonly psnr: number }
+
+export const DEFAULT_TARGET_SPEEDUP = 4;
+
+/** The stored calibration nearest in step count and pixel count, or undefined when none is within 2×. */
+export function nearestCalibration<C extends StoredCalibration<unknown>>(
+  stored: readonly C[], want: { steps: number; width: number; height: number },
+): C | undefined {
+  let best: C | undefined;
+  let bestDistance = Infinity;
+  for (const c of stored) {
+    if (c.front.length === 0) continue;
+    const dSteps = Math.abs(Math.log(c.steps / want.steps));
+    const dSize = Math.abs(Math.log((c.width * c.height) / (want.width * want.height))) / 2;
+    if (dSteps > Math.LN2 || dSize > Math.LN2) continue;
+    if (dSteps + dSize < bestDistance) { best = c; bestDistance = dSteps + dSize; }
+  }
+  return best;
+}
+
+/** Highest PSNR among the points with speed-up ≥ target; the fastest point when none reaches it. */
+export function chooseFrontPoint<P extends FrontPointLike>(front: readonly P[], target: number): P | undefined {
+  let best: P | undefined;
+  for (const p of front) if (p.macSpeedup >= target && (!best || p.psnr > best.psnr)) best = p;
+  if (best) return best;
+  for (const p of front) if (!best || p.macSpeedup > best.macSpeedup) best = p;
+  return best;
+}

@@ -1,0 +1,111 @@
+// The schedule search behind `dato-studio calibrate`, as pure functions: which schedules to try, how to
+// perturb a good one, and which of the tried ones form the Pareto front (cost vs fidelity).
+// The space is deliberately small so that what is found generalises beyond the calibration prompts:
+// where the full steps sit (a power warp of evenly spaced positions, then moves of single steps), what the
+// steps in between do (forecast skip, medium or shallow), and one prune ratio for the computed steps.
+import { countKinds, parseScheduleString, formatSchedule, type StepKind } from './schedule';
+
+export interface Candidate {
+  readonly kinds: readonly StepKind[];
+  readonly pruneRatio: number;
+}
+
+export interface Scored extends Candidate {
+  /** MAC fraction of the baseline (lower is cheaper). */
+  readonly cost: number;
+  /** Mean relative L2 distance of the final latents to the baseline's (lower is better). */
+  readonly error: number;
+}
+
+export const candidateKey = (c: Candidate): string => `${formatSchedule(c.kinds)}|${c.pruneRatio}`;
+
+export function candidateFromKey(key: string): Candidate {
+  const [schedule, ratio] = key.split('|');
+  return { kinds: parseScheduleString(schedule!), pruneRatio: Number(ratio) };
+}
+
+/** `fulls` full steps at ⌊steps·(j/fulls)^warp⌋ (warp < 1 crowds them late, > 1 early), skips between. */
+export function warpedSchedule(steps: number, fulls: number, warp: number): StepKind[] {
+  const kinds = new Array<StepKind>(steps).fill('skip');
+  for (let j = 0; j < fulls; j++) kinds[Math.min(steps - 1, Math.floor(steps * (j / fulls) ** warp))] = 'full';
+  kinds[0] = 'full';
+  return kinds;
+}
+
+/** Most promising first (even spacing, then mild warps), so a short budget still covers every count. */
+export const WARPS: readonly number[] = [1, 0.8, 1.25, 0.6, 1.5, 2];
+
+/** Full-step counts worth searching (2.5× to 6× of the baseline), those nearest 4× first. */
+export function fullCounts(steps: number): number[] {
+  const lo = Math.max(2, Math.floor(steps / 6));
+  const hi = Math.max(lo, Math.ceil(steps / 2.5));
+  const counts = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  return counts.sort((a, b) => Math.abs(Math.log(steps / a / 4)) - Math.abs(Math.log(steps / b / 4)));
+}
+
+/** The first round: every full-step count × every warp (warp-major), forecast skips between, no pruning. */
+export function initialCandidates(steps: number): Candidate[] {
+  const seen = new Map<string, Candidate>();
+  for (const warp of WARPS) {
+    for (const fulls of fullCounts(steps)) {
+      const c = { kinds: warpedSchedule(steps, fulls, warp), pruneRatio: 0 };
+      seen.set(candidateKey(c), c);
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * Single-step perturbations of a schedule: a full step moved one step earlier or later; a skip turned into a
+ * medium or shallow step (more cost, maybe more fidelity); the prune ratio of computed steps changed.
+ */
+export function neighbours(c: Candidate, pruneRatios: readonly number[]): Candidate[] {
+  const out: Candidate[] = [];
+  const n = c.kinds.length;
+  const withKinds = (kinds: StepKind[]): void => { out.push({ kinds, pruneRatio: c.pruneRatio }); };
+  for (let k = 1; k < n; k++) {
+    if (c.kinds[k] === 'full') {
+      for (const d of [-1, 1]) {
+        const j = k + d;
+        if (j >= 1 && j < n && c.kinds[j] !== 'full') {
+          const kinds = [...c.kinds];
+          kinds[j] = 'full';
+          kinds[k] = c.kinds[j]!;
+          withKinds(kinds);
+        }
+      }
+    } else if (c.kinds[k] === 'skip') {
+      for (const kind of ['medium', 'shallow'] as const) {
+        const kinds = [...c.kinds];
+        kinds[k] = kind;
+        withKinds(kinds);
+      }
+    }
+  }
+  for (const r of pruneRatios) if (r !== c.pruneRatio) out.push({ kinds: c.kinds, pruneRatio: r });
+  // cheapest ideas first: moving a full step, then pruning, then filling a skip with computation
+  const before = countKinds(c.kinds);
+  const rank = (x: Candidate): number => {
+    if (x.pruneRatio !== c.pruneRatio) return 1;
+    const after = countKinds(x.kinds);
+    return after.medium > before.medium ? 2 : after.shallow > before.shallow ? 3 : 0;
+  };
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+/** Points no other point beats on both cost and error, cheapest first. */
+export function paretoFront<T extends { cost: number; error: number }>(points: readonly T[]): T[] {
+  const sorted = [...points].sort((a, b) => a.cost - b.cost || a.error - b.error);
+  const front: T[] = [];
+  for (const p of sorted) {
+    if (front.length === 0 || p.error < front[front.length - 1]!.error) front.push(p);
+  }
+  return front;
+}
+
+/** The best (lowest error) scored candidate whose cost is at most `maxCost`. */
+export function bestWithin<T extends { cost: number; error: number }>(points: readonly T[], maxCost: number): T | undefined {
+  let best: T | undefined;
+  for (const p of points) if (p.cost <= maxCost && (!best || p.error < best.error)) best = p;
+  return best;
+}
