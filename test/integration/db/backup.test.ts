@@ -46,7 +46,7 @@ describe('backupDatabase', () => {
     closeDatabase(db);
 
     const reopened = openDatabase(dest);
-    expect(reopened.prepare('SELECT count(*) FROM presets').pluck().get()).toBe(4);
+    expect(reopened.prepare('SELECT count(*) FROM presets').pluck().get()).toBe(6);
     closeDatabase(reopened);
   });
 

@@ -49,11 +49,12 @@ describe('models', () => {
 });
 
 describe('presets', () => {
-  it('lists the four built-ins, which cannot be changed or removed', () => {
+  it('lists the six built-ins, which cannot be changed or removed', () => {
     const list = s.presets.list();
     expect(list.map((p) => [p.name, p.mode, p.schedule, p.builtin])).toEqual([
       ['Baseline', 'baseline', null, true], ['Cached-only', 'cached', null, true],
       ['DaTo', 'dato', null, true], ['DaTo fast', 'dato-fast', null, true],
+      ['Calibrated', 'calibrated', null, true], ['Adaptive', 'adaptive', null, true],
     ]);
     expect(s.presets.getByName('Cached-only')!.accel).toEqual({ cacheInterval: 3 });
     expect(s.presets.getByName('DaTo')!.accel).toEqual({ pruneRatio: 0.4, gamma: 0.1, alpha: 0.1, flip: 0.5 });

@@ -101,7 +101,7 @@ describe.skipIf(!mounted)('disk full (tmpfs, 2 MiB)', () => {
     }
     expect(error).toMatchObject({ code: 'disk-full' });
     expect(db.db.inTransaction).toBe(false);
-    expect(db.presets.list()).toHaveLength(4);
+    expect(db.presets.list()).toHaveLength(6);
     expect(db.generations.countByStatus().complete).toBe(1);
 
     rmSync(filler);
