@@ -91,6 +91,11 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
       throw err;
     });
     if (!result) return 130;
+    if (result.front.length === 0) {
+      studio.calibrations.save(key, { front: [], state: result.state, complete: false, seconds: before + result.seconds });
+      process.stderr.write(`\ncalibrate: ${minutes} min ran out before a schedule was measured; run it again (or with more --minutes) to continue.\n`);
+      return 1;
+    }
     studio.calibrations.save(key, { front: result.front, state: null, complete: true, seconds: before + result.seconds });
     if (quiet) {
       process.stdout.write(`${JSON.stringify({ ...key, prompts: prompts.length, candidates: result.candidates, seconds: before + result.seconds, front: result.front })}\n`);

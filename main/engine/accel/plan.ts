@@ -51,7 +51,7 @@ export interface AccelPlan {
   readonly useDynamics: boolean;
   /** Reused steps extrapolate ε and cached features in time (forecast.ts) instead of repeating them. */
   readonly forecast: boolean;
-  /** Decide each step's kind at run time (then `kinds` holds only the first, full, step's certainty: all full). */
+  /** Decide each step's kind at run time (`kinds` is then all full: the most any step can need). */
   readonly adaptive?: AdaptiveRuleSettings;
 }
 

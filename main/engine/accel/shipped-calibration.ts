@@ -7,8 +7,12 @@ import { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP } from './calibrated-choice';
 export const SHIPPED_DEMO_CALIBRATION = {
   sampler: 'ddim', steps: 30, cfg: 5, width: 128, height: 128,
   front: [
-    { schedule: 'F,K,K,F,K,K,F,K,K,F,K,K,F,K,K,F,K,K,F,K,K,F,K,K,F,K,K,F,K,K', pruneRatio: 0, macSpeedup: 3, psnr: 38 },
-    { schedule: 'F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K', pruneRatio: 0, macSpeedup: 3.75, psnr: 32 },
+    { schedule: 'F,K,K,K,F,K,K,K,K,F,K,K,K,K,K,F,K,K,K,K,K,K,F,K,K,K,K,K,K,K', pruneRatio: 0, macSpeedup: 6, psnr: 29.9 },
+    { schedule: 'F,K,K,F,K,K,K,F,K,K,K,K,F,K,K,K,K,F,K,K,K,K,K,K,K,F,K,K,K,K', pruneRatio: 0, macSpeedup: 5, psnr: 33.42 },
+    { schedule: 'F,K,K,F,K,K,F,K,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,K,F,K,K,K,K,K', pruneRatio: 0, macSpeedup: 4.286, psnr: 36.67 },
+    { schedule: 'F,K,F,K,F,K,K,F,K,K,F,K,K,K,F,K,K,K,K,F,K,K,K,K,F,K,K,K,K,K', pruneRatio: 0, macSpeedup: 3.75, psnr: 39.45 },
+    { schedule: 'F,K,F,K,F,K,K,F,K,K,F,K,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K,K', pruneRatio: 0, macSpeedup: 3.333, psnr: 44.41 },
+    { schedule: 'F,K,F,K,F,K,F,K,K,F,K,K,F,K,F,K,K,K,F,K,K,K,F,K,K,K,F,K,K,K', pruneRatio: 0, macSpeedup: 3, psnr: 46.5 },
   ],
 } as const;
 

@@ -3,7 +3,8 @@
 // the per-step policy (a fixed schedule, or the adaptive rule). txt2img() asks it for one ε per evaluation
 // and never looks inside; `reset()` starts a new generation.
 import { AdaptiveRule } from '../accel/adaptive';
-import { windowCount, selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
+import { selectBaseTokens, type SelectionRandomness } from '../accel/base-tokens';
+import { prunedTokenCount } from '../accel/cost';
 import { tokenDynamics } from '../accel/dynamics';
 import { ForecastHistory } from '../accel/forecast';
 import type { AccelPlan } from '../accel/plan';
@@ -53,8 +54,7 @@ export class AccelerationState {
 
   async evaluate(index: number, inputs: UNetInputs): Promise<AcceleratedEps> {
     const { height: h, width: w, images, channels } = this.grid;
-    const tokens = h * w;
-    const count = Math.min(tokens - windowCount(h, w), Math.floor(this.plan.pruneRatios[index]! * tokens));
+    const count = prunedTokenCount(this.plan.pruneRatios[index]!, h, w);
     const pruning: PruningInputs | undefined = count > 0 ? {
       count,
       baseTokens: () => selectBaseTokens(this.plan.useDynamics ? this.dynamics : null,

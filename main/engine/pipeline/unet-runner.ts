@@ -160,13 +160,12 @@ export class UNetRunner {
     } else {
       kind = request;
     }
-    const decided = kind;
     if ((kind === 'skip' && !this.lastEps) || (kind === 'shallow' && !this.deepFeatures) || (kind === 'medium' && !this.coreOutput)) {
       kind = 'full'; // nothing cached yet: an honest full evaluation instead of an error
     }
     if (kind === 'skip') {
       this.dispose(values);
-      return { kind: decided, eps: this.lastEps!, stats: { segments: headDone ? ['head'] : [], prunedBlocks: 0 } };
+      return { kind, eps: this.lastEps!, stats: { segments: headDone ? ['head'] : [], prunedBlocks: 0 } };
     }
 
     const segments = this.segmentsFor(kind);

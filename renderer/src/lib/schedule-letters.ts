@@ -25,7 +25,7 @@ export function countKinds(text: string): Record<StepKind, number> {
   return countStepKinds(scheduleKinds(text));
 }
 
-/** "F,S,S,F" (canonical form of what the user typed). */
+/** "F,M,S,F" (canonical form of what the user typed). */
 export function normaliseSchedule(text: string): string {
   return formatSchedule(scheduleKinds(text));
 }
