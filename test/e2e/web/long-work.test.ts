@@ -60,7 +60,7 @@ describe.skipIf(!chromiumAvailable())('Feedback on long work (web mode)', () => 
     await recordTexts(page, '.import [role="status"], [data-testid="import-error"]');
     await page.getByLabel('Model file to upload').setInputFiles(big);
     const upload = page.getByRole('status', { name: 'Upload' });
-    await page.waitForFunction(() => /Uploading big-checkpoint\.safetensors: [\d.]+ [KM]B of 24\.0 MB \(([1-9]\d?)%\)/.test(
+    await page.waitForFunction(() => /Uploading big-checkpoint\.safetensors: [\d.]+ [KM]iB of 24\.0 MiB \(([1-9]\d?)%\)/.test(
       (document.querySelector('[aria-label="Upload"]')?.textContent ?? '').replace(/\s+/g, ' ')), undefined, { timeout: 30_000 })
       .catch(async (err: unknown) => { console.log('seen:', await seenTexts(page)); throw err; });
     await screenshot(page, 'long-work-upload-progress');
@@ -79,7 +79,7 @@ describe.skipIf(!chromiumAvailable())('Feedback on long work (web mode)', () => 
     await page.getByLabel('Model file to upload').setInputFiles(copy);
     await page.getByText('Imported “shapes-copy”.').waitFor({ timeout: 120_000 });
     const seen = await seenTexts(page);
-    expect(seen.some((t) => /Uploading shapes-copy\.safetensors: [\d.]+ MB of 41\.0 MB/.test(t))).toBe(true);
+    expect(seen.some((t) => /Uploading shapes-copy\.safetensors: [\d.]+ MiB of 41\.0 MiB/.test(t))).toBe(true);
     await expect(page.getByRole('list', { name: 'Models' }).getByRole('listitem').count()).resolves.toBe(2);
     await screenshot(page, 'long-work-upload-done');
     expect(problems).toEqual([]);

@@ -107,7 +107,7 @@ describe.skipIf(!chromiumAvailable())('Images you can take away (web mode)', () 
     await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(3);
     await bulk.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('3 images deleted.').waitFor();
-    await expect(tiles.count()).resolves.toBe(total - 3);
+    await expect.poll(() => tiles.count()).toBe(total - 3); // the grid re-renders after the toast
     await page.getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => tiles.count()).toBe(total);
     await bulk.waitFor({ state: 'detached' });
