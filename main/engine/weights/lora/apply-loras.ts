@@ -4,12 +4,11 @@
 // exactly as for a plain model, and opening the same set again reuses the file. A LoRA whose weights are
 // all 0 is not applied at all (bit-identical to no LoRA). Modules that match no layer are reported.
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { uniqueTempPath } from '../../../common/atomic-file';
+import { statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { EngineError } from '../../errors';
 import type { Sd1Model } from '../../models/sd1-model';
+import { withFloat32CacheFile } from '../float32-cache-file';
 import { decodeToF32, readTensorBytes } from '../safetensors';
 import type { TensorEntry, TensorIndex } from '../tensor-index';
 import { loraDelta, unsupportedReason } from './lora-delta';
@@ -34,7 +33,6 @@ export interface LoraReport {
 }
 
 const LAYOUT_VERSION = 1;
-const ALIGN = 4096;
 const EXAMPLES = 5;
 
 interface Contribution { readonly path: string; readonly module: LoraModule; readonly target: LoraTarget; readonly multiplier: number }
@@ -90,22 +88,12 @@ export async function withLoras(model: Sd1Model, loras: readonly LoraChoice[], c
   for (const c of contributions) byKey.set(c.target.key, [...(byKey.get(c.target.key) ?? []), c]);
   const keys = [...byKey.keys()].sort();
 
-  mkdirSync(cacheDir, { recursive: true });
   const file = join(cacheDir, `${fingerprint(model, loras)}.lora.bin`);
-  const placed = new Map<string, TensorEntry>();
-  let offset = 0;
-  for (const key of keys) {
-    const base = model.index.tensors.get(key)!;
-    const byteLength = base.shape.reduce((a, b) => a * b, 4);
-    placed.set(key, { ...base, dtype: 'F32', file, offset, byteLength });
-    offset = Math.ceil((offset + byteLength) / ALIGN) * ALIGN;
-  }
-  if (!existsSync(file) || statSync(file).size !== offset) {
-    await writeMerged(file, offset, keys.map((key) => ({ target: placed.get(key)!, merge: () => merged(model.index.tensors.get(key)!, byKey.get(key)!) })));
-  }
-  const tensors = new Map(model.index.tensors);
-  for (const [key, entry] of placed) tensors.set(key, entry);
-  return { index: { ...model.index, tensors }, reports };
+  const index = await withFloat32CacheFile(model.index, file, keys.map((key) => {
+    const source = model.index.tensors.get(key)!;
+    return { key, source, values: () => merged(source, byKey.get(key)!) };
+  }), 'the LoRA-merged weights');
+  return { index, reports };
 }
 
 /** W + Σ m·ΔW for one weight, in float32 (rows of a fused weight when the module adapts only those). */
@@ -119,32 +107,4 @@ async function merged(base: TensorEntry, contributions: readonly Contribution[])
     for (let i = 0; i < delta.length; i++) w[at + i] = Math.fround(w[at + i]! + Math.fround(c.multiplier * delta[i]!));
   }
   return w;
-}
-
-async function writeMerged(file: string, size: number, tensors: readonly { target: TensorEntry; merge: () => Promise<Float32Array> }[]): Promise<void> {
-  const temp = uniqueTempPath(dirname(file)); // unique per writer, as float32-copy.ts
-  const out = createWriteStream(temp);
-  const write = (chunk: Uint8Array): Promise<void> => new Promise((resolve, reject) => {
-    out.write(chunk, (err) => (err ? reject(err) : resolve()));
-  });
-  try {
-    let written = 0;
-    for (const { target, merge } of tensors) {
-      if (target.offset > written) await write(new Uint8Array(target.offset - written));
-      const data = await merge();
-      await write(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-      written = target.offset + target.byteLength;
-    }
-    if (size > written) await write(new Uint8Array(size - written));
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-    await rename(temp, file);
-  } catch (err) {
-    out.destroy();
-    await rm(temp, { force: true });
-    const code = (err as { code?: string }).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') {
-      throw new EngineError('disk-full', `There is not enough disk space for the LoRA-merged weights (${(size / 2 ** 20).toFixed(0)} MiB in ${file}). Free some space and try again.`);
-    }
-    throw err;
-  }
 }
