@@ -150,4 +150,12 @@ export default tseslint.config(
       forbid('^electron$', 'The engine runs in plain Node: no electron.'),
     ]),
   },
+  // bench/ runs the engine in its own process to measure it; the model, weights and graph code it needs (segment
+  // graphs, the random SD1.5 checkpoint) comes through main/engine/profiling.ts.
+  {
+    files: ['bench/**/*.ts'],
+    rules: restrict([
+      forbid('(^|/)engine/(weights|graph|models)/', 'bench/ reaches model, weights and graph code only through main/engine/profiling.ts.'),
+    ]),
+  },
 );

@@ -3,8 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../main/engine/cache-dir';
-import { writeRandomCheckpoint } from '../main/engine/weights/random-checkpoint';
-import { SD15_CONFIG } from '../main/engine/weights/sd1-config';
+import { SD15_CONFIG, writeRandomCheckpoint } from '../main/engine/profiling';
 
 export async function ensureRandomSd15(): Promise<string> {
   const path = join(defaultCacheDir(), 'random-sd15-f16.safetensors');
