@@ -9,15 +9,15 @@
 // Imports: only this folder (no main/, no electron, no packages), so the sandboxed preload and the renderer
 // can both bundle it.
 import type {
-  ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
-  GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
+  ApiErrorDto, CalibrateParams, CalibrationDto, CalibrationEvent, CalibrationRunDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
+  GalleryQueryDto, ExpectedQualityDto, ExpectedQualityParams, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
   ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
-  ProviderReportDto, Result, SettingsDto, SettingsEvent,
+  ProviderReportDto, Result, SavePresetParams, SettingsDto, SettingsEvent,
   SettingsPatch, SystemInfoDto,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
 import {
-  compareParamsSchema, galleryQuerySchema, generateParamsSchema, planCostSchema, schemas as s, settingsPatchSchema,
+  calibrateParamsSchema, compareParamsSchema, expectedQualitySchema, galleryQuerySchema, savePresetSchema, generateParamsSchema, planCostSchema, schemas as s, settingsPatchSchema,
 } from './contract/validators';
 
 export * from './contract/dto';
@@ -46,6 +46,21 @@ export interface MethodMap {
   'generation.planCost': { args: PlanCostParams; result: PlanCostDto };
   /** What the library's same-seed runs say about each preset's fidelity for this model, sampler and steps. */
   'generation.presetFidelity': { args: PresetFidelityParams; result: PresetFidelityDto[] };
+  /** Save an acceleration as a user preset; rejects with 'invalid-parameters' when the name is taken. */
+  'generation.savePreset': { args: SavePresetParams; result: PresetDto };
+  /** What a preset is expected to give before it runs (calibrated: the calibration it resolves to), or that
+   *  `calibrated` has no calibration for these settings. */
+  'generation.expectedQuality': { args: ExpectedQualityParams; result: ExpectedQualityDto };
+  // Calibration -----------------------------------------------------------------------------------------
+  /** Start (or resume what a stopped run of the same settings measured) a schedule calibration; one at a
+   *  time, and never while generations are queued ('engine-busy'); progress arrives as onCalibrationEvent. */
+  'calibration.start': { args: CalibrateParams; result: CalibrationRunDto };
+  /** Stop the run after the current image; what it measured is kept for a resume. */
+  'calibration.cancel': { args: { runId: string }; result: { cancelled: boolean } };
+  /** The running calibration, else the last finished one (null before the first). */
+  'calibration.current': { args: Empty; result: CalibrationRunDto | null };
+  /** A model's finished calibrations with their fronts, newest first. */
+  'calibration.list': { args: { modelId: number | null }; result: CalibrationDto[] };
   // Compare ---------------------------------------------------------------------------------------------
   /** Queue the same prompt+seed in each variant (baseline first); progress arrives as onComparisonEvent. */
   'compare.start': { args: CompareParams; result: ComparisonDto };
@@ -117,6 +132,12 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'generation.presets': spec(emptyArgs, remote),
   'generation.planCost': spec(planCostSchema, remote),
   'generation.presetFidelity': spec(object({ modelId: nullable(s.id), sampler: s.sampler, steps: s.steps }), remote),
+  'generation.savePreset': spec(savePresetSchema, remote),
+  'generation.expectedQuality': spec(expectedQualitySchema, remote),
+  'calibration.start': spec(calibrateParamsSchema, remote),
+  'calibration.cancel': spec(object({ runId: s.calibrationRunId }), remote),
+  'calibration.current': spec(emptyArgs, remote),
+  'calibration.list': spec(object({ modelId: nullable(s.id) }), remote),
   'compare.start': spec(compareParamsSchema, remote),
   'compare.get': spec(object({ comparisonId: s.id }), remote),
   'compare.list': spec(object({ limit: s.recentLimit }), remote),
@@ -157,9 +178,10 @@ export interface EventMap {
   onGalleryEvent: GalleryEvent;
   onModelsEvent: ModelsEvent;
   onSettingsEvent: SettingsEvent;
+  onCalibrationEvent: CalibrationEvent;
 }
 export type EventName = keyof EventMap;
-export const EVENT_NAMES: readonly EventName[] = ['onJobEvent', 'onComparisonEvent', 'onGalleryEvent', 'onModelsEvent', 'onSettingsEvent'];
+export const EVENT_NAMES: readonly EventName[] = ['onJobEvent', 'onComparisonEvent', 'onGalleryEvent', 'onModelsEvent', 'onSettingsEvent', 'onCalibrationEvent'];
 
 export type Unsubscribe = () => void;
 

@@ -6,11 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { openStudioDb } from '../db';
 import type { CalibrationKey } from '../db/calibrations-repo';
-import {
-  demoGrammarPrompts, Engine, GENERAL_CALIBRATION_PROMPTS, PROVIDER_CHOICES, resolveResources, SAMPLER_NAMES,
-  type CalibrationResult, type CalibrationState,
-} from '../engine/index';
+import { Engine, PROVIDER_CHOICES, resolveResources, SAMPLER_NAMES } from '../engine/index';
 import { calibrationFingerprint } from '../services/calibrated-schedule';
+import { defaultCalibrationPrompts, runStoredCalibration, type StoredCalibrationRun } from '../services/calibration-run';
 import { samplingDefaults } from '../services/size-options';
 import { defaultDataDir } from '../services/studio-paths';
 import { oneOf, parseFlags, UsageError, type FlagSpec } from './args';
@@ -33,9 +31,6 @@ const CALIBRATE_FLAGS: FlagSpec = {
   prompts: 'string', minutes: 'number', json: 'boolean', ep: 'string', threads: 'integer',
 };
 
-/** Demo-model calibrations use 12 captions of its grammar; others the general set. */
-const DEMO_PROMPTS = 12;
-
 export async function runCalibrate(argv: readonly string[]): Promise<number> {
   const f = parseFlags(argv, CALIBRATE_FLAGS);
   const resources = resolveResources();
@@ -50,12 +45,12 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
     prompts = readFileSync(f.prompts, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
     if (prompts.length < 2) throw new UsageError('--prompts needs at least 2 prompts, one per line');
   } else {
-    prompts = model.isDemo ? demoGrammarPrompts(DEMO_PROMPTS) : [...GENERAL_CALIBRATION_PROMPTS];
+    prompts = defaultCalibrationPrompts(model.isDemo);
   }
   // The model is opened and sampled in the engine (a worker thread), as for generate.
   const engine = new Engine({ clipVocab: resources.clipVocab, keepSessions: true });
   const studio = openStudioDb(defaultDataDir());
-  let job: { id: number; result: Promise<CalibrationResult> } | undefined;
+  let job: StoredCalibrationRun | undefined;
   let cancelled = false;
   const onSignal = (): void => {
     cancelled = true;
@@ -69,21 +64,14 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
       fingerprint: await calibrationFingerprint(model.path), sampler, steps: Number(f.steps ?? d.steps), cfg: Number(f.cfg ?? d.cfg),
       width: Number(f.width ?? d.size), height: Number(f.height ?? d.size),
     };
-    const previous = studio.calibrations.get(key);
-    const resume = previous && !previous.complete && previous.state ? previous.state as CalibrationState : undefined;
-    const before = previous && !previous.complete ? previous.seconds : 0;
     const quiet = f.json === true;
-    if (resume && !quiet) process.stderr.write(`calibrate: resuming (${Object.keys(resume.measured).length} schedules already measured)\n`);
-    job = engine.calibrate({
+    job = runStoredCalibration(engine, studio, key, {
       modelPath: model.path, provider, ...(f.threads !== undefined ? { threads: Number(f.threads) } : {}),
       sampler, steps: key.steps, cfg: key.cfg, width: key.width, height: key.height, prompts, minutes,
-      ...(resume ? { resume } : {}),
-    }, {
-      onProgress: (p) => { if (!quiet) process.stderr.write(`\rcalibrate: ${p.phase} ${(100 * p.fraction).toFixed(0)}%  ${p.message}        `); },
-      onState: (state) => studio.calibrations.save(key, { front: [], state, complete: false, seconds: before }),
-    });
+    }, (p) => { if (!quiet) process.stderr.write(`\rcalibrate: ${p.phase} ${(100 * p.fraction).toFixed(0)}%  ${p.message}        `); });
+    if (job.resumedFrom > 0 && !quiet) process.stderr.write(`calibrate: resuming (${job.resumedFrom} schedules already measured)\n`);
     if (cancelled) engine.cancel(job.id);
-    const result = await job.result.catch((err: unknown) => {
+    const result = await job.outcome.catch((err: unknown) => {
       if (cancelled) {
         process.stderr.write('\ncalibrate: cancelled; what was measured is kept — run the same command again to resume.\n');
         return undefined;
@@ -91,14 +79,12 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
       throw err;
     });
     if (!result) return 130;
-    if (result.front.length === 0) {
-      studio.calibrations.save(key, { front: [], state: result.state, complete: false, seconds: before + result.seconds });
+    if (result.kind === 'out-of-time') {
       process.stderr.write(`\ncalibrate: ${minutes} min ran out before a schedule was measured; run it again (or with more --minutes) to continue.\n`);
       return 1;
     }
-    studio.calibrations.save(key, { front: result.front, state: null, complete: true, seconds: before + result.seconds });
     if (quiet) {
-      process.stdout.write(`${JSON.stringify({ ...key, prompts: prompts.length, candidates: result.candidates, seconds: before + result.seconds, front: result.front })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...key, prompts: prompts.length, candidates: result.candidates, seconds: result.seconds, front: result.front })}\n`);
     } else {
       process.stderr.write('\n');
       console.log(`calibrated ${sampler} ${key.steps} steps, CFG ${key.cfg}, ${key.width}×${key.height}: ${result.candidates} schedules in ${result.seconds.toFixed(0)} s; front:`);

@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type {
   AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PlanCostDto, PlanCostParams, PresetDto,
-  PresetFidelityDto, PresetFidelityParams, SeedChoice,
+  PresetFidelityDto, PresetFidelityParams, SavePresetParams, SeedChoice,
 } from '../../preload/contract';
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
@@ -19,6 +19,7 @@ import {
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
 import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
+import type { EngineGate } from './engine-gate';
 import type { EventHub } from './event-hub';
 import { FidelityBook } from './fidelity-book';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
@@ -49,6 +50,8 @@ export interface GenerationServiceOptions {
   reports: ProviderReports;
   speedups: SpeedupBook;
   events: EventHub;
+  /** Shared with the calibration, which holds the engine for minutes: a job waits at it. */
+  gate: EngineGate;
   appVersion: string;
   maxJobs?: number;
   /** Default HARD_CANCEL_MS (tests shorten it). */
@@ -155,6 +158,18 @@ export class GenerationService {
     return this.opts.db.presets.list().map((p) => ({ id: p.id, name: p.name, builtin: p.builtin, accel: accelFromColumns(p.mode, p.schedule, p.accel) }));
   }
 
+  /** A user preset (e.g. a calibration's front point); its accel is stored as given, so it reruns that exact schedule. */
+  savePreset(p: SavePresetParams): PresetDto {
+    try {
+      planAcceleration(toAccelSettings(p.accel), p.accel.schedule?.split(',').length ?? 1);
+    } catch (err) {
+      throw new EngineError('invalid-parameters', (err as Error).message);
+    }
+    const { mode, schedule, ...params } = p.accel;
+    const saved = this.opts.db.presets.create({ name: p.name.trim(), mode, schedule: schedule ?? null, accel: params });
+    return { id: saved.id, name: saved.name, builtin: saved.builtin, accel: accelFromColumns(saved.mode, saved.schedule, saved.accel) };
+  }
+
   /** What the library's same-seed runs say about each preset's fidelity (Generate shows it next to the speed-up). */
   presetFidelity(p: PresetFidelityParams): PresetFidelityDto[] {
     const model = this.opts.models.describe(p.modelId);
@@ -180,6 +195,7 @@ export class GenerationService {
     const settings = this.opts.settings.get();
     await mkdir(settings.outputDir, { recursive: true });
     await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
+    await this.opts.gate.free((what) => control.loadStage(`Waiting: the engine is ${what}`), new Promise((stop) => control.onCancel(stop)));
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
 
     const request: GenerateRequest = {

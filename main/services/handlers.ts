@@ -5,6 +5,7 @@ import type { CapabilitiesDto, SystemInfoDto } from '../../preload/contract';
 import { readImageParameters } from '../images/external-image';
 import { imageParametersDto } from './image-parameters';
 import { providerChoices } from './settings-service';
+import type { CalibrationService } from './calibration-service';
 import type { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import type { Handlers } from './dispatch';
@@ -18,6 +19,7 @@ import type { SettingsService } from './settings-service';
 export interface HandlerServices {
   generation: GenerationService;
   compare: CompareService;
+  calibration: CalibrationService;
   gallery: GalleryService;
   models: ModelsService;
   settings: SettingsService;
@@ -58,6 +60,12 @@ export function createHandlers(s: HandlerServices): Handlers {
     'generation.presets': () => s.generation.presets(),
     'generation.planCost': (a) => s.generation.planCost(a),
     'generation.presetFidelity': (a) => s.generation.presetFidelity(a),
+    'generation.savePreset': (a) => s.generation.savePreset(a),
+    'generation.expectedQuality': (a) => s.calibration.expected(a),
+    'calibration.start': (a) => s.calibration.start(a),
+    'calibration.cancel': (a) => ({ cancelled: s.calibration.stop(a.runId) }),
+    'calibration.current': () => s.calibration.current(),
+    'calibration.list': (a) => s.calibration.list(a.modelId),
     'compare.start': (a) => s.compare.start(a),
     'compare.get': (a) => s.compare.get(a.comparisonId),
     'compare.list': (a) => s.compare.list(a.limit),

@@ -9,9 +9,11 @@ import { AppStateRepo } from '../db/app-state-repo';
 import { openStudioDb, type StudioDb } from '../db/index';
 import { backUpIfDue } from '../db/library-backups';
 import { resolveResources, type Engine, type Resources } from '../engine/index';
+import { CalibrationService } from './calibration-service';
 import { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import { createDispatch, type Dispatch } from './dispatch';
+import { EngineGate } from './engine-gate';
 import { EventHub } from './event-hub';
 import { GalleryService } from './gallery-service';
 import { GenerationService } from './generation-service';
@@ -42,6 +44,7 @@ export interface Studio {
   readonly dispatch: Dispatch;
   readonly generation: GenerationService;
   readonly compare: CompareService;
+  readonly calibration: CalibrationService;
   readonly gallery: GalleryService;
   readonly models: ModelsService;
   readonly settings: SettingsService;
@@ -66,11 +69,15 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
     });
     const gallery = new GalleryService(db, events);
+    const gate = new EngineGate();
     const generation = new GenerationService({
-      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
+      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, gate, appVersion,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);
+    const calibration = new CalibrationService({
+      db, engine: opts.engine, gate, generation, models, settings, events, ...(opts.hardCancelMs ? { hardCancelMs: opts.hardCancelMs } : {}),
+    });
     await models.init();
     const startup = await prepareLibrary(db, gallery, settings.get().outputDir);
     // The daily backup runs online in the background; a failed backup is reported, never fatal.
@@ -78,13 +85,15 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     const dispatch = createDispatch(createHandlers({
-      generation, compare, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+      generation, compare, calibration, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
     return {
-      paths, db, events, dispatch, generation, compare, gallery, models, settings, startup,
+      paths, db, events, dispatch, generation, compare, calibration, gallery, models, settings, startup,
       close: async () => {
         generation.queue.cancelAll();
-        await Promise.race([generation.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
+        const run = calibration.current();
+        if (run) calibration.stop(run.id);
+        await Promise.race([Promise.all([generation.queue.idle(), calibration.settled()]), new Promise((r) => setTimeout(r, 10_000))]);
         await compare.settled();
         await backup;
         await Promise.all([opts.engine.close(), opts.inspector.close()]);

@@ -5,7 +5,7 @@
 // ---------------------------------------------------------------------------------------------- enums
 
 export * from './vocabulary';
-import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
+import type { AccelMode, ApiErrorCode, CalibrationPhase, CalibrationRunState, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -195,6 +195,98 @@ export interface PresetFidelityParams {
   readonly modelId: number | null;
   readonly sampler: SamplerName;
   readonly steps: number;
+}
+
+/** Save an acceleration as a user preset (e.g. a calibration's front point, named by its speed-up and fidelity). */
+export interface SavePresetParams {
+  readonly name: string;
+  readonly accel: AccelDto;
+}
+
+/** What a preset is expected to give before it runs, from the calibration it comes from. */
+export interface ExpectedQualityParams {
+  readonly modelId: number | null;
+  readonly accel: AccelDto;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface ExpectedQualityDto {
+  /** Expected MAC speed-up and mean PSNR vs the baseline image, and where they come from (null: not known). */
+  readonly expected: { readonly macSpeedup: number; readonly psnr: number; readonly source: string } | null;
+  /** `calibrated` was asked for, and neither the library nor the shipped calibration has one for these settings. */
+  readonly uncalibrated: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------- calibration
+
+/** Start (or resume) a schedule calibration of one model, sampler, step count, guidance and size. */
+export interface CalibrateParams {
+  readonly modelId: number | null;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly width: number;
+  readonly height: number;
+  /** Time budget of this run. */
+  readonly minutes: number;
+}
+
+/** One point of a calibration's Pareto front. */
+export interface FrontPointDto {
+  /** `F,M,S,K` letters, one per evaluation of the calibrated step count. */
+  readonly schedule: string;
+  readonly pruneRatio: number;
+  readonly macSpeedup: number;
+  /** Mean PSNR vs the baseline images on the calibration prompts, dB. */
+  readonly psnr: number;
+}
+
+/** A finished calibration stored in the library. */
+export interface CalibrationDto {
+  readonly id: number;
+  readonly sampler: SamplerName;
+  readonly steps: number;
+  readonly cfg: number;
+  readonly width: number;
+  readonly height: number;
+  /** Search time over all its runs. */
+  readonly seconds: number;
+  readonly updatedAt: number;
+  /** Fastest first. */
+  readonly front: readonly FrontPointDto[];
+}
+
+export interface CalibrationProgressDto {
+  readonly phase: CalibrationPhase;
+  /** 0..1 of the time budget (the search runs until it is spent). */
+  readonly fraction: number;
+  /** Schedules measured so far (a resumed run counts the earlier ones). */
+  readonly candidates: number;
+  readonly message: string;
+  /** Seconds left of the time budget. */
+  readonly etaSeconds: number;
+}
+
+/** The app's calibration run (one at a time). */
+export interface CalibrationRunDto {
+  readonly id: string;
+  readonly params: CalibrateParams;
+  readonly modelId: number;
+  readonly modelName: string;
+  readonly state: CalibrationRunState;
+  /** Schedules an earlier, stopped run of the same settings had measured (0: a fresh start). */
+  readonly resumedFrom: number;
+  /** Null until the model is loaded and the first baseline image is being sampled. */
+  readonly progress: CalibrationProgressDto | null;
+  readonly startedAt: number;
+  readonly finishedAt: number | null;
+  readonly error: ApiErrorDto | null;
+  /** The stored result once 'done'. */
+  readonly calibration: CalibrationDto | null;
 }
 
 /** The parameters a job runs with, everything resolved (model, seed). */
@@ -484,6 +576,9 @@ export type GalleryEvent =
   | { readonly type: 'updated'; readonly generationIds: readonly number[] }
   | { readonly type: 'deleted'; readonly generationIds: readonly number[] }
   | { readonly type: 'restored'; readonly generationIds: readonly number[] };
+
+/** Any change of the calibration run, progress included (a few per second at most). */
+export interface CalibrationEvent { readonly run: CalibrationRunDto }
 
 export interface ModelsEvent { readonly models: readonly ModelDto[] }
 export interface SettingsEvent { readonly settings: SettingsDto }

@@ -2,7 +2,7 @@
 // The bounds are vocabulary.ts's LIMITS, which the UI and the engine use too.
 import {
   THEMES,
-  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
+  type AccelDto, type CalibrateParams, type CompareParams, type ExpectedQualityParams, type SavePresetParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
 } from './dto';
 import {
   arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
@@ -57,6 +57,22 @@ export const planCostSchema: Schema<PlanCostParams> = refine(
   sizeRule,
 );
 
+export const savePresetSchema: Schema<SavePresetParams> = object({
+  name: str({ min: 1, max: LIMITS.maxPresetNameChars, pattern: /\S/ }),
+  accel: accelSchema,
+});
+
+const samplingFields = {
+  modelId: nullable(id), sampler: oneOf(SAMPLER_NAMES), steps: int(LIMITS.minSteps, LIMITS.maxSteps), cfg: num(0, LIMITS.maxCfg), width: side, height: side,
+};
+
+export const expectedQualitySchema: Schema<ExpectedQualityParams> = refine(object({ ...samplingFields, accel: accelSchema }), sizeRule);
+
+export const calibrateParamsSchema: Schema<CalibrateParams> = refine(
+  object({ ...samplingFields, minutes: num(LIMITS.minCalibrationMinutes, LIMITS.maxCalibrationMinutes) }),
+  sizeRule,
+);
+
 export const compareParamsSchema: Schema<CompareParams> = object({
   params: refine(object(baseFields), sizeRule),
   variants: arrayOf(accelSchema, { min: 1, max: LIMITS.maxCompareVariants }),
@@ -82,6 +98,7 @@ export const settingsPatchSchema: Schema<SettingsPatch> = object({
 export const schemas = {
   id,
   jobId,
+  calibrationRunId: jobId,
   ids: arrayOf(id, { min: 1, max: LIMITS.maxIdsPerCall }),
   modelName: str({ min: 1, max: LIMITS.maxModelNameChars }),
   /** Only from a drag-and-drop in the Electron window (preload turns the File into its path). */

@@ -52,6 +52,14 @@ export function countKinds(kinds: readonly StepKind[]): Record<StepKind, number>
   return counts;
 }
 
+/** What a schedule calibration is doing: sampling the baseline images, searching schedules, re-measuring the front. */
+export const CALIBRATION_PHASES = ['baseline', 'search', 'verify'] as const;
+export type CalibrationPhase = (typeof CALIBRATION_PHASES)[number];
+
+/** A calibration run in the app: running, then finished with a front, stopped by the user, or failed. */
+export const CALIBRATION_RUN_STATES = ['running', 'done', 'cancelled', 'failed'] as const;
+export type CalibrationRunState = (typeof CALIBRATION_RUN_STATES)[number];
+
 /** DaTo's prune ratio (the official code's hard-coded value), used when a pruning mode gives none. */
 export const DEFAULT_PRUNE_RATIO = 0.4;
 
@@ -80,6 +88,10 @@ export const LIMITS = {
   maxModelNameChars: 200,
   maxPathChars: 4096,
   maxCpuThreads: 1024,
+  /** A calibration's time budget, minutes (the CLI's default is 10). */
+  minCalibrationMinutes: 0.05,
+  maxCalibrationMinutes: 240,
+  maxPresetNameChars: 100,
 } as const;
 
 // ---------------------------------------------------------------------------------------------- error codes
@@ -118,6 +130,7 @@ export type ImageFileErrorCode =
 /** The app layer's own: a payload that failed validation, a sender or capability refused, an unknown id. */
 export type ServiceErrorCode =
   | 'invalid-request' | 'forbidden' | 'not-found' | 'queue-full'
-  | 'unavailable';     // not possible in this shell, e.g. a dialog in web mode
+  | 'unavailable'      // not possible in this shell, e.g. a dialog in web mode
+  | 'engine-busy';     // the engine is doing something that cannot share it (a calibration, or generations)
 
 export type ApiErrorCode = EngineErrorCode | DatabaseErrorCode | ImageFileErrorCode | ServiceErrorCode;
