@@ -42,6 +42,9 @@ export class GenerateForm {
   seedValue = $state(0);
   batchCount = $state(1);
 
+  /** The Calibrated preset has no calibration for these settings (set by Generate's expected-quality line). */
+  uncalibrated = $state(false);
+
   defaults = $state.raw<GenerationDefaults | null>(null);
   loadError = $state<string | null>(null);
   /** The model defaults last filled in: a field still equal to its default was not changed by the user. */
@@ -81,6 +84,7 @@ export class GenerateForm {
       }
     }
     if (this.prompt.length > LIMITS.promptChars) return `The prompt is longer than ${LIMITS.promptChars} characters.`;
+    if (this.uncalibrated) return 'No calibration for these settings: calibrate them, or pick another preset.';
     return null;
   });
 

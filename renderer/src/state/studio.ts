@@ -1,6 +1,7 @@
 // The renderer's state, built once from the StudioApi and shared through context: one runes class per
 // concern, wired together here (and only here) where one concern reacts to another.
 import type { StudioApi } from '../../../preload/contract';
+import { CalibrationState } from './calibration.svelte';
 import { CompareState } from './compare.svelte';
 import { GalleryDetail } from './gallery-detail.svelte';
 import { GalleryState } from './gallery.svelte';
@@ -26,12 +27,14 @@ export interface Studio {
   readonly gallery: GalleryState;
   readonly detail: GalleryDetail;
   readonly compare: CompareState;
+  readonly calibration: CalibrationState;
 }
 
 export function createStudio(api: StudioApi): Studio {
   const toasts = new Toasts();
   const presets = new PresetsState(api);
   const gallery = new GalleryState(api, toasts);
+  const form = new GenerateForm(api, presets);
   const studio: Studio = {
     api,
     nav: new Navigation(),
@@ -40,11 +43,12 @@ export function createStudio(api: StudioApi): Studio {
     settings: new SettingsState(api),
     models: new ModelsState(api),
     presets,
-    form: new GenerateForm(api, presets),
+    form,
     jobs: new JobsState(api),
     gallery,
     detail: new GalleryDetail(api, gallery, toasts),
     compare: new CompareState(api, presets),
+    calibration: new CalibrationState(api, form, presets),
   };
   studio.jobs.onDone = () => void studio.form.refreshLastSeed();
   return studio;

@@ -1,0 +1,155 @@
+// Calibrate: the panel's model and settings (prefilled from the Generate form, or that model's defaults), the
+// one calibration run the app allows at a time (fed by onCalibrationEvent), the model's stored calibrations
+// and the front being viewed, and saving a front point as a preset.
+import {
+  LIMITS,
+  type CalibrateParams, type CalibrationDto, type CalibrationRunDto, type FrontPointDto, type PresetDto, type SamplerName, type StudioApi,
+} from '../../../preload/contract';
+import { errorMessage } from '../lib/error-message';
+import type { GenerateForm } from './generate-form.svelte';
+import type { PresetsState } from './presets.svelte';
+
+/** The CLI's default budget. */
+const DEFAULT_MINUTES = 10;
+
+/** A front point's preset name: its speed-up and fidelity ("4.1×, 31 dB"). */
+export function pointName(p: FrontPointDto): string {
+  return `${p.macSpeedup.toFixed(1)}×, ${p.psnr.toFixed(0)} dB`;
+}
+
+/** What a preset made from a front point runs: exactly that schedule and prune ratio. */
+export function pointAccel(p: FrontPointDto): PresetDto['accel'] {
+  return { mode: 'calibrated', schedule: p.schedule, pruneRatio: p.pruneRatio };
+}
+
+export class CalibrationState {
+  /** The model the panel is open for (null: closed). */
+  modelId = $state<number | null>(null);
+  open = $state(false);
+  sampler = $state<SamplerName>('ddim');
+  steps = $state(30);
+  cfg = $state(5);
+  width = $state(128);
+  height = $state(128);
+  minutes = $state(DEFAULT_MINUTES);
+
+  /** The running calibration, or the last one to finish. */
+  run = $state.raw<CalibrationRunDto | null>(null);
+  /** The open model's stored calibrations, newest first. */
+  past = $state.raw<readonly CalibrationDto[]>([]);
+  /** The calibration whose front is drawn. */
+  viewing = $state.raw<CalibrationDto | null>(null);
+  error = $state<string | null>(null);
+  starting = $state(false);
+
+  running = $derived(this.run?.state === 'running');
+
+  problem: string | null = $derived.by(() => {
+    if (!(Number.isInteger(this.steps) && this.steps >= LIMITS.minSteps && this.steps <= LIMITS.maxSteps)) {
+      return `Steps must be a whole number from ${LIMITS.minSteps} to ${LIMITS.maxSteps}.`;
+    }
+    if (!(this.cfg >= 0 && this.cfg <= LIMITS.maxCfg)) return `CFG must be from 0 to ${LIMITS.maxCfg}.`;
+    for (const side of [this.width, this.height]) {
+      if (!(Number.isInteger(side) && side % 8 === 0 && side >= LIMITS.minSide && side <= LIMITS.maxSide)) {
+        return `Width and height must be multiples of 8 from ${LIMITS.minSide} to ${LIMITS.maxSide}.`;
+      }
+    }
+    if (!(this.minutes >= LIMITS.minCalibrationMinutes && this.minutes <= LIMITS.maxCalibrationMinutes)) {
+      return `The time budget must be from ${LIMITS.minCalibrationMinutes} to ${LIMITS.maxCalibrationMinutes} minutes.`;
+    }
+    return null;
+  });
+
+  constructor(private readonly api: StudioApi, private readonly form: GenerateForm, private readonly presets: PresetsState) {
+    api.onCalibrationEvent(({ run }) => this.#accept(run));
+  }
+
+  /**
+   * Open the panel for a model: the Generate form's sampler, steps, CFG and size when it is on that model,
+   * else the model's own defaults.
+   */
+  async openFor(modelId: number | null): Promise<void> {
+    this.error = null;
+    this.modelId = modelId;
+    this.open = true;
+    try {
+      const defaults = await this.api.generation.defaults({ modelId });
+      this.modelId = defaults.modelId;
+      const source = (this.form.defaults?.modelId ?? this.form.modelId) === defaults.modelId ? this.form : defaults;
+      this.sampler = source.sampler;
+      this.steps = source.steps;
+      this.cfg = source.cfg;
+      this.width = source.width;
+      this.height = source.height;
+      const current = await this.api.calibration.current();
+      if (current && (this.run === null || current.startedAt >= this.run.startedAt)) this.run = current;
+      await this.#loadPast();
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  close(): void {
+    this.open = false;
+  }
+
+  params(): CalibrateParams {
+    return { modelId: this.modelId, sampler: this.sampler, steps: this.steps, cfg: this.cfg, width: this.width, height: this.height, minutes: this.minutes };
+  }
+
+  async start(): Promise<void> {
+    if (this.problem || this.starting) return;
+    this.starting = true;
+    this.error = null;
+    try {
+      this.run = await this.api.calibration.start(this.params());
+    } catch (error) {
+      this.error = errorMessage(error);
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.run) return;
+    try {
+      await this.api.calibration.cancel({ runId: this.run.id });
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
+  view(calibration: CalibrationDto): void {
+    this.viewing = calibration;
+  }
+
+  /** Save a front point as a user preset; returns it (the Generate form's preset list then has it). */
+  async savePoint(point: FrontPointDto, name: string): Promise<PresetDto | null> {
+    this.error = null;
+    try {
+      const preset = await this.api.generation.savePreset({ name: name.trim(), accel: pointAccel(point) });
+      await this.presets.load();
+      return preset;
+    } catch (error) {
+      this.error = errorMessage(error);
+      return null;
+    }
+  }
+
+  #accept(run: CalibrationRunDto): void {
+    if (this.run && run.startedAt < this.run.startedAt) return;
+    this.run = run;
+    if (run.state === 'done' && run.calibration) {
+      this.viewing = run.calibration;
+      if (run.modelId === this.modelId) void this.#loadPast();
+    }
+  }
+
+  async #loadPast(): Promise<void> {
+    const modelId = this.modelId;
+    const list = await this.api.calibration.list({ modelId });
+    if (modelId !== this.modelId) return;
+    this.past = list;
+    if (!this.viewing || !list.some((c) => c.id === this.viewing!.id)) this.viewing = list[0] ?? null;
+  }
+}
