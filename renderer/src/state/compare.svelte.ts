@@ -17,6 +17,8 @@ function jobsOf(c: ComparisonDto): { jobId: string | null; state: JobState }[] {
   ];
 }
 
+type Placeholders = Pick<CompareState, 'prompt' | 'negativePrompt' | 'seed' | 'modelId' | 'sampler' | 'steps' | 'cfg' | 'width' | 'height' | 'chosen'>;
+
 export class CompareState {
   prompt = $state('');
   negativePrompt = $state('');
@@ -29,6 +31,11 @@ export class CompareState {
   height = $state(512);
   /** Chosen presets besides Baseline (ids). */
   chosen = $state.raw<ReadonlySet<number>>(new Set());
+  /** The placeholders above: initFrom() fills only the fields still holding them (the user may type first). */
+  readonly #placeholders: Placeholders = {
+    prompt: this.prompt, negativePrompt: this.negativePrompt, seed: this.seed, modelId: this.modelId, sampler: this.sampler,
+    steps: this.steps, cfg: this.cfg, width: this.width, height: this.height, chosen: this.chosen,
+  };
 
   current = $state.raw<ComparisonDto | null>(null);
   past = $state.raw<readonly ComparisonDto[]>([]);
@@ -70,18 +77,26 @@ export class CompareState {
     }
   }
 
-  /** Start from what the Generate form holds (model, sampler, steps, size); Cached-only and DaTo chosen. */
+  /**
+   * Start from what the Generate form holds (model, sampler, steps, size); Cached-only and DaTo chosen. Runs
+   * when the app has loaded, which can be after the user started typing here: what they changed is kept.
+   */
   initFrom(params: GenerateParams): void {
-    this.prompt = params.prompt;
-    this.negativePrompt = params.negativePrompt;
-    this.modelId = params.modelId;
-    this.sampler = params.sampler;
-    this.steps = params.steps;
-    this.cfg = params.cfg;
-    this.width = params.width;
-    this.height = params.height;
-    if (params.seed.mode === 'fixed') this.seed = params.seed.value;
-    this.chosen = new Set(this.presets.list.filter((p) => p.builtin && (p.accel.mode === 'cached' || p.accel.mode === 'dato')).map((p) => p.id));
+    const untouched = (field: keyof Placeholders): boolean => this[field] === this.#placeholders[field];
+    if (untouched('prompt')) this.prompt = params.prompt;
+    if (untouched('negativePrompt')) this.negativePrompt = params.negativePrompt;
+    if (untouched('modelId')) this.modelId = params.modelId;
+    if (untouched('sampler')) this.sampler = params.sampler;
+    if (untouched('steps')) this.steps = params.steps;
+    if (untouched('cfg')) this.cfg = params.cfg;
+    if (untouched('width') && untouched('height')) {
+      this.width = params.width;
+      this.height = params.height;
+    }
+    if (params.seed.mode === 'fixed' && untouched('seed')) this.seed = params.seed.value;
+    if (untouched('chosen')) {
+      this.chosen = new Set(this.presets.list.filter((p) => p.builtin && (p.accel.mode === 'cached' || p.accel.mode === 'dato')).map((p) => p.id));
+    }
   }
 
   adoptPrompt(prompt: string, negativePrompt: string): void {

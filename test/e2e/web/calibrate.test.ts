@@ -102,9 +102,11 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
 
     await page.getByRole('link', { name: 'Generate' }).click();
     await page.getByLabel('Prompt', { exact: true }).fill('a red circle');
+    // the demo model's Calibrated falls back to the calibration shipped with it, and says so
+    await page.getByRole('radio', { name: 'Calibrated', exact: true }).check();
+    await page.getByTestId('expected-quality').getByText(/^Expected \d+\.\d×, \d+ dB vs the baseline image \(shipped calibration of the demo model\)\.$/).waitFor();
     await page.getByLabel('Model').selectOption({ label: 'shapes-copy' });
     await page.getByRole('spinbutton', { name: 'Steps', exact: true }).fill('12');
-    await page.getByRole('radio', { name: 'Calibrated', exact: true }).check();
     const offer = page.getByTestId('uncalibrated');
     await offer.waitFor();
     await expect(offer.textContent().then((t) => t!.replace(/\s+/g, ' '))).resolves.toMatch(/shapes-copy has no calibration for DDIM 12 steps, CFG 7\.5, \d+×\d+: calibrate it first/);

@@ -13,14 +13,15 @@ describe.skipIf(!chromiumAvailable())('Compare (web mode, demo model)', () => {
   it('runs Baseline, Cached-only and DaTo on one seed and shows speed-up, PSNR and heat maps', async () => {
     const { page, problems } = await openApp(session.browser, session.app.url);
     await page.getByRole('link', { name: 'Compare' }).click();
-    // The form takes the Generate form's settings once the app has loaded (choosing Cached-only and DaTo then);
-    // typing before that is overwritten, so wait for it (on a loaded machine the load can come late).
-    const cachedBox = page.getByRole('group', { name: 'Presets to compare' }).getByRole('checkbox', { name: /^Cached-only/ });
-    await expect.poll(() => cachedBox.isChecked(), { timeout: 60_000 }).toBe(true);
+    // Typed at once: the form takes the Generate form's settings when the app has loaded, keeping what was typed.
     await page.getByLabel('Prompt', { exact: true }).fill('a yellow star on a purple background');
     await page.getByRole('spinbutton', { name: 'Seed' }).fill('42');
     await page.getByRole('spinbutton', { name: 'Steps', exact: true }).fill('20');
     const presets = page.getByRole('group', { name: 'Presets to compare' });
+    await expect.poll(() => presets.getByRole('checkbox', { name: /^Cached-only/ }).isChecked(), { timeout: 60_000 }).toBe(true);
+    await expect(page.getByLabel('Prompt', { exact: true }).inputValue()).resolves.toBe('a yellow star on a purple background');
+    await expect(page.getByRole('spinbutton', { name: 'Seed' }).inputValue()).resolves.toBe('42');
+    await expect(page.getByRole('spinbutton', { name: 'Steps', exact: true }).inputValue()).resolves.toBe('20');
     await expect(presets.getByRole('checkbox', { name: /^Baseline/ }).isDisabled()).resolves.toBe(true);
     await expect(presets.getByRole('checkbox', { name: /^Baseline/ }).isChecked()).resolves.toBe(true);
     // Exactly Cached-only and DaTo besides Baseline.

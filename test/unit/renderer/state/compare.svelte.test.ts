@@ -42,6 +42,21 @@ describe('CompareState', () => {
     expect(compare.problem).toBeNull();
   });
 
+  test('what the user typed before the app finished loading is kept; the untouched fields are filled', async () => {
+    const { compare } = await setUp();
+    compare.prompt = 'a yellow star';
+    compare.seed = 42;
+    compare.steps = 20;
+    compare.toggle(4, true);
+    compare.initFrom({
+      modelId: null, prompt: 'a red circle', negativePrompt: 'blurry', accel: { mode: 'dato' }, sampler: 'euler', steps: 12, cfg: 5,
+      width: 128, height: 128, seed: { mode: 'fixed', value: 7 }, batchCount: 1,
+    });
+    expect([compare.prompt, compare.seed, compare.steps]).toEqual(['a yellow star', 42, 20]);
+    expect(compare.variants).toEqual([{ mode: 'baseline' }, { mode: 'custom', schedule: 'F,S,K' }]);
+    expect([compare.negativePrompt, compare.sampler, compare.cfg, compare.width, compare.height]).toEqual(['blurry', 'euler', 5, 128, 128]);
+  });
+
   test('one problem at a time: nothing to compare with, too many steps, a bad size', async () => {
     const { compare } = await setUp();
     expect(compare.problem).toMatch(/at least one preset/);
