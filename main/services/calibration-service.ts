@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type {
   AccelDto, CalibrateParams, CalibrationDto, CalibrationProgressDto, CalibrationRunDto, ExpectedQualityDto, ExpectedQualityParams,
-  SamplerName,
+  ProviderChoice, SamplerName,
 } from '../../preload/contract';
 import { TERMINAL_JOB_STATES } from '../../preload/contract';
 import type { StudioDb } from '../db/index';
@@ -134,7 +134,7 @@ export class CalibrationService {
   }
 
   private async calibrate(
-    runId: string, model: ResolvedModel, key: CalibrationKey, p: CalibrateParams, provider: CalibrationRunProvider, threads: number | null,
+    runId: string, model: ResolvedModel, key: CalibrationKey, p: CalibrateParams, provider: ProviderChoice, threads: number | null,
   ): Promise<void> {
     let lastProgress = 0;
     let loopStarted: number | undefined;
@@ -191,5 +191,3 @@ export class CalibrationService {
     if (this.run) this.opts.events.emit('onCalibrationEvent', { run: this.run });
   }
 }
-
-type CalibrationRunProvider = ReturnType<SettingsService['get']>['executionProvider'];

@@ -161,7 +161,7 @@ export class GenerationService {
   /** A user preset (e.g. a calibration's front point); its accel is stored as given, so it reruns that exact schedule. */
   savePreset(p: SavePresetParams): PresetDto {
     try {
-      planAcceleration(toAccelSettings(p.accel), p.accel.schedule?.split(',').length ?? 1);
+      planAcceleration(toAccelSettings(p.accel), p.accel.schedule?.replace(/[\s,]/g, '').length ?? 1);
     } catch (err) {
       throw new EngineError('invalid-parameters', (err as Error).message);
     }

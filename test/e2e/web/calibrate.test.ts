@@ -111,6 +111,7 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
     await offer.waitFor();
     await expect(offer.textContent().then((t) => t!.replace(/\s+/g, ' '))).resolves.toMatch(/shapes-copy has no calibration for DDIM 12 steps, CFG 7\.5, \d+×\d+: calibrate it first/);
     await expect(page.getByRole('button', { name: 'Generate' }).isDisabled()).resolves.toBe(true);
+    await expect(page.getByTestId('plan-cost').count()).resolves.toBe(0); // no plan to cost: the offer says why
     await offer.getByRole('button', { name: 'Calibrate these settings…' }).click();
     const panel = page.getByRole('dialog', { name: /^Calibrate shapes-copy/ });
     await panel.waitFor();
@@ -123,6 +124,7 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
     await page.getByRole('radio', { name: 'Baseline', exact: true }).check();
     await offer.waitFor({ state: 'detached' });
     await expect(page.getByRole('button', { name: 'Generate' }).isDisabled()).resolves.toBe(false);
+    await page.getByTestId('plan-cost').getByText(/^\d+ evaluations: /).waitFor();
     expect(problems).toEqual([]);
   }, 180_000);
 });
