@@ -9,16 +9,20 @@
 // Imports: only this folder (no main/, no electron, no packages), so the sandboxed preload and the renderer
 // can both bundle it.
 import type {
-  ApiErrorDto, CalibrateParams, CalibrationDto, CalibrationEvent, CalibrationRunDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
-  GalleryQueryDto, ExpectedQualityDto, ExpectedQualityParams, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
+  ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
+  GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
   ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
-  ProviderReportDto, Result, SavePresetParams, SettingsDto, SettingsEvent,
+  ProviderReportDto, Result, SettingsDto, SettingsEvent,
   SettingsPatch, SystemInfoDto,
+} from './contract/dto';
+import type {
+  CalibrateParams, CalibrationDto, CalibrationEvent, CalibrationRunDto, ExpectedQualityDto, ExpectedQualityParams, SavePresetParams,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
 import {
-  calibrateParamsSchema, compareParamsSchema, expectedQualitySchema, galleryQuerySchema, savePresetSchema, generateParamsSchema, planCostSchema, schemas as s, settingsPatchSchema,
+  compareParamsSchema, galleryQuerySchema, generateParamsSchema, planCostSchema, schemas as s, settingsPatchSchema,
 } from './contract/validators';
+import { calibrateParamsSchema, expectedQualitySchema, savePresetSchema } from './contract/validators';
 
 export * from './contract/dto';
 export { ValidationError } from './contract/schema';

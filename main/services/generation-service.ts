@@ -7,8 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import type {
   AccelDto, GenerateParams, GenerationDefaults, JobDto, JobParamsDto, JobResultDto, PlanCostDto, PlanCostParams, PresetDto,
-  PresetFidelityDto, PresetFidelityParams, SavePresetParams, SeedChoice,
+  PresetFidelityDto, PresetFidelityParams, SeedChoice,
 } from '../../preload/contract';
+import type { SavePresetParams } from '../../preload/contract';
 import { LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { StudioDb } from '../db/index';

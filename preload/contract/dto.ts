@@ -5,7 +5,8 @@
 // ---------------------------------------------------------------------------------------------- enums
 
 export * from './vocabulary';
-import type { AccelMode, ApiErrorCode, CalibrationPhase, CalibrationRunState, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
+import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
+import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];

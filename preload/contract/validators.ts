@@ -2,8 +2,9 @@
 // The bounds are vocabulary.ts's LIMITS, which the UI and the engine use too.
 import {
   THEMES,
-  type AccelDto, type CalibrateParams, type CompareParams, type ExpectedQualityParams, type SavePresetParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
+  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
 } from './dto';
+import type { CalibrateParams, ExpectedQualityParams, SavePresetParams } from './dto';
 import {
   arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
 } from './schema';
