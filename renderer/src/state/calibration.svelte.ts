@@ -41,6 +41,8 @@ export class CalibrationState {
   viewing = $state.raw<CalibrationDto | null>(null);
   error = $state<string | null>(null);
   starting = $state(false);
+  /** The model whose settings the fields hold. */
+  #filledFor: number | null = null;
 
   running = $derived(this.run?.state === 'running');
 
@@ -64,25 +66,37 @@ export class CalibrationState {
     api.onCalibrationEvent(({ run }) => this.#accept(run));
   }
 
+  /** A calibration already running (the app was reloaded, or another window started it). */
+  async load(): Promise<void> {
+    try {
+      this.#acceptCurrent(await this.api.calibration.current());
+    } catch (error) {
+      this.error = errorMessage(error);
+    }
+  }
+
   /**
-   * Open the panel for a model: the Generate form's sampler, steps, CFG and size when it is on that model,
-   * else the model's own defaults.
+   * Open the panel for a model. Its settings: the Generate form's sampler, steps, CFG and size when the form
+   * is on that model (else the model's defaults) — on first opening for a model, or always with `fromForm`
+   * (Generate's offer to calibrate its settings); reopened for the same model, what the user set stays.
    */
-  async openFor(modelId: number | null): Promise<void> {
+  async openFor(modelId: number | null, fromForm = false): Promise<void> {
     this.error = null;
     this.modelId = modelId;
     this.open = true;
     try {
       const defaults = await this.api.generation.defaults({ modelId });
       this.modelId = defaults.modelId;
-      const source = (this.form.defaults?.modelId ?? this.form.modelId) === defaults.modelId ? this.form : defaults;
-      this.sampler = source.sampler;
-      this.steps = source.steps;
-      this.cfg = source.cfg;
-      this.width = source.width;
-      this.height = source.height;
-      const current = await this.api.calibration.current();
-      if (current && (this.run === null || current.startedAt >= this.run.startedAt)) this.run = current;
+      if (fromForm || this.#filledFor !== defaults.modelId) {
+        const source = (this.form.defaults?.modelId ?? this.form.modelId) === defaults.modelId ? this.form : defaults;
+        this.sampler = source.sampler;
+        this.steps = source.steps;
+        this.cfg = source.cfg;
+        this.width = source.width;
+        this.height = source.height;
+        this.#filledFor = defaults.modelId;
+      }
+      this.#acceptCurrent(await this.api.calibration.current());
       await this.#loadPast();
     } catch (error) {
       this.error = errorMessage(error);
@@ -134,6 +148,10 @@ export class CalibrationState {
       this.error = errorMessage(error);
       return null;
     }
+  }
+
+  #acceptCurrent(current: CalibrationRunDto | null): void {
+    if (current && (this.run === null || current.startedAt >= this.run.startedAt)) this.run = current;
   }
 
   #accept(run: CalibrationRunDto): void {

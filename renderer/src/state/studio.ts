@@ -58,6 +58,7 @@ export function createStudio(api: StudioApi): Studio {
 export async function startStudio(studio: Studio): Promise<void> {
   if (!(await studio.system.load())) return;
   await Promise.all([studio.settings.load(), studio.models.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  void studio.calibration.load();
   await studio.form.load();
   studio.compare.initFrom(studio.form.toParams());
   await studio.gallery.reload();

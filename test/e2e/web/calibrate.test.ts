@@ -36,6 +36,11 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
     expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(0);
     await expect(bar.getAttribute('aria-valuetext')).resolves.toMatch(/% of the time budget, \d+ schedules measured/);
     await screenshot(page, 'calibrate-progress');
+    // closing the panel leaves it running: the model's card says so, and reopens it
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await demo.getByRole('button', { name: /^Calibrating… \d+%$/ }).click();
+    await panel.getByTestId('calibration-progress').waitFor();
     await panel.getByRole('button', { name: 'Cancel calibration' }).click();
     await panel.getByTestId('calibration-ended').getByText(/Calibration cancelled\..*start the same calibration again to resume/).waitFor({ timeout: 30_000 });
     await expect(panel.getByTestId('front-plot').count()).resolves.toBe(0);
