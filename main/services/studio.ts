@@ -4,11 +4,13 @@
 //   inspector validates model files, counts plan costs and probes providers, so the generating engine keeps
 //             its model loaded, model files are parsed only in an engine process, and a hostile file can only
 //             crash the inspector
+import { join } from 'node:path';
 import packageJson from '../../package.json';
 import { AppStateRepo } from '../db/app-state-repo';
 import { openStudioDb, type StudioDb } from '../db/index';
 import { backUpIfDue } from '../db/library-backups';
 import { resolveResources, type Engine, type Resources } from '../engine/index';
+import { AddonsService } from './addons-service';
 import { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -44,6 +46,8 @@ export interface Studio {
   readonly compare: CompareService;
   readonly gallery: GalleryService;
   readonly models: ModelsService;
+  /** LoRAs, embeddings, VAEs (issue 11). */
+  readonly addons: AddonsService;
   readonly settings: SettingsService;
   readonly startup: StartupReport;
   /** Cancel every job, let the engines finish, close the library. */
@@ -62,12 +66,13 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
     const models = new ModelsService({
       repo: db.models, inspect: (p) => opts.inspector.inspect(p), demoModelPath: resources.demoModel, modelsDir: paths.modelsDir, events,
     });
+    const addons = new AddonsService({ repo: db.addons, inspect: (p) => opts.inspector.inspectAddon(p), dir: join(paths.modelsDir, 'addons') });
     const settings = new SettingsService({
       repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
     });
     const gallery = new GalleryService(db, events);
     const generation = new GenerationService({
-      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
+      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion, addons,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);
@@ -78,10 +83,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     const dispatch = createDispatch(createHandlers({
-      generation, compare, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+      generation, compare, gallery, models, addons, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
     return {
-      paths, db, events, dispatch, generation, compare, gallery, models, settings, startup,
+      paths, db, events, dispatch, generation, compare, gallery, models, addons, settings, startup,
       close: async () => {
         generation.queue.cancelAll();
         await Promise.race([generation.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);
