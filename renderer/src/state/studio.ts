@@ -1,6 +1,7 @@
 // The renderer's state, built once from the StudioApi and shared through context: one runes class per
 // concern, wired together here (and only here) where one concern reacts to another.
 import type { StudioApi } from '../../../preload/contract';
+import { AddonsState } from './addons.svelte';
 import { CompareState } from './compare.svelte';
 import { GalleryDetail } from './gallery-detail.svelte';
 import { GalleryState } from './gallery.svelte';
@@ -20,6 +21,8 @@ export interface Studio {
   readonly system: SystemState;
   readonly settings: SettingsState;
   readonly models: ModelsState;
+  /** LoRAs, embeddings, VAEs (issue 11). */
+  readonly addons: AddonsState;
   readonly presets: PresetsState;
   readonly form: GenerateForm;
   readonly jobs: JobsState;
@@ -39,6 +42,7 @@ export function createStudio(api: StudioApi): Studio {
     system: new SystemState(api),
     settings: new SettingsState(api),
     models: new ModelsState(api),
+    addons: new AddonsState(api),
     presets,
     form: new GenerateForm(api, presets),
     jobs: new JobsState(api),
@@ -53,7 +57,7 @@ export function createStudio(api: StudioApi): Studio {
 /** First load: the system check decides whether anything else is worth asking. */
 export async function startStudio(studio: Studio): Promise<void> {
   if (!(await studio.system.load())) return;
-  await Promise.all([studio.settings.load(), studio.models.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  await Promise.all([studio.settings.load(), studio.models.load(), studio.addons.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
   await studio.form.load();
   studio.compare.initFrom(studio.form.toParams());
   await studio.gallery.reload();
