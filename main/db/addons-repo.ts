@@ -2,14 +2,17 @@
 // what the checker read from it and its A1111 short hash; and, per generation, what it applied of them.
 // Writes use .run() (see models-repo.ts for why not INSERT … RETURNING).
 import type Database from 'better-sqlite3';
-import type { AddonInfoDto, AddonKind, AppliedAddonsDto } from '../../preload/contract';
+import type { AddonKind } from '../../preload/contract/vocabulary';
 import { fromJsonColumn, toJsonColumn } from './json-column';
+
+/** JSON as the services wrote it (AddonInfoDto, AppliedAddonsDto): main/db knows only the contract's vocabulary. */
+export type JsonObject = Readonly<Record<string, unknown>>;
 
 export interface NewAddon {
   kind: AddonKind;
   name: string;
   path: string;
-  info: AddonInfoDto;
+  info: JsonObject;
   hash: string;
   preview: string | null;
   sizeBytes: number;
@@ -28,7 +31,7 @@ interface AddonRow {
 
 function toRecord(r: AddonRow): AddonRecord {
   return {
-    id: r.id, kind: r.kind, name: r.name, path: r.path, info: fromJsonColumn<AddonInfoDto>(r.info, { kind: 'vae', layout: '?', tensors: 0 }),
+    id: r.id, kind: r.kind, name: r.name, path: r.path, info: fromJsonColumn<JsonObject>(r.info, {}),
     hash: r.hash, preview: r.preview, sizeBytes: r.size_bytes, fileMtime: r.file_mtime, addedAt: r.added_at,
   };
 }
@@ -81,12 +84,12 @@ export class AddonsRepo {
   }
 
   /** Record what a generation applied (null: nothing besides the checkpoint). */
-  setApplied(generationId: number, applied: AppliedAddonsDto | null): void {
+  setApplied(generationId: number, applied: JsonObject | null): void {
     this.setAppliedStmt.run(applied === null ? null : toJsonColumn(applied), generationId);
   }
 
-  applied(generationId: number): AppliedAddonsDto | null {
+  applied(generationId: number): JsonObject | null {
     const row = this.appliedStmt.get(generationId);
-    return row ? fromJsonColumn<AppliedAddonsDto | null>(row.addons, null) : null;
+    return row ? fromJsonColumn<JsonObject | null>(row.addons, null) : null;
   }
 }

@@ -83,7 +83,7 @@ export class AddonsService {
 
   toDto(r: AddonRecord): AddonDto {
     return {
-      id: r.id, kind: r.kind, name: r.name, fileName: basename(r.path), hash: r.hash, info: r.info, preview: r.preview,
+      id: r.id, kind: r.kind, name: r.name, fileName: basename(r.path), hash: r.hash, info: r.info as AddonInfoDto, preview: r.preview,
       sizeBytes: r.sizeBytes, managedCopy: this.isManaged(r.path), addedAt: r.addedAt,
     };
   }
@@ -111,7 +111,7 @@ export class AddonsService {
     if (twin) throw new ServiceError('invalid-request', `“${fileName}” is already in your library as “${twin.name}” (the same file); it was not imported again.`);
     const st = await stat(absolute);
     const record = this.opts.repo.add({
-      kind: info.kind, name: stemOf(absolute), path: absolute, info: infoDto(info), hash, preview: await previewOf(absolute),
+      kind: info.kind, name: stemOf(absolute), path: absolute, info: { ...infoDto(info) }, hash, preview: await previewOf(absolute),
       sizeBytes: st.size, fileMtime: Math.round(st.mtimeMs),
     });
     return this.toDto(record);

@@ -3,6 +3,7 @@
 // and "reuse parameters". Files are looked up by generation id only; the UI never names a path.
 import { basename } from 'node:path';
 import type {
+  AppliedAddonsDto,
   GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto,
 } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
@@ -44,7 +45,7 @@ export class GalleryService {
 
   get(id: number): GenerationDetailDto {
     const r = this.record(id);
-    const addons = this.db.addons.applied(id);
+    const addons = this.db.addons.applied(id) as AppliedAddonsDto | null;
     const timings = r.timings as RecordedTimings | null;
     return {
       ...galleryItem(r),
@@ -109,7 +110,7 @@ export class GalleryService {
 
   /** The LoRAs (with weights), VAE and clip skip a generation applied, as far as they are still in the library (by hash, else name). */
   private reusedAddons(id: number): Pick<GenerateParams, 'loras' | 'vaeId' | 'clipSkip'> {
-    const applied = this.db.addons.applied(id);
+    const applied = this.db.addons.applied(id) as AppliedAddonsDto | null;
     if (!applied) return {};
     const library = this.db.addons.list();
     const find = (kind: string, e: { name: string; hash: string }) =>

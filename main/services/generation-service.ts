@@ -231,7 +231,7 @@ export class GenerationService {
     const image = result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
     const addons = appliedAddons(request, result); // issue 11
-    this.opts.db.addons.setApplied(generationId, addons);
+    this.opts.db.addons.setApplied(generationId, addons && { ...addons });
     const saveStarted = performance.now();
     const timings = recordedTimings(result, speedup);
     await saveGeneratedImage({
