@@ -24,7 +24,7 @@ export function restoreAddons(image: ImageAddonsDto, library: readonly AddonDto[
   const missing: string[] = [];
   const lookup = (kind: AddonKind, ref: { name: string; hash: string | null }): AddonDto | undefined => {
     const found = findAddon(library, kind, ref);
-    if (!found) missing.push(`${KIND_WORDS[kind]} “${ref.name}”`);
+    if (!found) missing.push(`${KIND_WORDS[kind]} “${ref.name.replace(/\.safetensors$/i, '')}”`);
     return found;
   };
   const loras = image.loras.flatMap((l) => {
