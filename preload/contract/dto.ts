@@ -518,12 +518,15 @@ export interface SettingsDto {
   readonly outputDir: string;
   readonly outputDirIsDefault: boolean;
   readonly theme: Theme;
+  /** The clip skip Generate starts at (issue 11). */
+  readonly defaultClipSkip: number;
 }
 
 export interface SettingsPatch {
   executionProvider?: ProviderChoice;
   cpuThreads?: number | null;
   theme?: Theme;
+  defaultClipSkip?: number;
 }
 
 export interface ProviderAttemptDto { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }

@@ -86,6 +86,7 @@ export const settingsPatchSchema: Schema<SettingsPatch> = object({
   executionProvider: optional(oneOf(PROVIDER_CHOICES)),
   cpuThreads: optional(nullable(int(1, LIMITS.maxCpuThreads))),
   theme: optional(oneOf(THEMES)),
+  defaultClipSkip: optional(int(1, LIMITS.maxClipSkip)),
 });
 
 export const schemas = {

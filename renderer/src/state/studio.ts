@@ -58,6 +58,7 @@ export function createStudio(api: StudioApi): Studio {
 export async function startStudio(studio: Studio): Promise<void> {
   if (!(await studio.system.load())) return;
   await Promise.all([studio.settings.load(), studio.models.load(), studio.addons.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  studio.form.clipSkip = studio.settings.current?.defaultClipSkip ?? 1; // issue 11: Settings' default
   await studio.form.load();
   studio.compare.initFrom(studio.form.toParams());
   await studio.gallery.reload();

@@ -3,7 +3,7 @@
 // file dropped on an add-on tab; on Generate the LoRA picker (weights change the image), embedding chips, VAE
 // and clip skip run on the demo model and the PNG carries A1111's `Lora hashes`, `TI hashes`, `VAE` and
 // `Clip skip`; `<lora:name:w>` typed in the prompt works; dropping the PNG back restores the selection and
-// names what the library no longer has.
+// names what the library no longer has; Settings' default clip skip is where Generate's field starts.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -167,6 +167,15 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
     await page.locator('.toasts .toast').last().getByText(/Not in your library.*VAE “demo-vae”/).waitFor();
     await expect(page.getByLabel('VAE').inputValue()).resolves.toBe('');
     await screenshot(page, 'addons-read-back');
+
+    // Settings' default clip skip: where Generate's field starts, also after a reload
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByLabel('Default clip skip').selectOption('3');
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await expect(page.getByLabel('Clip skip').inputValue()).resolves.toBe('3');
+    await page.reload();
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await page.waitForFunction(() => (document.querySelector('select[aria-label="Clip skip"]') as HTMLSelectElement | null)?.value === '3');
     expect(problems).toEqual([]);
   });
 });
