@@ -4,7 +4,7 @@
 // metadata only, pickles refused), its A1111 short hash is computed once, and a `NAME.preview.png` next to it
 // becomes a small thumbnail. For a generation the service turns library ids and `<lora:name:w>` prompt tags
 // into the engine's LoRA / embedding / VAE paths, and the engine's report into what the image applied.
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type {
@@ -15,12 +15,15 @@ import type { AddonRecord, AddonsRepo } from '../db/addons-repo';
 import {
   addonHashes, EngineError, extractLoraTags, type AddonInfo, type GenerateRequest, type GenerateResult, type LoraChoice,
 } from '../engine/index';
-import { receiveUpload, uploadFileName } from './model-upload';
+import { receiveUpload, uploadFileName, writeUpload } from './model-upload';
 import { notFound, ServiceError } from './service-error';
 
 /** Preview images A1111 and Civitai helpers put next to a file, in the order A1111 looks for them. */
 const PREVIEW_SUFFIXES = ['.preview.png', '.png', '.preview.jpg', '.jpg', '.preview.jpeg', '.jpeg', '.preview.webp', '.webp'];
 const PREVIEW_PX = 160;
+/** A preview image uploaded for an add-on (web mode): `NAME.preview.png` and the like, at most this big. */
+const PREVIEW_UPLOAD = /^(.+)\.preview\.(png|jpe?g|webp)$/i;
+const MAX_PREVIEW_UPLOAD_BYTES = 32 * 1024 ** 2;
 /** A folder import stops here: more files than this are not one user's add-on folder. */
 const MAX_FOLDER_FILES = 500;
 
@@ -137,8 +140,13 @@ export class AddonsService {
     return imported;
   }
 
-  /** Web mode: stream the upload into the add-ons folder, then check it (removed again if refused). */
+  /**
+   * Web mode: stream the upload into the add-ons folder, then check it (removed again if refused). A
+   * `NAME.preview.png` (.jpg, .webp) becomes the preview of the uploaded add-on NAME, as it would next to the file.
+   */
   async importUpload(requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<AddonDto> {
+    const preview = PREVIEW_UPLOAD.exec(requestedName.replaceAll('\\', '/').split('/').pop() ?? '');
+    if (preview) return this.uploadPreview(preview[1]!, preview[2]!.toLowerCase(), body);
     const path = await receiveUpload(this.opts.dir, requestedName, body, maxBytes);
     try {
       return await this.importPath(path, uploadFileName(requestedName));
@@ -150,10 +158,29 @@ export class AddonsService {
     }
   }
 
+  private async uploadPreview(stem: string, ext: string, body: AsyncIterable<Uint8Array>): Promise<AddonDto> {
+    const target = this.opts.repo.list().find((a) => this.isManaged(a.path) && stemOf(a.path) === stemOf(uploadFileName(`${stem}.safetensors`)));
+    if (!target) throw new ServiceError('invalid-request', `“${stem}.preview.${ext}” is a preview image, but no uploaded add-on is named “${stem}”: upload ${stem}.safetensors first (or with it).`);
+    const base = target.path.slice(0, -extname(target.path).length);
+    for (const suffix of PREVIEW_SUFFIXES) await rm(base + suffix, { force: true });
+    const received = await writeUpload(this.opts.dir, `.preview-${Date.now()}.${ext}`, body, MAX_PREVIEW_UPLOAD_BYTES);
+    await rename(received, `${base}.preview.${ext}`);
+    const image = await previewOf(target.path);
+    if (!image) {
+      await rm(`${base}.preview.${ext}`, { force: true });
+      throw new ServiceError('invalid-request', `“${stem}.preview.${ext}” is not an image DaTo Studio can read.`);
+    }
+    const { id: _id, addedAt: _addedAt, ...fields } = target;
+    return this.toDto(this.opts.repo.add({ ...fields, preview: image }));
+  }
+
   async remove(id: number): Promise<AddonDto[]> {
     const r = this.get(id);
     this.opts.repo.remove(id);
-    if (this.isManaged(r.path)) await rm(r.path, { force: true });
+    if (this.isManaged(r.path)) {
+      const base = r.path.slice(0, -extname(r.path).length);
+      await Promise.all([r.path, ...PREVIEW_SUFFIXES.filter((s) => s.startsWith('.preview')).map((s) => base + s)].map((p) => rm(p, { force: true })));
+    }
     return this.list();
   }
 

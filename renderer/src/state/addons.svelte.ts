@@ -3,6 +3,9 @@
 import type { AddonDto, AddonKind, StudioApi } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
 
+/** A preview image for an add-on, as A1111 keeps it next to the file (NAME.preview.png). */
+export const isPreviewImage = (name: string): boolean => /\.preview\.(png|jpe?g|webp)$/i.test(name);
+
 /** The Models screen's tabs: checkpoints, then one per add-on kind. */
 export type LibraryTab = 'checkpoint' | AddonKind;
 
@@ -36,17 +39,22 @@ export class AddonsState {
     }
   }
 
-  /** One file after another (web mode uploads each); every refusal is listed, one line per file. */
+  /**
+   * One file after another (web mode uploads each); every refusal is listed, one line per file. Preview
+   * images (`NAME.preview.png`) go after the add-on files they belong to.
+   */
   async importFiles(files: readonly File[]): Promise<void> {
     const errors: string[] = [];
     const imported: AddonDto[] = [];
     this.importError = null;
     this.lastImported = [];
-    for (const file of files) {
+    const ordered = [...files].sort((a, b) => Number(isPreviewImage(a.name)) - Number(isPreviewImage(b.name)));
+    for (const file of ordered) {
       this.importing = file.name;
       this.upload = this.api.shell === 'web' ? { sent: 0, total: file.size } : null;
       try {
-        imported.push(await this.api.importDroppedAddon(file, { onProgress: (sent, total) => { this.upload = { sent, total }; } }));
+        const addon = await this.api.importDroppedAddon(file, { onProgress: (sent, total) => { this.upload = { sent, total }; } });
+        if (!imported.some((a) => a.id === addon.id)) imported.push(addon);
       } catch (error) {
         errors.push(errorMessage(error));
       }

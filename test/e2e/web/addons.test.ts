@@ -1,5 +1,5 @@
 // LoRAs, textual-inversion embeddings, VAEs and clip skip in the app (issue 11 item 6): the Models screen lists
-// them on their own tabs with what each file says about itself, refuses wrong files in one line, and imports a
+// them on their own tabs with what each file says about itself (and a preview uploaded with it), refuses wrong files in one line, and imports a
 // file dropped on an add-on tab; on Generate the LoRA picker (weights change the image), embedding chips, VAE
 // and clip skip run on the demo model and the PNG carries A1111's `Lora hashes`, `TI hashes`, `VAE` and
 // `Clip skip`; `<lora:name:w>` typed in the prompt works; dropping the PNG back restores the selection and
@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readTextChunks } from '../../../main/images/png-text';
@@ -60,7 +61,10 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
     await page.getByRole('list', { name: 'Models' }).getByRole('article', { name: /Demo/ }).waitFor();
 
     await tab('LoRAs').click();
-    await page.getByLabel('Add-on files to upload').setInputFiles([lora, embedding, vae]);
+    const preview = join(files, 'glossy-shapes.preview.png');
+    await sharp({ create: { width: 240, height: 240, channels: 3, background: { r: 230, g: 40, b: 40 } } }).png().toFile(preview);
+    // the preview image is picked first: it is sent after the file it belongs to
+    await page.getByLabel('Add-on files to upload').setInputFiles([preview, lora, embedding, vae]);
     await page.getByRole('status').getByText(/Imported “glossy-shapes” \(LoRA\), “sparkle-emb” \(embedding\), “demo-vae” \(VAE\)/).waitFor({ timeout: 60_000 });
     const loraCard = page.getByRole('list', { name: 'LoRAs' }).getByRole('article', { name: 'glossy-shapes' });
     await expect(loraCard.getByText('sd_v1').isVisible()).resolves.toBe(true);
@@ -68,6 +72,8 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
     await expect(loraCard.getByText('UNet 2 · text encoder 1').isVisible()).resolves.toBe(true);
     await expect(loraCard.locator('.chips .tag').allTextContents()).resolves.toEqual(['glossy shapes', 'red circle', 'blue square']);
     await expect(loraCard.getByText('<lora:glossy-shapes:1>').isVisible()).resolves.toBe(true);
+    const thumb = loraCard.getByRole('img', { name: 'Preview of glossy-shapes' });
+    await expect(thumb.evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))).resolves.toEqual([160, 160]);
     await expect(tab('LoRAs').textContent()).resolves.toMatch(/LoRAs\s*1/);
     await screenshot(page, 'addons-loras');
 
