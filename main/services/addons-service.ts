@@ -233,3 +233,11 @@ export function appliedAddons(request: AddonRequest, result: Pick<GenerateResult
   if (loras.length === 0 && embeddings.length === 0 && vae === null && clipSkip === 1) return null;
   return { loras, embeddings, vae, clipSkip };
 }
+
+/** What makes two generations' add-ons the same picture-wise (files and weights; not the match counts). */
+export function addonsIdentity(applied: AppliedAddonsDto | null): string {
+  if (!applied) return '';
+  return JSON.stringify([
+    applied.loras.map((l) => [l.hash, l.unet, l.text]), applied.embeddings.map((e) => e.hash), applied.vae?.hash ?? null, applied.clipSkip,
+  ]);
+}

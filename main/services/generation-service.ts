@@ -17,7 +17,7 @@ import {
   type PlanCost, type PlanCostQuery,
 } from '../engine/index';
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
-import { addonFields } from '../images/generation-png';
+import { appliedAddonFields } from '../images/addon-parameters';
 import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import { appliedAddons, type AddonsService } from './addons-service';
@@ -238,7 +238,7 @@ export class GenerationService {
       generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
-      extraParameters: addonFields(request, result.addons), ...(addons ? { addons } : {}), // issue 11
+      extraParameters: appliedAddonFields(addons), ...(addons ? { addons } : {}), // issue 11
       // The files are written; the row is committed next, with `timings` as it is then: record the save
       // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
       onProgress: (step) => {

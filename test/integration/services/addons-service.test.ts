@@ -1,7 +1,7 @@
 // The add-ons service on a real studio (issue 11): files checked by the real bounded inspector (kind,
 // metadata, A1111 hash, `NAME.preview.png`), refusals, folder import, `<lora:name:w>` tags resolved against the
 // library, and a generation with a LoRA, an embedding, a VAE and clip skip whose gallery detail and "reuse
-// parameters" carry them.
+// parameters" carry them (and whose fidelity is measured only against a baseline with the same add-ons).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -77,6 +77,14 @@ describe('AddonsService', () => {
     const png = readTextChunks(readFileSync(t.studio.gallery.filePath(id, 'full')!));
     expect(png.get('parameters')).toBe(detail.parametersText);
     expect(t.studio.gallery.reuseParameters(id)).toMatchObject({ loras: [{ addonId: glossy.id, unet: 0.7, text: 0.3 }], vaeId: vae.id, clipSkip: 2 });
+
+    // fidelity pairs a run only with a same-seed baseline that had the same add-ons
+    const withSame = quickParams({ prompt: 'a red circle, sparkle', loras: [{ addonId: glossy.id, unet: 0.7, text: 0.3 }], vaeId: vae.id, clipSkip: 2, accel: { mode: 'dato' } });
+    const paired = await settled(t.studio, t.studio.generation.enqueue(withSame)[0]!.id);
+    expect(paired.result!.fidelity?.baselineGenerationId).toBe(id);
+    const plain = await settled(t.studio, t.studio.generation.enqueue(quickParams({ prompt: 'a red circle, sparkle', accel: { mode: 'dato' } }))[0]!.id);
+    expect(plain.result!.addons).toBeNull();
+    expect(plain.result!.fidelity).toBeNull();
 
     // unknown ids are refused when queued
     expect(() => t.studio.generation.enqueue(quickParams({ vaeId: glossy.id }))).toThrow(/is not a VAE/);
