@@ -83,7 +83,7 @@ describe('AddonsService', () => {
     const paired = await settled(t.studio, t.studio.generation.enqueue(withSame)[0]!.id);
     expect(paired.result!.fidelity?.baselineGenerationId).toBe(id);
     const plain = await settled(t.studio, t.studio.generation.enqueue(quickParams({ prompt: 'a red circle, sparkle', accel: { mode: 'dato' } }))[0]!.id);
-    expect(plain.result!.addons).toBeNull();
+    expect(plain.result!.addons).toMatchObject({ loras: [], vae: null, clipSkip: 1 }); // only the embedding of the prompt
     expect(plain.result!.fidelity).toBeNull();
 
     // unknown ids are refused when queued
