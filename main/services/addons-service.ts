@@ -4,11 +4,11 @@
 // metadata only, pickles refused), its A1111 short hash is computed once, and a `NAME.preview.png` next to it
 // becomes a small thumbnail. For a generation the service turns library ids and `<lora:name:w>` prompt tags
 // into the engine's LoRA / embedding / VAE paths, and the engine's report into what the image applied.
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import type {
-  AddonDto, AddonInfoDto, AddonKind, AppliedAddonsDto, GenerateParams, JobParamsDto, LoraUseDto,
+  AddonDto, AddonInfoDto, AddonKind, AppliedAddonsDto, GenerateParams, JobParamsDto,
 } from '../../preload/contract';
 import { LIMITS } from '../../preload/contract';
 import type { AddonRecord, AddonsRepo } from '../db/addons-repo';
@@ -163,8 +163,8 @@ export class AddonsService {
     if (!target) throw new ServiceError('invalid-request', `“${stem}.preview.${ext}” is a preview image, but no uploaded add-on is named “${stem}”: upload ${stem}.safetensors first (or with it).`);
     const base = target.path.slice(0, -extname(target.path).length);
     for (const suffix of PREVIEW_SUFFIXES) await rm(base + suffix, { force: true });
-    const received = await writeUpload(this.opts.dir, `.preview-${Date.now()}.${ext}`, body, MAX_PREVIEW_UPLOAD_BYTES);
-    await rename(received, `${base}.preview.${ext}`);
+    // the old previews are gone, so the free name is exactly NAME.preview.EXT
+    await writeUpload(this.opts.dir, `${basename(base)}.preview.${ext}`, body, MAX_PREVIEW_UPLOAD_BYTES);
     const image = await previewOf(target.path);
     if (!image) {
       await rm(`${base}.preview.${ext}`, { force: true });
@@ -192,12 +192,12 @@ export class AddonsService {
 
   /**
    * What the engine runs for these parameters: the picked LoRAs plus those of `<lora:name:w>` tags (found in
-   * the library by file name or library name; a tag naming a picked LoRA sets its weights), the prompt without
+   * the library by name, exact first, then in any case; a tag naming a picked LoRA sets its weights), the prompt without
    * the tags, the library embeddings whose trigger is in a prompt, the VAE and clip skip.
    */
   forGeneration(p: Pick<JobParamsDto, 'prompt' | 'negativePrompt' | 'loras' | 'vaeId' | 'clipSkip'>): AddonRequest {
     const all = this.opts.repo.list();
-    const loras: LoraChoice[] = (p.loras ?? []).map((l: LoraUseDto) => ({ path: this.get(l.addonId).path, unet: l.unet, text: l.text }));
+    const loras: LoraChoice[] = (p.loras ?? []).map((l) => ({ path: this.get(l.addonId).path, unet: l.unet, text: l.text }));
     const { prompt, tags } = extractLoraTags(p.prompt);
     for (const tag of tags) {
       const found = all.find((a) => a.kind === 'lora' && a.name === tag.name) ?? all.find((a) => a.kind === 'lora' && a.name.toLowerCase() === tag.name.toLowerCase());
