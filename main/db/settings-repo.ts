@@ -19,6 +19,8 @@ export interface Settings {
   theme: ThemeSetting;
   /** The clip skip Generate starts at (issue 11; A1111's setting). */
   clipSkip: number;
+  /** The library VAE Generate starts with (issue 11); null = the model's own. */
+  vaeId: number | null;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -27,6 +29,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   outputDir: null,
   theme: 'system',
   clipSkip: 1,
+  vaeId: null,
 });
 
 /** Every engine provider choice (a Record, so adding one to the engine fails to compile here). */
@@ -39,6 +42,7 @@ const VALIDATORS: { [K in keyof Settings]: (value: unknown) => value is Settings
     v === null || (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') && isAbsolute(v)),
   theme: (v): v is ThemeSetting => typeof v === 'string' && THEMES.includes(v),
   clipSkip: (v): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= LIMITS.maxClipSkip,
+  vaeId: (v): v is number | null => v === null || (Number.isSafeInteger(v) && (v as number) >= 1),
 };
 
 export function isSettingKey(key: string): key is keyof Settings {
@@ -71,6 +75,7 @@ export class SettingsRepo {
       outputDir: this.get('outputDir'),
       theme: this.get('theme'),
       clipSkip: this.get('clipSkip'),
+      vaeId: this.get('vaeId'),
     };
   }
 

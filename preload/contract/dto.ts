@@ -520,6 +520,8 @@ export interface SettingsDto {
   readonly theme: Theme;
   /** The clip skip Generate starts at (issue 11). */
   readonly defaultClipSkip: number;
+  /** The library VAE Generate starts with (issue 11); null = the model's own. */
+  readonly defaultVaeId: number | null;
 }
 
 export interface SettingsPatch {
@@ -527,6 +529,7 @@ export interface SettingsPatch {
   cpuThreads?: number | null;
   theme?: Theme;
   defaultClipSkip?: number;
+  defaultVaeId?: number | null;
 }
 
 export interface ProviderAttemptDto { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }

@@ -87,6 +87,7 @@ export const settingsPatchSchema: Schema<SettingsPatch> = object({
   cpuThreads: optional(nullable(int(1, LIMITS.maxCpuThreads))),
   theme: optional(oneOf(THEMES)),
   defaultClipSkip: optional(int(1, LIMITS.maxClipSkip)),
+  defaultVaeId: optional(nullable(id)),
 });
 
 export const schemas = {

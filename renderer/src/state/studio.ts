@@ -58,7 +58,9 @@ export function createStudio(api: StudioApi): Studio {
 export async function startStudio(studio: Studio): Promise<void> {
   if (!(await studio.system.load())) return;
   await Promise.all([studio.settings.load(), studio.models.load(), studio.addons.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
-  studio.form.clipSkip = studio.settings.current?.defaultClipSkip ?? 1; // issue 11: Settings' default
+  // issue 11: Settings' defaults (a default VAE removed from the library since is left out)
+  studio.form.clipSkip = studio.settings.current?.defaultClipSkip ?? 1;
+  studio.form.vaeId = studio.addons.byId(studio.settings.current?.defaultVaeId)?.id ?? null;
   await studio.form.load();
   studio.compare.initFrom(studio.form.toParams());
   await studio.gallery.reload();

@@ -3,7 +3,7 @@
 // file dropped on an add-on tab; on Generate the LoRA picker (weights change the image), embedding chips, VAE
 // and clip skip run on the demo model and the PNG carries A1111's `Lora hashes`, `TI hashes`, `VAE` and
 // `Clip skip`; `<lora:name:w>` typed in the prompt works; dropping the PNG back restores the selection and
-// names what the library no longer has; Settings' default clip skip is where Generate's field starts.
+// names what the library no longer has; Settings' default clip skip and VAE are where Generate's fields start.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -174,14 +174,20 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
     await expect(page.getByLabel('VAE').inputValue()).resolves.toBe('');
     await screenshot(page, 'addons-read-back');
 
-    // Settings' default clip skip: where Generate's field starts, also after a reload
+    // Settings' default clip skip and VAE: where Generate's fields start, also after a reload
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByLabel('Add-on files to upload').setInputFiles([vae]);
+    await page.getByRole('list', { name: 'VAEs' }).getByRole('article', { name: 'demo-vae' }).waitFor({ timeout: 60_000 });
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Default clip skip').selectOption('3');
+    await page.getByLabel('Default VAE').selectOption({ label: 'demo-vae' });
     await page.getByRole('link', { name: 'Generate' }).click();
     await expect(page.getByLabel('Clip skip').inputValue()).resolves.toBe('3');
+    await expect(page.getByLabel('VAE').locator('option:checked').textContent()).resolves.toBe('demo-vae');
     await page.reload();
     await page.getByRole('link', { name: 'Generate' }).click();
     await page.waitForFunction(() => (document.querySelector('select[aria-label="Clip skip"]') as HTMLSelectElement | null)?.value === '3');
+    await expect(page.getByLabel('VAE').locator('option:checked').textContent()).resolves.toBe('demo-vae');
     expect(problems).toEqual([]);
   });
 });
