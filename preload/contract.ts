@@ -9,7 +9,7 @@
 // Imports: only this folder (no main/, no electron, no packages), so the sandboxed preload and the renderer
 // can both bundle it.
 import type {
-  ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
+  AddonDto, ApiErrorDto, ComparisonDto, ComparisonEvent, CompareParams, GalleryEvent, GalleryItemDto, GalleryPageDto,
   GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
   ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
   ProviderReportDto, Result, SettingsDto, SettingsEvent,
@@ -99,6 +99,15 @@ export interface MethodMap {
   'models.rename': { args: { modelId: number; name: string }; result: ModelDto };
   /** Forget a model (the user's own file is never deleted; an uploaded copy is). The demo model stays. */
   'models.remove': { args: { modelId: number }; result: ModelDto[] };
+  // Add-ons (issue 11): LoRAs, textual-inversion embeddings, VAEs ----------------------------------------
+  /** Every add-on, by kind then name. */
+  'addons.list': { args: Empty; result: AddonDto[] };
+  /** Electron only: a dropped .safetensors add-on (its kind is read from the file). */
+  'addons.importPath': { args: { path: string }; result: AddonDto };
+  /** Electron only: a native dialog; 'folder' imports every .safetensors add-on in it. Empty when cancelled. */
+  'addons.importWithDialog': { args: { kind: 'file' | 'folder' }; result: AddonDto[] };
+  /** Forget an add-on (the user's own file is never deleted; an uploaded copy is). */
+  'addons.remove': { args: { addonId: number }; result: AddonDto[] };
   // Settings --------------------------------------------------------------------------------------------
   'settings.get': { args: Empty; result: SettingsDto };
   'settings.update': { args: SettingsPatch; result: SettingsDto };
@@ -161,6 +170,10 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'models.setDefault': spec(object({ modelId: s.id }), remote),
   'models.rename': spec(object({ modelId: s.id, name: s.modelName }), remote),
   'models.remove': spec(object({ modelId: s.id }), remote),
+  'addons.list': spec(emptyArgs, remote),
+  'addons.importPath': spec(object({ path: s.absolutePath }), local),
+  'addons.importWithDialog': spec(object({ kind: s.importKind }), local),
+  'addons.remove': spec(object({ addonId: s.id }), remote),
   'settings.get': spec(emptyArgs, remote),
   'settings.update': spec(settingsPatchSchema, remote),
   'settings.chooseOutputDir': spec(emptyArgs, local),
@@ -213,6 +226,8 @@ export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & 
    * reporting bytes sent and stopping (the server discards the partial file) when `signal` aborts.
    */
   importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
+  /** The same for a LoRA, embedding or VAE file (web mode: `/upload?library=addons`). */
+  importDroppedAddon(file: File, options?: UploadOptions): Promise<AddonDto>;
   /** Generation parameters of an image the user dropped or pasted: Electron sends its path, web mode its bytes. */
   readImageParameters(file: File): Promise<ImageParametersDto>;
   readonly shell: 'electron' | 'web';
@@ -250,7 +265,7 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  * - Images: POST `/session` with `Authorization: Bearer HEX` once sets an HttpOnly, SameSite=Strict cookie;
  *   then GET `/images/<generationId>/<full|thumb|heatmap>` (no secret in the URL).
  * - Upload a model: POST `/upload?name=<file name>` with `Authorization: Bearer HEX`, body = the file's bytes;
- *   responds with a JSON Result<ModelDto>.
+ *   responds with a JSON Result<ModelDto>. With `&library=addons`: a LoRA, embedding or VAE, Result<AddonDto>.
  * - An image's parameters: POST `/image-parameters` (same token), body = the image's bytes (≤ 128 MB);
  *   responds with a JSON Result<ImageParametersDto>.
  */

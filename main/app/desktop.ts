@@ -20,6 +20,9 @@ export function createDesktopIntegration(deps: DesktopDeps): DesktopIntegration 
     chooseModel: (kind) => pick(kind === 'file'
       ? { title: 'Import a Stable Diffusion 1.x checkpoint', properties: ['openFile'], filters: [{ name: 'Safetensors checkpoints', extensions: ['safetensors'] }] }
       : { title: 'Import a diffusers model folder', properties: ['openDirectory'] }),
+    chooseAddon: (kind) => pick(kind === 'file'
+      ? { title: 'Import a LoRA, embedding or VAE', properties: ['openFile'], filters: [{ name: 'Safetensors files', extensions: ['safetensors'] }] }
+      : { title: 'Import every LoRA, embedding and VAE in a folder', properties: ['openDirectory'] }),
     chooseFolder: () => pick({ title: 'Choose where images are saved', properties: ['openDirectory', 'createDirectory'] }),
     revealFile: (path) => deps.shell.showItemInFolder(path),
     startDrag: (sender, file) => (sender as WebContents).startDrag({ file, icon: deps.iconFor(file) }),

@@ -13,6 +13,7 @@ import { PresetsRepo } from './presets-repo';
 import { SettingsRepo } from './settings-repo';
 import { ComparisonsRepo } from './comparisons-repo';
 import { CalibrationsRepo } from './calibrations-repo';
+import { AddonsRepo } from './addons-repo';
 
 export const DATABASE_FILE_NAME = 'library.sqlite3';
 
@@ -27,6 +28,8 @@ export interface StudioDb {
   settings: SettingsRepo;
   comparisons: ComparisonsRepo;
   calibrations: CalibrationsRepo;
+  /** LoRAs, embeddings, VAEs (issue 11). */
+  addons: AddonsRepo;
   close(): void;
 }
 
@@ -54,6 +57,7 @@ export function openStudioDb(dir: string): StudioDb {
     settings: new SettingsRepo(db),
     comparisons: new ComparisonsRepo(db),
     calibrations: new CalibrationsRepo(db),
+    addons: new AddonsRepo(db),
     close: () => closeDatabase(db),
   };
 }

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { isAbsolute } from 'node:path';
 import { AppError } from '../common/app-error';
-import { PROVIDER_CHOICES, type ProviderChoice } from '../../preload/contract/vocabulary';
+import { LIMITS, PROVIDER_CHOICES, type ProviderChoice } from '../../preload/contract/vocabulary';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
 export type ThemeSetting = 'system' | 'light' | 'dark';
@@ -17,6 +17,10 @@ export interface Settings {
   /** Absolute folder for generated images; null = the default under the app's data folder. */
   outputDir: string | null;
   theme: ThemeSetting;
+  /** The clip skip Generate starts at (issue 11; A1111's setting). */
+  clipSkip: number;
+  /** The library VAE Generate starts with (issue 11); null = the model's own. */
+  vaeId: number | null;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -24,6 +28,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   cpuThreads: null,
   outputDir: null,
   theme: 'system',
+  clipSkip: 1,
+  vaeId: null,
 });
 
 /** Every engine provider choice (a Record, so adding one to the engine fails to compile here). */
@@ -35,6 +41,8 @@ const VALIDATORS: { [K in keyof Settings]: (value: unknown) => value is Settings
   outputDir: (v): v is string | null =>
     v === null || (typeof v === 'string' && v.length > 0 && v.length <= 4096 && !v.includes('\0') && isAbsolute(v)),
   theme: (v): v is ThemeSetting => typeof v === 'string' && THEMES.includes(v),
+  clipSkip: (v): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= LIMITS.maxClipSkip,
+  vaeId: (v): v is number | null => v === null || (Number.isSafeInteger(v) && (v as number) >= 1),
 };
 
 export function isSettingKey(key: string): key is keyof Settings {
@@ -66,6 +74,8 @@ export class SettingsRepo {
       cpuThreads: this.get('cpuThreads'),
       outputDir: this.get('outputDir'),
       theme: this.get('theme'),
+      clipSkip: this.get('clipSkip'),
+      vaeId: this.get('vaeId'),
     };
   }
 

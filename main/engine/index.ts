@@ -14,6 +14,8 @@ export type {
 } from './engine-protocol';
 export { EngineError, toEngineError, type EngineErrorCode } from './errors';
 export type { LoraChoice, LoraReport } from './weights/lora/apply-loras';
+export { addonHashes } from './weights/addon-hash';
+export { extractLoraTags, type LoraTag } from './weights/lora/prompt-tags';
 export { resolveResources, type Resources } from './resources';
 export { planAcceleration, type AccelMode, type AccelSettings } from './accel/plan';
 export { evaluationCount } from './schedulers/index';

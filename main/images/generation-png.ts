@@ -24,7 +24,7 @@ export interface GenerationPngContext {
 }
 
 /** A1111's infotext fields for clip skip, VAE and LoRAs (absent when not used, as A1111 writes them). */
-export function addonFields(request: GenerateRequest, addons: AddonHashes): Record<string, string | number> {
+export function addonFields(request: Pick<GenerateRequest, 'clipSkip'>, addons: AddonHashes): Record<string, string | number> {
   const fields: Record<string, string | number> = {};
   if ((request.clipSkip ?? 1) > 1) fields['Clip skip'] = request.clipSkip!;
   if (addons.vae) { fields['VAE hash'] = addons.vae.hash; fields['VAE'] = addons.vae.name; }

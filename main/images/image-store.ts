@@ -4,6 +4,7 @@
 import sharp from 'sharp';
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import type { AppliedAddonsDto } from '../../preload/contract';
 import { AppError, toAppError } from '../common/app-error';
 import { mapSqliteError } from '../db/errors';
 import type { GenerationsRepo, Completion } from '../db/generations-repo';
@@ -31,6 +32,10 @@ export interface SaveImageRequest {
   appVersion: string;
   /** A1111 "Model hash" (AutoV2) when the caller knows it. */
   modelHash?: string;
+  /** Further A1111 fields (issue 11: `Clip skip`, `VAE`, `Lora hashes`, `TI hashes`). */
+  extraParameters?: Record<string, string | number>;
+  /** LoRAs (with weights), embeddings, VAE and clip skip, for our own chunk (issue 11). */
+  addons?: AppliedAddonsDto;
   onProgress?: (step: SaveStep) => void;
 }
 
@@ -66,6 +71,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     height,
     modelHash: request.modelHash ?? null,
     modelName: record.modelName,
+    ...(request.extraParameters ? { extra: request.extraParameters } : {}),
   });
   const studio = formatStudioMetadata({
     format: 1,
@@ -80,6 +86,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     speedup: completion.speedup,
     prompt: record.prompt,
     negativePrompt: record.negativePrompt,
+    ...(request.addons ? { addons: request.addons } : {}),
   });
   return insertTextChunks(png, [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

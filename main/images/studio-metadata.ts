@@ -1,5 +1,6 @@
 // Our own PNG text chunk (keyword "dato-studio"): the acceleration settings and measured timings that the
 // A1111 `parameters` text has no place for, as JSON. Kept separate so A1111-format readers are unaffected.
+import type { AppliedAddonsDto } from '../../preload/contract/dto';
 import type { SamplerName } from '../../preload/contract/vocabulary';
 import type { AccelParams, GenerationMode, StageTimings } from '../db/generation-record';
 
@@ -26,6 +27,8 @@ export interface StudioMetadata {
   img2img?: { strength: number; scheduleSteps: number; startStep: number; stepsRun: number };
   /** Hires fix: the final size and the second pass's schedule. */
   hires?: { width: number; height: number; schedule: string; stepsRun: number };
+  /** LoRAs with their weights, embeddings, VAE and clip skip (issue 11; A1111's text has no LoRA weights outside the prompt). */
+  addons?: AppliedAddonsDto;
 }
 
 export function formatStudioMetadata(metadata: StudioMetadata): string {

@@ -3,6 +3,8 @@
 export interface DesktopIntegration {
   /** A .safetensors file or a diffusers folder picked in a native dialog; null when cancelled. */
   chooseModel(kind: 'file' | 'folder'): Promise<string | null>;
+  /** A LoRA / embedding / VAE .safetensors file, or a folder of them (issue 11); null when cancelled. */
+  chooseAddon(kind: 'file' | 'folder'): Promise<string | null>;
   /** An output folder picked in a native dialog; null when cancelled. */
   chooseFolder(): Promise<string | null>;
   revealFile(path: string): void;

@@ -1,15 +1,16 @@
 // Fidelity from the library: how much of the baseline picture accelerated runs kept. A Generate run with a
-// same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size, seed; either order)
+// same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size, seed, add-ons; either order)
 // gets its PSNR against that baseline, and every run with such a PSNR (Generate runs and comparison members)
 // adds to what is known about its preset on that model, sampler and step count — including, for comparison
 // members, whether the plain run with the same measured time kept more ("fewer steps, same time").
-import type { AccelDto, FidelityDto, PresetDto, PresetFidelityDto } from '../../preload/contract';
+import type { AccelDto, AppliedAddonsDto, FidelityDto, PresetDto, PresetFidelityDto } from '../../preload/contract';
 import { VISIBLE_DIFFERENCE_DB } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import type { StudioDb } from '../db/index';
 import { median } from '../common/stats';
 import { evaluationCount, planAcceleration, type SamplerName } from '../engine/index';
 import { accelFromColumns, isPlainRun, toAccelSettings } from './accel-mapping';
+import { addonsIdentity } from './addons-service';
 import { equalTimeSteps, isEqualTimeRun, keptMore, type Kept } from './equal-time';
 import { diffImageFiles } from './image-diff';
 
@@ -39,7 +40,10 @@ export class FidelityBook {
   async afterRun(generationId: number): Promise<FidelityDto | null> {
     const run = this.db.generations.get(generationId);
     if (!run?.image || run.modelId === null) return null;
-    const others = this.db.generations.sameSeedRuns(run).filter((r) => r.id !== run.id && r.image && !r.image.missing);
+    // issue 11: only runs with the same LoRAs, embeddings, VAE and clip skip draw the same picture
+    const addons = this.addonsOf(run.id);
+    const others = this.db.generations.sameSeedRuns(run)
+      .filter((r) => r.id !== run.id && r.image && !r.image.missing && this.addonsOf(r.id) === addons);
     if (isPlainRun(run)) {
       for (const r of others.filter((o) => !isPlainRun(o) && o.psnrVsBaseline === null)) await this.store(run, r);
       return null;
@@ -48,6 +52,10 @@ export class FidelityBook {
     if (!baseline) return null;
     const psnr = await this.store(baseline, run);
     return psnr === null ? null : { psnr: Number.isFinite(psnr) ? psnr : null, baselineGenerationId: baseline.id };
+  }
+
+  private addonsOf(generationId: number): string {
+    return addonsIdentity(this.db.addons.applied(generationId) as AppliedAddonsDto | null);
   }
 
   private async store(baseline: GenerationRecord, run: GenerationRecord): Promise<number | null> {

@@ -3,12 +3,14 @@
 // and "reuse parameters". Files are looked up by generation id only; the UI never names a path.
 import { basename } from 'node:path';
 import type {
+  AppliedAddonsDto,
   GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto,
 } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import { purgeGenerationsById } from '../db/generation-purge';
 import type { StudioDb } from '../db/index';
 import { deleteImageFiles } from '../images/image-store';
+import { appliedAddonFields } from '../images/addon-parameters';
 import { formatA1111Parameters } from '../images/parameters';
 import { accelFromColumns } from './accel-mapping';
 import type { EventHub } from './event-hub';
@@ -43,6 +45,7 @@ export class GalleryService {
 
   get(id: number): GenerationDetailDto {
     const r = this.record(id);
+    const addons = this.db.addons.applied(id) as AppliedAddonsDto | null;
     const timings = r.timings as RecordedTimings | null;
     return {
       ...galleryItem(r),
@@ -52,8 +55,9 @@ export class GalleryService {
       psnrVsBaseline: r.psnrVsBaseline, fileName: r.image ? basename(r.image.path) : null, bytes: r.image?.bytes ?? null,
       parametersText: formatA1111Parameters({
         prompt: r.prompt, negativePrompt: r.negativePrompt, steps: r.steps, sampler: r.sampler, cfg: r.cfg, seed: r.seed,
-        width: r.width, height: r.height, modelName: r.modelName,
+        width: r.width, height: r.height, modelName: r.modelName, extra: appliedAddonFields(addons),
       }),
+      addons, // issue 11
     };
   }
 
@@ -100,7 +104,23 @@ export class GalleryService {
     return {
       modelId: r.modelId, prompt: r.prompt, negativePrompt: r.negativePrompt, accel: accelFromColumns(r.mode, r.schedule, r.accel),
       sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seed: { mode: 'fixed', value: r.seed }, batchCount: 1,
+      ...this.reusedAddons(id), // issue 11
     };
+  }
+
+  /** The LoRAs (with weights), VAE and clip skip a generation applied, as far as they are still in the library (by hash, else name). */
+  private reusedAddons(id: number): Pick<GenerateParams, 'loras' | 'vaeId' | 'clipSkip'> {
+    const applied = this.db.addons.applied(id) as AppliedAddonsDto | null;
+    if (!applied) return {};
+    const library = this.db.addons.list();
+    const find = (kind: string, e: { name: string; hash: string }) =>
+      library.find((a) => a.kind === kind && a.hash === e.hash) ?? library.find((a) => a.kind === kind && a.name === e.name);
+    const loras = applied.loras.flatMap((l) => {
+      const found = find('lora', l);
+      return found ? [{ addonId: found.id, unet: l.unet, text: l.text }] : [];
+    });
+    const vae = applied.vae ? find('vae', applied.vae) : undefined;
+    return { loras, vaeId: vae?.id ?? null, clipSkip: applied.clipSkip };
   }
 
   /** The file behind an image URL, or null (unknown id, deleted, no such variant). */

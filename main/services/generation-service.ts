@@ -18,9 +18,11 @@ import {
   type PlanCost, type PlanCostQuery,
 } from '../engine/index';
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
+import { appliedAddonFields } from '../images/addon-parameters';
 import { saveGeneratedImage } from '../images/image-store';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import type { EngineGate } from './engine-gate';
+import { appliedAddons, type AddonsService } from './addons-service';
 import type { EventHub } from './event-hub';
 import { FidelityBook } from './fidelity-book';
 import { JobQueue, type JobControl, type JobSpec } from './job-queue';
@@ -57,6 +59,8 @@ export interface GenerationServiceOptions {
   maxJobs?: number;
   /** Default HARD_CANCEL_MS (tests shorten it). */
   hardCancelMs?: number;
+  /** LoRAs, embeddings, VAEs of the library (issue 11). */
+  addons: AddonsService;
 }
 
 /** One job to queue, model and seed resolved (compare uses this directly). */
@@ -92,6 +96,7 @@ export class GenerationService {
   }
 
   enqueue(params: GenerateParams): JobDto[] {
+    this.opts.addons.check(params);
     const seed = this.resolveSeed(params.seed);
     const { accel, batchCount, seed: _choice, modelId, ...rest } = params;
     const plans = Array.from({ length: batchCount }, (_, i): JobPlan => ({ params: rest, modelId, accel, seed: seed + i, comparisonId: null }));
@@ -200,9 +205,12 @@ export class GenerationService {
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
 
     const request: GenerateRequest = {
-      modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,
+      modelPath: model.path, provider: settings.executionProvider, negativePrompt: p.negativePrompt,
       sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: 0, width: p.width, height: p.height, seed: p.seed, images: 1,
       accel: await this.calibrated(toAccelSettings(p.accel), model, p), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
+      // the prompt without its `<lora:…>` tags, and the add-ons (issue 11): library LoRAs and those of the tags,
+      // embeddings, VAE, clip skip
+      ...this.opts.addons.forGeneration(p),
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
@@ -239,12 +247,15 @@ export class GenerationService {
     });
     const image = result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
+    const addons = appliedAddons(request, result); // issue 11
+    this.opts.db.addons.setApplied(generationId, addons && { ...addons });
     const saveStarted = performance.now();
     const timings = recordedTimings(result, speedup);
     await saveGeneratedImage({
       generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
+      extraParameters: appliedAddonFields(addons), ...(addons ? { addons } : {}), // issue 11
       // The files are written; the row is committed next, with `timings` as it is then: record the save
       // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
       onProgress: (step) => {
@@ -258,7 +269,7 @@ export class GenerationService {
     const fidelity = job.comparisonId === null ? await this.fidelity.afterRun(generationId) : null;
     return {
       generationId, width: image.width, height: image.height, provider: result.provider.provider,
-      timings: timingsDto(timings), schedule: result.plan.schedule, speedup, fidelity,
+      timings: timingsDto(timings), schedule: result.plan.schedule, speedup, fidelity, addons,
     };
   }
 }

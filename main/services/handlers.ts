@@ -6,6 +6,7 @@ import { readImageParameters } from '../images/external-image';
 import { imageParametersDto } from './image-parameters';
 import { providerChoices } from './settings-service';
 import type { CalibrationService } from './calibration-service';
+import type { AddonsService } from './addons-service';
 import type { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import type { Handlers } from './dispatch';
@@ -22,6 +23,7 @@ export interface HandlerServices {
   calibration: CalibrationService;
   gallery: GalleryService;
   models: ModelsService;
+  addons: AddonsService;
   settings: SettingsService;
   desktop: DesktopIntegration | undefined;
   shell: 'electron' | 'web';
@@ -88,6 +90,14 @@ export function createHandlers(s: HandlerServices): Handlers {
     'models.setDefault': (a) => s.models.setDefault(a.modelId),
     'models.rename': (a) => s.models.rename(a.modelId, a.name),
     'models.remove': (a) => s.models.remove(a.modelId),
+    'addons.list': () => s.addons.list(),
+    'addons.importPath': (a) => s.addons.importPath(a.path),
+    'addons.importWithDialog': async (a) => {
+      const path = await desktop().chooseAddon(a.kind);
+      if (path === null) return [];
+      return a.kind === 'folder' ? s.addons.importFolder(path) : [await s.addons.importPath(path)];
+    },
+    'addons.remove': (a) => s.addons.remove(a.addonId),
     'settings.get': () => s.settings.get(),
     'settings.update': (a) => s.settings.update(a),
     'settings.chooseOutputDir': async () => {

@@ -3,6 +3,7 @@
 // gives prompt, sampler, steps, CFG, seed and size; anything else is said in `notes`, never guessed.
 import type { ImageParametersDto } from '../../preload/contract';
 import type { ImageParameters } from '../images/external-image';
+import { imageAddons } from '../images/addon-parameters';
 import { accelFromColumns } from './accel-mapping';
 
 /** Text chunks other tools write instead of A1111's `parameters` (ComfyUI, InvokeAI, NovelAI). */
@@ -36,5 +37,6 @@ export function imageParametersDto(read: ImageParameters): ImageParametersDto {
     steps: p.steps ?? null, cfg: p.cfg ?? null, width: p.width ?? null, height: p.height ?? null, seed: p.seed ?? null,
     accel: studio ? accelFromColumns(studio.mode, studio.schedule, studio.accel) : null,
     modelName: p.modelName ?? null, notes,
+    addons: imageAddons(p.prompt, p.fields, studio), // issue 11
   };
 }

@@ -3,7 +3,7 @@
 // accepted; pickle extensions are refused before a byte is written. The caller validates the content.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm, readdir } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { EngineError, PICKLE_EXTENSIONS, pickleRefusal } from '../engine/index';
 import { ServiceError } from './service-error';
 
@@ -26,9 +26,10 @@ export function uploadFileName(requested: string): string {
 
 async function freeName(dir: string, name: string): Promise<string> {
   const taken = new Set(await readdir(dir));
-  const stem = name.slice(0, -'.safetensors'.length);
+  const ext = extname(name);
+  const stem = name.slice(0, -ext.length);
   let candidate = name;
-  for (let i = 2; taken.has(candidate); i++) candidate = `${stem}-${i}.safetensors`;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${stem}-${i}${ext}`;
   return join(dir, candidate);
 }
 
@@ -36,7 +37,11 @@ async function freeName(dir: string, name: string): Promise<string> {
 export async function receiveUpload(
   dir: string, requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes = MAX_MODEL_UPLOAD_BYTES,
 ): Promise<string> {
-  const name = uploadFileName(requestedName);
+  return writeUpload(dir, uploadFileName(requestedName), body, maxBytes);
+}
+
+/** Stream `body` to a hidden temp file in `dir`, then rename it to a free name derived from `name` (already safe). */
+export async function writeUpload(dir: string, name: string, body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string> {
   await mkdir(dir, { recursive: true });
   const temp = join(dir, `.upload-${randomBytes(8).toString('hex')}.part`);
   const handle = await open(temp, 'wx', 0o644);
@@ -44,7 +49,7 @@ export async function receiveUpload(
     let total = 0;
     for await (const chunk of body) {
       total += chunk.byteLength;
-      if (total > maxBytes) throw new ServiceError('invalid-request', `The upload is larger than ${Math.round(maxBytes / 1024 ** 3)} GiB.`);
+      if (total > maxBytes) throw new ServiceError('invalid-request', `The upload is larger than ${maxBytes >= 1024 ** 3 ? `${Math.round(maxBytes / 1024 ** 3)} GiB` : `${Math.round(maxBytes / 1024 ** 2)} MiB`}.`);
       await handle.write(chunk);
     }
     if (total === 0) throw new EngineError('model-corrupt', `"${name}" is empty.`);

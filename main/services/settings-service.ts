@@ -32,7 +32,7 @@ export class SettingsService {
   get(): SettingsDto {
     const s = this.opts.repo.getAll();
     return {
-      executionProvider: s.executionProvider, cpuThreads: s.cpuThreads, theme: s.theme,
+      executionProvider: s.executionProvider, cpuThreads: s.cpuThreads, theme: s.theme, defaultClipSkip: s.clipSkip, defaultVaeId: s.vaeId,
       outputDir: s.outputDir ?? this.opts.defaultOutputDir, outputDirIsDefault: s.outputDir === null,
     };
   }
@@ -54,6 +54,8 @@ export class SettingsService {
     if (patch.executionProvider !== undefined) this.opts.repo.set('executionProvider', patch.executionProvider);
     if (patch.cpuThreads !== undefined) this.opts.repo.set('cpuThreads', patch.cpuThreads);
     if (patch.theme !== undefined) this.opts.repo.set('theme', patch.theme);
+    if (patch.defaultClipSkip !== undefined) this.opts.repo.set('clipSkip', patch.defaultClipSkip);
+    if (patch.defaultVaeId !== undefined) this.opts.repo.set('vaeId', patch.defaultVaeId);
     return this.changed();
   }
 

@@ -4,12 +4,14 @@
 //   inspector validates model files, counts plan costs and probes providers, so the generating engine keeps
 //             its model loaded, model files are parsed only in an engine process, and a hostile file can only
 //             crash the inspector
+import { join } from 'node:path';
 import packageJson from '../../package.json';
 import { AppStateRepo } from '../db/app-state-repo';
 import { openStudioDb, type StudioDb } from '../db/index';
 import { backUpIfDue } from '../db/library-backups';
 import { resolveResources, type Engine, type Resources } from '../engine/index';
 import { CalibrationService } from './calibration-service';
+import { AddonsService } from './addons-service';
 import { CompareService } from './compare-service';
 import type { DesktopIntegration } from './desktop-integration';
 import { createDispatch, type Dispatch } from './dispatch';
@@ -47,6 +49,8 @@ export interface Studio {
   readonly calibration: CalibrationService;
   readonly gallery: GalleryService;
   readonly models: ModelsService;
+  /** LoRAs, embeddings, VAEs (issue 11). */
+  readonly addons: AddonsService;
   readonly settings: SettingsService;
   readonly startup: StartupReport;
   /** Cancel every job, let the engines finish, close the library. */
@@ -65,13 +69,14 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
     const models = new ModelsService({
       repo: db.models, inspect: (p) => opts.inspector.inspect(p), demoModelPath: resources.demoModel, modelsDir: paths.modelsDir, events,
     });
+    const addons = new AddonsService({ repo: db.addons, inspect: (p) => opts.inspector.inspectAddon(p), dir: join(paths.modelsDir, 'addons') });
     const settings = new SettingsService({
       repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
     });
     const gallery = new GalleryService(db, events);
     const gate = new EngineGate();
     const generation = new GenerationService({
-      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, gate, appVersion,
+      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, gate, appVersion, addons,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);
@@ -85,10 +90,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     const dispatch = createDispatch(createHandlers({
-      generation, compare, calibration, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+      generation, compare, calibration, gallery, models, addons, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
     return {
-      paths, db, events, dispatch, generation, compare, calibration, gallery, models, settings, startup,
+      paths, db, events, dispatch, generation, compare, calibration, gallery, models, addons, settings, startup,
       close: async () => {
         generation.queue.cancelAll();
         const run = calibration.current();

@@ -4,7 +4,7 @@
 //   GET  /, /assets/…                     the built UI (dist/renderer), public, with CSP
 //   POST /session                          token (Authorization: Bearer) → the image cookie (session-cookie.ts)
 //   GET  /images/<id>/<full|thumb|heatmap> that cookie (or Bearer), same-origin only — by generation id only
-//   POST /upload?name=<file>               token (Authorization: Bearer) — a model file's bytes
+//   POST /upload?name=<file>[&library=addons] token (Authorization: Bearer) — a model (or LoRA/embedding/VAE) file's bytes
 //   POST /image-parameters                 token (Authorization: Bearer) — an image's bytes → its parameters
 //   WS   /ws                               token (subprotocol studio-token.<hex>) — the contract
 import { randomBytes } from 'node:crypto';
@@ -82,7 +82,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       const name = (url.searchParams.get('name') ?? '').slice(0, 512);
       let result: Result<unknown>;
       try {
-        result = { ok: true, value: await opts.studio.models.importUpload(name, req) };
+        const library = opts.studio[url.searchParams.get('library') === 'addons' ? 'addons' : 'models'];
+        result = { ok: true, value: await library.importUpload(name, req) };
       } catch (err) {
         result = { ok: false, error: toApiError(err) };
       }

@@ -5,7 +5,7 @@
 // ---------------------------------------------------------------------------------------------- enums
 
 export * from './vocabulary';
-import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
+import type { AccelMode, AddonKind, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
@@ -69,6 +69,21 @@ export interface GenerateParams {
   seed: SeedChoice;
   /** N jobs with seeds seed, seed+1, … */
   batchCount: number;
+  // --- add-ons (issue 11); textual-inversion embeddings need no field: every library embedding whose
+  // trigger word is in a prompt is used, as in A1111
+  /** LoRAs from the library with their weights (`<lora:name:w>` tags in the prompt add to these). */
+  loras?: LoraUseDto[];
+  /** A VAE from the library to decode with instead of the model's own (null or absent: the model's). */
+  vaeId?: number | null;
+  /** A1111's clip skip: 1 (default) uses the text encoder's last layer, N stops N−1 layers earlier. */
+  clipSkip?: number;
+}
+
+/** One LoRA of a generation: the library entry and its UNet and text-encoder multipliers. */
+export interface LoraUseDto {
+  addonId: number;
+  unet: number;
+  text: number;
 }
 
 export interface SizeOption { readonly label: string; readonly width: number; readonly height: number }
@@ -166,6 +181,30 @@ export interface JobResultDto {
   readonly speedup: SpeedupDto | null;
   /** Against a same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size); null when there is none. */
   readonly fidelity: FidelityDto | null;
+  /** The LoRAs, embeddings, VAE and clip skip the image was made with (issue 11); null when none. */
+  readonly addons?: AppliedAddonsDto | null;
+}
+
+/** What a generation applied besides the checkpoint, with A1111's short hashes (the PNG's `Lora hashes`, `TI hashes`, `VAE hash`). */
+export interface AppliedAddonsDto {
+  readonly loras: readonly AppliedLoraDto[];
+  readonly embeddings: readonly { readonly name: string; readonly hash: string }[];
+  readonly vae: { readonly name: string; readonly hash: string } | null;
+  readonly clipSkip: number;
+}
+
+export interface AppliedLoraDto {
+  /** The file's name without `.safetensors` (what `<lora:name>` and `Lora hashes` use). */
+  readonly name: string;
+  readonly hash: string;
+  readonly unet: number;
+  readonly text: number;
+  /** Modules of the file that adapt a layer of this model, of all its modules. */
+  readonly applied: number;
+  readonly modules: number;
+  /** Keys or modules that match nothing in this model: how many, and a few names. */
+  readonly unmatched: number;
+  readonly unmatchedExamples: readonly string[];
 }
 
 /** How much of the baseline picture a run kept. */
@@ -305,6 +344,10 @@ export interface JobParamsDto {
   readonly seed: number;
   readonly batchIndex: number;
   readonly batchCount: number;
+  // add-ons (issue 11), as asked (what ran: JobResultDto.addons)
+  readonly loras?: readonly LoraUseDto[];
+  readonly vaeId?: number | null;
+  readonly clipSkip?: number;
 }
 
 export interface JobDto {
@@ -344,8 +387,21 @@ export interface ImageParametersDto {
   readonly accel: AccelDto | null;
   /** The model the image names (matched to a library model by name in the UI). */
   readonly modelName: string | null;
+  /** LoRAs, embeddings, VAE and clip skip the image names (matched to the library by hash or name in the UI). */
+  readonly addons?: ImageAddonsDto | null;
   /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
   readonly notes: readonly string[];
+}
+
+/** Add-ons an image's parameters name (issue 11): our chunk gives the weights; A1111's text only names and hashes. */
+export interface ImageAddonsDto {
+  /** LoRAs chosen outside the prompt (prompt tags stay in the prompt and are listed in promptLoras). */
+  readonly loras: readonly { readonly name: string; readonly hash: string | null; readonly unet: number; readonly text: number }[];
+  /** Names in the prompt's `<lora:name:w>` tags (they must be in the library for the prompt to run). */
+  readonly promptLoras: readonly { readonly name: string; readonly hash: string | null }[];
+  readonly embeddings: readonly { readonly name: string; readonly hash: string | null }[];
+  readonly vae: { readonly name: string; readonly hash: string | null } | null;
+  readonly clipSkip: number | null;
 }
 
 // ---------------------------------------------------------------------------------------------- compare
@@ -471,6 +527,8 @@ export interface GenerationDetailDto extends GalleryItemDto {
   readonly bytes: number | null;
   /** The A1111 `parameters` text (what "copy parameters" puts on the clipboard). */
   readonly parametersText: string;
+  /** LoRAs, embeddings, VAE and clip skip applied (issue 11); null when none. */
+  readonly addons?: AppliedAddonsDto | null;
 }
 
 // ---------------------------------------------------------------------------------------------- models
@@ -504,6 +562,45 @@ export interface ModelDto {
   readonly addedAt: number;
 }
 
+// --------------------------------------------------------------------------- add-ons (issue 11)
+
+/** What the bounded checker read from an add-on file's header and metadata (no weights). */
+export type AddonInfoDto =
+  | {
+    readonly kind: 'lora';
+    /** kohya, diffusers, peft, … (the key layout). */
+    readonly layout: string;
+    readonly modules: { readonly unet: number; readonly text: number };
+    /** lora, locon, loha, lokr. */
+    readonly adapters: readonly string[];
+    readonly rank: number | null;
+    /** `ss_base_model_version` or `modelspec.architecture` when the file says. */
+    readonly baseModel: string | null;
+    /** The most frequent training tags (`ss_tag_frequency`). */
+    readonly triggerWords: readonly string[];
+    readonly unknownKeys: number;
+  }
+  | { readonly kind: 'embedding'; readonly trigger: string; readonly vectors: number; readonly width: number; readonly family: string }
+  | { readonly kind: 'vae'; readonly layout: string; readonly tensors: number };
+
+/** A LoRA, textual-inversion embedding or VAE in the library. */
+export interface AddonDto {
+  readonly id: number;
+  readonly kind: AddonKind;
+  /** The file's name without `.safetensors`: what `<lora:name>` tags, embedding triggers and PNG hashes use. */
+  readonly name: string;
+  readonly fileName: string;
+  /** A1111's short hash (LoRA: addnet 12 hex digits; embedding: SHA-256, 12; VAE: SHA-256, 10). */
+  readonly hash: string;
+  readonly info: AddonInfoDto;
+  /** `NAME.preview.png` next to the file, as a small data URL; null when there is none. */
+  readonly preview: string | null;
+  readonly sizeBytes: number;
+  /** Copied (uploaded) into the app's folder: removing it deletes that copy. */
+  readonly managedCopy: boolean;
+  readonly addedAt: number;
+}
+
 // ---------------------------------------------------------------------------------------------- settings
 
 export interface SettingsDto {
@@ -514,12 +611,18 @@ export interface SettingsDto {
   readonly outputDir: string;
   readonly outputDirIsDefault: boolean;
   readonly theme: Theme;
+  /** The clip skip Generate starts at (issue 11). */
+  readonly defaultClipSkip: number;
+  /** The library VAE Generate starts with (issue 11); null = the model's own. */
+  readonly defaultVaeId: number | null;
 }
 
 export interface SettingsPatch {
   executionProvider?: ProviderChoice;
   cpuThreads?: number | null;
   theme?: Theme;
+  defaultClipSkip?: number;
+  defaultVaeId?: number | null;
 }
 
 export interface ProviderAttemptDto { readonly provider: ProviderName; readonly ok: boolean; readonly reason: string }

@@ -2,13 +2,13 @@
 // The bounds are vocabulary.ts's LIMITS, which the UI and the engine use too.
 import {
   THEMES,
-  type AccelDto, type CompareParams, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
+  type AccelDto, type CompareParams, type LoraUseDto, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
 } from './dto';
 import type { CalibrateParams, ExpectedQualityParams, SavePresetParams } from './dto';
 import {
   arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
 } from './schema';
-import { ACCEL_MODES, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN } from './vocabulary';
+import { ACCEL_MODES, ADDON_KINDS, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN } from './vocabulary';
 
 const id = int(1, Number.MAX_SAFE_INTEGER);
 const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
@@ -48,8 +48,17 @@ const baseFields = {
   seed: seedSchema,
 };
 
+// add-ons (issue 11)
+const loraWeight = num(-LIMITS.maxLoraWeight, LIMITS.maxLoraWeight);
+const loraUseSchema: Schema<LoraUseDto> = object({ addonId: id, unet: loraWeight, text: loraWeight });
+const addonFields = {
+  loras: optional(arrayOf(loraUseSchema, { max: LIMITS.maxLoras })),
+  vaeId: optional(nullable(id)),
+  clipSkip: optional(int(1, LIMITS.maxClipSkip)),
+};
+
 export const generateParamsSchema: Schema<GenerateParams> = refine(
-  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount) }),
+  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount), ...addonFields }),
   sizeRule,
 );
 
@@ -94,6 +103,8 @@ export const settingsPatchSchema: Schema<SettingsPatch> = object({
   executionProvider: optional(oneOf(PROVIDER_CHOICES)),
   cpuThreads: optional(nullable(int(1, LIMITS.maxCpuThreads))),
   theme: optional(oneOf(THEMES)),
+  defaultClipSkip: optional(int(1, LIMITS.maxClipSkip)),
+  defaultVaeId: optional(nullable(id)),
 });
 
 export const schemas = {
@@ -110,4 +121,5 @@ export const schemas = {
   importKind: oneOf(['file', 'folder'] as const),
   sampler: baseFields.sampler,
   steps: baseFields.steps,
+  addonKind: oneOf(ADDON_KINDS),
 };

@@ -17,6 +17,11 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export const PREDICTIONS = ['eps', 'v'] as const;
 export type Prediction = (typeof PREDICTIONS)[number];
 
+// --- Add-ons (issue 11): what the model library holds besides checkpoints --------------------------------
+/** LoRAs, textual-inversion embeddings and standalone VAEs (main/engine/weights/addon-file.ts tells them apart). */
+export const ADDON_KINDS = ['lora', 'embedding', 'vae'] as const;
+export type AddonKind = (typeof ADDON_KINDS)[number];
+
 /** 'auto' tries CUDA → DirectML → WebGPU → CPU; anything else forces that provider. */
 export const PROVIDER_CHOICES = ['auto', 'cuda', 'dml', 'webgpu', 'cpu'] as const;
 export type ProviderChoice = (typeof PROVIDER_CHOICES)[number];
@@ -92,6 +97,13 @@ export const LIMITS = {
   minCalibrationMinutes: 0.05,
   maxCalibrationMinutes: 240,
   maxPresetNameChars: 100,
+  // add-ons (issue 11)
+  /** LoRAs picked for one generation (prompt tags included). */
+  maxLoras: 16,
+  /** A LoRA's UNet / text-encoder multiplier (A1111 allows any; past ±4 images are noise). */
+  maxLoraWeight: 4,
+  /** A1111's clip skip: 1 = the text encoder's last layer, 12 = its first. */
+  maxClipSkip: 12,
 } as const;
 
 // ---------------------------------------------------------------------------------------------- error codes

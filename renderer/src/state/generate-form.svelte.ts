@@ -2,7 +2,7 @@
 // and its validation. "Reuse parameters" from the gallery fills it through apply().
 import {
   fieldProblem, LIMITS,
-  type AccelDto, type GenerateParams, type GenerationDefaults, type ImageParametersDto, type SamplerName, type SeedChoice, type StudioApi,
+  type AccelDto, type GenerateParams, type GenerationDefaults, type ImageParametersDto, type LoraUseDto, type SamplerName, type SeedChoice, type StudioApi,
 } from '../../../preload/contract';
 import { int, num } from '../../../preload/contract/schema';
 import { errorMessage } from '../lib/error-message';
@@ -41,6 +41,10 @@ export class GenerateForm {
   seedMode = $state<SeedMode>('random');
   seedValue = $state(0);
   batchCount = $state(1);
+  // --- add-ons (issue 11): library LoRAs with their weights, the VAE (null: the model's own) and clip skip
+  loras = $state<LoraUseDto[]>([]);
+  vaeId = $state<number | null>(null);
+  clipSkip = $state(1);
 
   /** The Calibrated preset has no calibration for these settings (set by Generate's expected-quality line). */
   uncalibrated = $state(false);
@@ -166,7 +170,26 @@ export class GenerateForm {
       height: this.height,
       seed: this.seedChoice(),
       batchCount: this.batchCount,
+      ...(this.loras.length ? { loras: $state.snapshot(this.loras) } : {}),
+      ...(this.vaeId !== null ? { vaeId: this.vaeId } : {}),
+      ...(this.clipSkip !== 1 ? { clipSkip: this.clipSkip } : {}),
     };
+  }
+
+  // --- add-ons (issue 11)
+  addLora(addonId: number): void {
+    if (!this.loras.some((l) => l.addonId === addonId)) this.loras.push({ addonId, unet: 1, text: 1 });
+  }
+
+  removeLora(addonId: number): void {
+    this.loras = this.loras.filter((l) => l.addonId !== addonId);
+  }
+
+  /** Fill the add-ons a stored generation or an image names (those found in the library). */
+  applyAddons(a: { loras?: readonly LoraUseDto[] | undefined; vaeId?: number | null | undefined; clipSkip?: number | null | undefined }): void {
+    this.loras = (a.loras ?? []).map((l) => ({ ...l }));
+    this.vaeId = a.vaeId ?? null;
+    this.clipSkip = a.clipSkip ?? 1;
   }
 
   /** Fill the form from stored parameters ("Reuse parameters"). */
@@ -183,6 +206,7 @@ export class GenerateForm {
     this.seedMode = params.seed.mode;
     if (params.seed.mode === 'fixed') this.seedValue = params.seed.value;
     this.#applyAccel(params.accel);
+    this.applyAddons(params);
     void this.api.generation.defaults({ modelId: params.modelId }).then((d) => { this.defaults = d; }, () => undefined);
   }
 

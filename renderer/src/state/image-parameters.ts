@@ -1,6 +1,7 @@
 // Loading the parameters of a dropped or pasted image into the Generate form, and telling the user what was
 // loaded (and what could not be).
 import type { ImageParametersDto } from '../../../preload/contract';
+import { restoreAddons } from '../lib/addon-restore';
 import { errorMessage } from '../lib/error-message';
 import type { Studio } from './studio';
 
@@ -9,7 +10,7 @@ const SOURCE_LABELS: Record<ImageParametersDto['source'], string> = {
 };
 
 export async function loadImageParameters(studio: Studio, file: File): Promise<void> {
-  const { api, form, models, nav, toasts } = studio;
+  const { api, addons, form, models, nav, toasts } = studio;
   nav.go('generate');
   let read: ImageParametersDto;
   try {
@@ -27,5 +28,12 @@ export async function loadImageParameters(studio: Studio, file: File): Promise<v
   const loaded = form.applyImageParameters(read, model && model.id !== current?.id ? model.id : undefined);
   const notes = [...read.notes];
   if (read.modelName !== null && !model) notes.push(`Its model "${read.modelName}" is not in your library; the form keeps its model.`);
+  // add-ons (issue 11): LoRAs with weights, VAE and clip skip found in the library; the missing ones named
+  if (read.addons) {
+    const restored = restoreAddons(read.addons, addons.list);
+    form.applyAddons(restored);
+    loaded.push('LoRAs, VAE and clip skip');
+    if (restored.missing.length) notes.push(`Not in your library (import them on the Models screen): ${restored.missing.join(', ')}.`);
+  }
   toasts.show(`Loaded ${loaded.join(', ')} from "${file.name}" (${SOURCE_LABELS[read.source]} parameters).${notes.length ? ` ${notes.join(' ')}` : ''}`);
 }

@@ -2,6 +2,7 @@
 // concern, wired together here (and only here) where one concern reacts to another.
 import type { StudioApi } from '../../../preload/contract';
 import { CalibrationState } from './calibration.svelte';
+import { AddonsState } from './addons.svelte';
 import { CompareState } from './compare.svelte';
 import { GalleryDetail } from './gallery-detail.svelte';
 import { GalleryState } from './gallery.svelte';
@@ -21,6 +22,8 @@ export interface Studio {
   readonly system: SystemState;
   readonly settings: SettingsState;
   readonly models: ModelsState;
+  /** LoRAs, embeddings, VAEs (issue 11). */
+  readonly addons: AddonsState;
   readonly presets: PresetsState;
   readonly form: GenerateForm;
   readonly jobs: JobsState;
@@ -42,6 +45,7 @@ export function createStudio(api: StudioApi): Studio {
     system: new SystemState(api),
     settings: new SettingsState(api),
     models: new ModelsState(api),
+    addons: new AddonsState(api),
     presets,
     form,
     jobs: new JobsState(api),
@@ -57,7 +61,10 @@ export function createStudio(api: StudioApi): Studio {
 /** First load: the system check decides whether anything else is worth asking. */
 export async function startStudio(studio: Studio): Promise<void> {
   if (!(await studio.system.load())) return;
-  await Promise.all([studio.settings.load(), studio.models.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  await Promise.all([studio.settings.load(), studio.models.load(), studio.addons.load(), studio.presets.load(), studio.jobs.load(), studio.compare.load()]);
+  // issue 11: Settings' defaults (a default VAE removed from the library since is left out)
+  studio.form.clipSkip = studio.settings.current?.defaultClipSkip ?? 1;
+  studio.form.vaeId = studio.addons.byId(studio.settings.current?.defaultVaeId)?.id ?? null;
   void studio.calibration.load();
   await studio.form.load();
   studio.compare.initFrom(studio.form.toParams());

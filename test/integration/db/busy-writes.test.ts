@@ -72,6 +72,9 @@ const WRITES: [string, (arg: number) => unknown, (() => number)?][] = [
   ['comparisons.remove', () => db.comparisons.remove(db.comparisons.listRecent(1)[0]!.id)],
   ['appState.set', () => new AppStateRepo(db.db).set('k', { v: 1 })],
   ['appState.delete', () => new AppStateRepo(db.db).delete('k')],
+  ['addons.add', () => db.addons.add({ kind: 'lora', name: 'l', path: '/a/l.safetensors', info: {}, hash: 'h', preview: null, sizeBytes: 1, fileMtime: 1 })],
+  ['addons.setApplied', (id) => db.addons.setApplied(id, { clipSkip: 2 }), () => db.generations.insertPending(newGeneration())],
+  ['addons.remove', () => db.addons.remove(db.addons.list()[0]!.id)],
   ['models.remove', () => db.models.remove(db.models.getByPath('/m/a.safetensors')!.id)],
 ];
 

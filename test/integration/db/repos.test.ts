@@ -84,7 +84,7 @@ describe('settings', () => {
     s.settings.set('cpuThreads', 4);
     s.settings.set('outputDir', join(dir, 'out'));
     s.settings.set('theme', 'dark');
-    expect(s.settings.getAll()).toEqual({ executionProvider: 'cpu', cpuThreads: 4, outputDir: join(dir, 'out'), theme: 'dark' });
+    expect(s.settings.getAll()).toEqual({ executionProvider: 'cpu', cpuThreads: 4, outputDir: join(dir, 'out'), theme: 'dark', clipSkip: 1, vaeId: null });
     for (const [key, value] of [['cpuThreads', 0], ['cpuThreads', 2.5], ['outputDir', 'relative/path'], ['outputDir', ''],
       ['theme', 'neon'], ['executionProvider', 'directml']] as const) {
       expect(() => s.settings.set(key, value as never), `${key}=${value}`).toThrowError(expect.objectContaining({ code: 'invalid-parameters' }));

@@ -2,7 +2,7 @@
 // transport function, so the Electron and WebSocket clients cannot drift from the contract.
 import {
   EVENT_NAMES, METHOD_NAMES,
-  type EventMap, type EventName, type ImageParametersDto, type ImageVariant, type MethodName, type ModelDto, type StudioApi,
+  type EventMap, type EventName, type ImageParametersDto, type ImageVariant, type MethodName, type AddonDto, type ModelDto, type StudioApi,
   type Unsubscribe, type UploadOptions,
 } from '../../../../preload/contract';
 
@@ -13,6 +13,7 @@ export interface Transport {
   subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): Unsubscribe;
   imageUrl(generationId: number, variant: ImageVariant): string;
   importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
+  importDroppedAddon(file: File, options?: UploadOptions): Promise<AddonDto>;
   readImageParameters(file: File): Promise<ImageParametersDto>;
 }
 
@@ -21,6 +22,7 @@ export function buildApi(transport: Transport): StudioApi {
     shell: transport.shell,
     imageUrl: (id: number, variant: ImageVariant) => transport.imageUrl(id, variant),
     importDroppedModel: (file: File, options?: UploadOptions) => transport.importDroppedModel(file, options),
+    importDroppedAddon: (file: File, options?: UploadOptions) => transport.importDroppedAddon(file, options),
     readImageParameters: (file: File) => transport.readImageParameters(file),
   };
   for (const method of METHOD_NAMES) {

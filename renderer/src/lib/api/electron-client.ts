@@ -1,7 +1,7 @@
 // StudioApi in the Electron window: over `window.studio` (the preload's bridge), unwrapping Result envelopes
 // (errors do not cross contextBridge with their fields, so main returns them as values).
 import {
-  imageSchemeUrl, type ImageParametersDto, type MethodName, type ModelDto, type Result, type StudioApi, type StudioBridge,
+  imageSchemeUrl, type ImageParametersDto, type MethodName, type AddonDto, type ModelDto, type Result, type StudioApi, type StudioBridge,
 } from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
@@ -18,6 +18,7 @@ export function createElectronClient(bridge: StudioBridge): StudioApi {
     subscribe: (event, listener) => bridge[event](listener as never),
     imageUrl: imageSchemeUrl,
     importDroppedModel: async (file) => invoke('models.importPath', { path: bridge.pathForFile(file) }) as Promise<ModelDto>,
+    importDroppedAddon: async (file) => invoke('addons.importPath', { path: bridge.pathForFile(file) }) as Promise<AddonDto>,
     readImageParameters: async (file) => {
       const path = bridge.pathForFile(file);
       // a pasted screenshot or an image dragged from a browser has no file on disk to read

@@ -4,7 +4,7 @@
 // calls in flight when the socket closes reject with 'unavailable' (the server may still finish them).
 import {
   WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
-  type EventMap, type EventName, type ImageParametersDto, type MethodName, type ModelDto, type Result, type StudioApi,
+  type EventMap, type EventName, type ImageParametersDto, type MethodName, type AddonDto, type ModelDto, type Result, type StudioApi,
   type UploadOptions, type WireEvent, type WireResponse,
 } from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
@@ -104,6 +104,14 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
     });
   };
 
+  /** A file's bytes to an upload route: with progress and cancel over XHR when asked, else fetch(). */
+  const upload = async <T>(url: string, file: File, options: UploadOptions): Promise<T> => {
+    if ((options.onProgress || options.signal) && typeof XMLHttpRequest !== 'undefined') {
+      return unwrap(await postWithProgress<T>(url, opts.token, file, options));
+    }
+    return unwrap(await postBytes<T>(doFetch, url, opts.token, file));
+  };
+
   return buildApi({
     shell: 'web',
     call,
@@ -115,13 +123,10 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       return () => { set.delete(listener as (payload: never) => void); };
     },
     imageUrl: (id, variant) => `${base}/images/${id}/${variant}`,
-    importDroppedModel: async (file: File, options: UploadOptions = {}): Promise<ModelDto> => {
-      const url = `${base}/upload?name=${encodeURIComponent(file.name)}`;
-      if ((options.onProgress || options.signal) && typeof XMLHttpRequest !== 'undefined') {
-        return unwrap(await postWithProgress<ModelDto>(url, opts.token, file, options));
-      }
-      return unwrap(await postBytes<ModelDto>(doFetch, url, opts.token, file));
-    },
+    importDroppedModel: (file: File, options: UploadOptions = {}): Promise<ModelDto> =>
+      upload<ModelDto>(`${base}/upload?name=${encodeURIComponent(file.name)}`, file, options),
+    importDroppedAddon: (file: File, options: UploadOptions = {}): Promise<AddonDto> =>
+      upload<AddonDto>(`${base}/upload?library=addons&name=${encodeURIComponent(file.name)}`, file, options),
     readImageParameters: async (file: File): Promise<ImageParametersDto> =>
       unwrap(await postBytes<ImageParametersDto>(doFetch, `${base}/image-parameters`, opts.token, file)),
   });
