@@ -1,4 +1,7 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -11,6 +14,9 @@ export default defineConfig({
     // 2-core machine only slows every file down and makes timeouts flaky.
     fileParallelism: false,
     reporters: ['default'],
+    // Tests that run the CLI without --home must not read or migrate the user's own library
+    // (~/.config/dato-studio): every test process gets a private, empty one.
+    env: { DATO_STUDIO_HOME: mkdtempSync(join(tmpdir(), 'dato-test-library-')) },
     projects: [
       {
         extends: true,
