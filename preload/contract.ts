@@ -13,7 +13,7 @@ import type {
   GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
   ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
   ProviderReportDto, Result, SettingsDto, SettingsEvent,
-  SettingsPatch, SystemInfoDto,
+  SettingsPatch, SourceImageDto, SourceImageKind, SystemInfoDto,
 } from './contract/dto';
 import { empty, object, optional, nullable, type Schema } from './contract/schema';
 import {
@@ -90,6 +90,11 @@ export interface MethodMap {
   'settings.providers': { args: { refresh?: boolean }; result: ProviderReportDto };
   // System ----------------------------------------------------------------------------------------------
   'system.info': { args: Empty; result: SystemInfoDto };
+  // Image-to-image (issue 9) ----------------------------------------------------------------------------
+  /** Electron only: keep a picture or mask in the library (checked: decodable, size limits); web mode uploads it. */
+  'images.storeSource': { args: { bytes: Uint8Array; kind: SourceImageKind }; result: SourceImageDto };
+  /** A gallery image as the next image-to-image input ("send to img2img"). */
+  'images.sourceFromGeneration': { args: { generationId: number }; result: SourceImageDto };
 }
 
 export type MethodName = keyof MethodMap;
@@ -142,6 +147,8 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'settings.resetOutputDir': spec(emptyArgs, local),
   'settings.providers': spec(object({ refresh: optional(s.bool) }), remote),
   'system.info': spec(emptyArgs, remote),
+  'images.storeSource': spec(s.sourceFile, local),
+  'images.sourceFromGeneration': spec(object({ generationId: s.id }), remote),
 };
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
@@ -189,6 +196,10 @@ export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & 
   importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
   /** Generation parameters of an image the user dropped or pasted: Electron sends its path, web mode its bytes. */
   readImageParameters(file: File): Promise<ImageParametersDto>;
+  /** Image-to-image (issue 9): keep a dropped, pasted or painted picture/mask in the library. */
+  storeSourceImage(image: Blob, kind: SourceImageKind): Promise<SourceImageDto>;
+  /** URL for an <img> of a stored source picture or mask. */
+  sourceImageUrl(sourceId: number): string;
   readonly shell: 'electron' | 'web';
 };
 
@@ -216,6 +227,8 @@ export const APP_ORIGIN = 'studio://app';
 export const IMAGE_SCHEME = 'studio-image';
 export const imageSchemeUrl = (generationId: number, variant: ImageVariant): string =>
   `${IMAGE_SCHEME}://image/${generationId}/${variant}`;
+/** A stored image-to-image source picture or mask (issue 9). */
+export const sourceSchemeUrl = (sourceId: number): string => `${IMAGE_SCHEME}://source/${sourceId}`;
 
 /**
  * Web mode. Start: `node dist/web.js [--port N] [--data-dir DIR]` prints `http://127.0.0.1:PORT/#token=HEX`.
@@ -227,6 +240,8 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  *   responds with a JSON Result<ModelDto>.
  * - An image's parameters: POST `/image-parameters` (same token), body = the image's bytes (≤ 128 MB);
  *   responds with a JSON Result<ImageParametersDto>.
+ * - Image-to-image (issue 9): POST `/source-images?kind=image|mask` (same token), body = the picture's bytes;
+ *   responds with a JSON Result<SourceImageDto>. GET `/sources/<id>` (the image cookie) serves it as PNG.
  */
 export const WEB_PROTOCOL = 'studio.v1';
 export const WEB_TOKEN_PROTOCOL_PREFIX = 'studio-token.';

@@ -13,6 +13,7 @@ import { PresetsRepo } from './presets-repo';
 import { SettingsRepo } from './settings-repo';
 import { ComparisonsRepo } from './comparisons-repo';
 import { CalibrationsRepo } from './calibrations-repo';
+import { SourceImagesRepo } from './source-images-repo';
 
 export const DATABASE_FILE_NAME = 'library.sqlite3';
 
@@ -27,6 +28,8 @@ export interface StudioDb {
   settings: SettingsRepo;
   comparisons: ComparisonsRepo;
   calibrations: CalibrationsRepo;
+  /** Image-to-image sources (issue 9). */
+  sources: SourceImagesRepo;
   close(): void;
 }
 
@@ -54,6 +57,7 @@ export function openStudioDb(dir: string): StudioDb {
     settings: new SettingsRepo(db),
     comparisons: new ComparisonsRepo(db),
     calibrations: new CalibrationsRepo(db),
+    sources: new SourceImagesRepo(db),
     close: () => closeDatabase(db),
   };
 }

@@ -31,6 +31,8 @@ export interface SaveImageRequest {
   appVersion: string;
   /** A1111 "Model hash" (AutoV2) when the caller knows it. */
   modelHash?: string;
+  /** Further A1111 fields (image-to-image: img2img-parameters.ts). */
+  extraParameters?: Record<string, string | number>;
   onProgress?: (step: SaveStep) => void;
 }
 
@@ -66,6 +68,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     height,
     modelHash: request.modelHash ?? null,
     modelName: record.modelName,
+    ...(request.extraParameters ? { extra: request.extraParameters } : {}),
   });
   const studio = formatStudioMetadata({
     format: 1,

@@ -3,7 +3,7 @@
 // and "reuse parameters". Files are looked up by generation id only; the UI never names a path.
 import { basename } from 'node:path';
 import type {
-  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto,
+  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto, SourceParamsDto,
 } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import { purgeGenerationsById } from '../db/generation-purge';
@@ -15,6 +15,8 @@ import type { EventHub } from './event-hub';
 import { heatmapPathFor } from './heatmap-path';
 import { speedupFromRecord, timingsDto, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
+import { sourceSettings } from './source-images-service';
+import { sourceParameterFields } from '../images/img2img-parameters';
 
 export function galleryItem(r: GenerationRecord): GalleryItemDto {
   return {
@@ -43,6 +45,7 @@ export class GalleryService {
 
   get(id: number): GenerationDetailDto {
     const r = this.record(id);
+    const source = this.db.sources.ofGeneration(id);
     const timings = r.timings as RecordedTimings | null;
     return {
       ...galleryItem(r),
@@ -52,8 +55,9 @@ export class GalleryService {
       psnrVsBaseline: r.psnrVsBaseline, fileName: r.image ? basename(r.image.path) : null, bytes: r.image?.bytes ?? null,
       parametersText: formatA1111Parameters({
         prompt: r.prompt, negativePrompt: r.negativePrompt, steps: r.steps, sampler: r.sampler, cfg: r.cfg, seed: r.seed,
-        width: r.width, height: r.height, modelName: r.modelName,
+        width: r.width, height: r.height, modelName: r.modelName, ...(source ? { extra: sourceParameterFields(sourceSettings(source)) } : {}),
       }),
+      source,
     };
   }
 
@@ -100,7 +104,14 @@ export class GalleryService {
     return {
       modelId: r.modelId, prompt: r.prompt, negativePrompt: r.negativePrompt, accel: accelFromColumns(r.mode, r.schedule, r.accel),
       sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seed: { mode: 'fixed', value: r.seed }, batchCount: 1,
+      ...this.sourceOf(id),
     };
+  }
+
+  /** Image-to-image (issue 9): what a generation started from, as reuse sends it again. */
+  private sourceOf(id: number): { source?: SourceParamsDto } {
+    const source = this.db.sources.ofGeneration(id);
+    return source ? { source } : {};
   }
 
   /** The file behind an image URL, or null (unknown id, deleted, no such variant). */

@@ -29,6 +29,7 @@ import type { ProviderReports } from './provider-report';
 import { recordedTimings, timingsDto } from './recorded-timings';
 import { ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
+import type { SourceImagesService } from './source-images-service';
 import { sizeOptions, samplingDefaults } from './size-options';
 import { steadyLoopSeconds } from './steady-time';
 import type { SpeedupBook } from './speedup-book';
@@ -53,6 +54,8 @@ export interface GenerationServiceOptions {
   maxJobs?: number;
   /** Default HARD_CANCEL_MS (tests shorten it). */
   hardCancelMs?: number;
+  /** Image-to-image sources (issue 9); without it a request with `source` is refused. */
+  sources?: SourceImagesService;
 }
 
 /** One job to queue, model and seed resolved (compare uses this directly). */
@@ -89,7 +92,9 @@ export class GenerationService {
 
   enqueue(params: GenerateParams): JobDto[] {
     const seed = this.resolveSeed(params.seed);
-    const { accel, batchCount, seed: _choice, modelId, ...rest } = params;
+    const { accel, batchCount, seed: _choice, modelId, ...asked } = params;
+    // Image-to-image (issue 9): the sources must exist; outpainting sets the size from the extended picture
+    const rest = asked.source ? { ...asked, ...this.sources().check(asked.source, asked) } : asked;
     const plans = Array.from({ length: batchCount }, (_, i): JobPlan => ({ params: rest, modelId, accel, seed: seed + i, comparisonId: null }));
     return this.enqueuePlans(plans);
   }
@@ -116,10 +121,16 @@ export class GenerationService {
         sampler: params.sampler, steps: params.steps, cfg: params.cfg, width: params.width, height: params.height, seed: params.seed,
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
       });
+      if (params.source) this.opts.db.sources.link(generationId, params.source);
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
     })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
     return this.queue.enqueue(specs);
+  }
+
+  private sources(): SourceImagesService {
+    if (!this.opts.sources) throw new EngineError('invalid-parameters', 'Image-to-image is not available here.');
+    return this.opts.sources;
   }
 
   defaults(modelId: number | null): GenerationDefaults {
@@ -181,11 +192,13 @@ export class GenerationService {
     await mkdir(settings.outputDir, { recursive: true });
     await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
+    const source = p.source ? await this.sources().prepare(p.source, p.width, p.height) : null;
 
     const request: GenerateRequest = {
       modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,
       sampler: p.sampler, steps: p.steps, cfg: p.cfg, eta: 0, width: p.width, height: p.height, seed: p.seed, images: 1,
       accel: await this.calibrated(toAccelSettings(p.accel), model, p), previewEvery: 1, ...(settings.cpuThreads ? { threads: settings.cpuThreads } : {}),
+      ...(source ? { init: source.init } : {}),
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
@@ -220,7 +233,7 @@ export class GenerationService {
       macFraction: () => this.opts.planCost({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
         .then((cost) => cost.macFraction, () => 0),
     });
-    const image = result.images[0];
+    const image = source ? (await source.finish(result.images))[0] : result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
     const saveStarted = performance.now();
     const timings = recordedTimings(result, speedup);
@@ -228,6 +241,7 @@ export class GenerationService {
       generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
+      ...(source ? { extraParameters: source.parameters } : {}),
       // The files are written; the row is committed next, with `timings` as it is then: record the save
       // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
       onProgress: (step) => {

@@ -14,6 +14,7 @@ import type { DesktopIntegration } from './desktop-integration';
 import { createDispatch, type Dispatch } from './dispatch';
 import { EventHub } from './event-hub';
 import { GalleryService } from './gallery-service';
+import { SourceImagesService } from './source-images-service';
 import { GenerationService } from './generation-service';
 import { createHandlers } from './handlers';
 import { ModelsService } from './models-service';
@@ -45,6 +46,8 @@ export interface Studio {
   readonly gallery: GalleryService;
   readonly models: ModelsService;
   readonly settings: SettingsService;
+  /** Image-to-image sources (issue 9). */
+  readonly sources: SourceImagesService;
   readonly startup: StartupReport;
   /** Cancel every job, let the engines finish, close the library. */
   close(): Promise<void>;
@@ -66,8 +69,9 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
     });
     const gallery = new GalleryService(db, events);
+    const sources = new SourceImagesService(db, () => settings.get().outputDir, gallery);
     const generation = new GenerationService({
-      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
+      db, state, engine: opts.engine, sources, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, appVersion,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);
@@ -78,10 +82,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     const dispatch = createDispatch(createHandlers({
-      generation, compare, gallery, models, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+      generation, compare, gallery, models, settings, sources, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
     return {
-      paths, db, events, dispatch, generation, compare, gallery, models, settings, startup,
+      paths, db, events, dispatch, generation, compare, gallery, models, settings, sources, startup,
       close: async () => {
         generation.queue.cancelAll();
         await Promise.race([generation.queue.idle(), new Promise((r) => setTimeout(r, 10_000))]);

@@ -6,6 +6,7 @@
 
 export * from './vocabulary';
 import type { AccelMode, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
+import type { InpaintArea, MaskedContent, ResizeMode, SourceImageKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -68,6 +69,8 @@ export interface GenerateParams {
   seed: SeedChoice;
   /** N jobs with seeds seed, seed+1, … */
   batchCount: number;
+  /** Image-to-image / inpainting / outpainting (issue 9); absent = text-to-image. */
+  source?: SourceParamsDto;
 }
 
 export interface SizeOption { readonly label: string; readonly width: number; readonly height: number }
@@ -212,6 +215,8 @@ export interface JobParamsDto {
   readonly seed: number;
   readonly batchIndex: number;
   readonly batchCount: number;
+  /** Image-to-image (issue 9). */
+  readonly source?: SourceParamsDto;
 }
 
 export interface JobDto {
@@ -253,6 +258,8 @@ export interface ImageParametersDto {
   readonly modelName: string | null;
   /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
   readonly notes: readonly string[];
+  /** Image-to-image settings the image names (issue 9); absent for text-to-image. */
+  readonly img2img?: Img2ImgSettingsRead;
 }
 
 // ---------------------------------------------------------------------------------------------- compare
@@ -378,6 +385,8 @@ export interface GenerationDetailDto extends GalleryItemDto {
   readonly bytes: number | null;
   /** The A1111 `parameters` text (what "copy parameters" puts on the clipboard). */
   readonly parametersText: string;
+  /** The picture it was made from, kept in the library (issue 9); null for text-to-image. */
+  readonly source: SourceParamsDto | null;
 }
 
 // ---------------------------------------------------------------------------------------------- models
@@ -487,3 +496,53 @@ export type GalleryEvent =
 
 export interface ModelsEvent { readonly models: readonly ModelDto[] }
 export interface SettingsEvent { readonly settings: SettingsDto }
+
+// ---------------------------------------------------------------------------------------------- image-to-image
+// Issue 9: input pictures and masks are stored in the library first (StudioApi.storeSourceImage, or
+// images.sourceFromGeneration for a gallery image) and then named by id, so a gallery item keeps its source
+// after the user's own file is gone.
+
+/** A picture or mask kept in the library. */
+export interface SourceImageDto {
+  readonly id: number;
+  readonly kind: SourceImageKind;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Pixels added on each side of the picture (outpainting). */
+export interface OutpaintDto {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export interface SourceParamsDto {
+  /** A SourceImageDto of kind 'image'. */
+  imageId: number;
+  /** A SourceImageDto of kind 'mask' with the image's size (white = repaint); null = image-to-image. */
+  maskId: number | null;
+  /** Denoising strength: how much is repainted, (0, 1]. */
+  strength: number;
+  resizeMode: ResizeMode;
+  /** Mask edge blur, pixels. */
+  maskBlur: number;
+  maskedContent: MaskedContent;
+  inpaintArea: InpaintArea;
+  /** Pixels around the mask in only-masked mode. */
+  padding: number;
+  /** Extend the canvas (the new area is repainted, the size follows from the picture); null = no outpainting. */
+  outpaint: OutpaintDto | null;
+}
+
+/** What an image's parameters say about image-to-image; `imageId` when its source picture is in the library. */
+export interface Img2ImgSettingsRead {
+  readonly strength: number;
+  readonly resizeMode: ResizeMode | null;
+  readonly maskBlur: number | null;
+  readonly maskedContent: MaskedContent | null;
+  readonly inpaintArea: InpaintArea | null;
+  readonly padding: number | null;
+  readonly source: SourceImageDto | null;
+}

@@ -2,7 +2,8 @@
 import type { Migration } from '../migrate';
 import { migration001 } from './001-initial';
 import { migration002 } from './002-calibrations';
+import { migration003 } from './003-source-images';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -3,7 +3,7 @@
 import {
   EVENT_NAMES, METHOD_NAMES,
   type EventMap, type EventName, type ImageParametersDto, type ImageVariant, type MethodName, type ModelDto, type StudioApi,
-  type Unsubscribe, type UploadOptions,
+  type Unsubscribe, type UploadOptions, type SourceImageDto, type SourceImageKind,
 } from '../../../../preload/contract';
 
 export interface Transport {
@@ -14,6 +14,8 @@ export interface Transport {
   imageUrl(generationId: number, variant: ImageVariant): string;
   importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
   readImageParameters(file: File): Promise<ImageParametersDto>;
+  storeSourceImage(image: Blob, kind: SourceImageKind): Promise<SourceImageDto>;
+  sourceImageUrl(sourceId: number): string;
 }
 
 export function buildApi(transport: Transport): StudioApi {
@@ -22,6 +24,8 @@ export function buildApi(transport: Transport): StudioApi {
     imageUrl: (id: number, variant: ImageVariant) => transport.imageUrl(id, variant),
     importDroppedModel: (file: File, options?: UploadOptions) => transport.importDroppedModel(file, options),
     readImageParameters: (file: File) => transport.readImageParameters(file),
+    storeSourceImage: (image: Blob, kind: SourceImageKind) => transport.storeSourceImage(image, kind),
+    sourceImageUrl: (id: number) => transport.sourceImageUrl(id),
   };
   for (const method of METHOD_NAMES) {
     const [ns, fn] = method.split('.') as [string, string];
