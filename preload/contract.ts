@@ -95,6 +95,8 @@ export interface MethodMap {
   'images.storeSource': { args: { bytes: Uint8Array; kind: SourceImageKind }; result: SourceImageDto };
   /** A gallery image as the next image-to-image input ("send to img2img"). */
   'images.sourceFromGeneration': { args: { generationId: number }; result: SourceImageDto };
+  /** A stored source picture or mask (what a reused generation started from). */
+  'images.getSource': { args: { sourceId: number }; result: SourceImageDto };
 }
 
 export type MethodName = keyof MethodMap;
@@ -149,6 +151,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'system.info': spec(emptyArgs, remote),
   'images.storeSource': spec(s.sourceFile, local),
   'images.sourceFromGeneration': spec(object({ generationId: s.id }), remote),
+  'images.getSource': spec(object({ sourceId: s.id }), remote),
 };
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

@@ -1,7 +1,7 @@
 // Image-to-image sources (issue 9, migration 3): stored pictures and masks, and which of them each
 // image-to-image generation started from, with its settings.
 import type Database from 'better-sqlite3';
-import type { SourceImageKind, SourceParamsDto } from '../../preload/contract/dto';
+import type { SourceImageKind } from '../../preload/contract/vocabulary';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
 export interface SourceImageRecord {
@@ -32,7 +32,12 @@ const toRecord = (r: SourceImageRow): SourceImageRecord => ({
   id: r.id, kind: r.kind, path: r.path, width: r.width, height: r.height, bytes: r.bytes, sha256: r.sha256, createdAt: r.created_at,
 });
 
-type SourceSettingsColumn = Omit<SourceParamsDto, 'imageId' | 'maskId'>;
+/** What a generation started from; `settings` is the service's (strength, resize mode, mask options, outpaint). */
+export interface GenerationSource {
+  imageId: number;
+  maskId: number | null;
+  settings: Record<string, unknown>;
+}
 
 export class SourceImagesRepo {
   private readonly insertStmt;
@@ -75,21 +80,20 @@ export class SourceImagesRepo {
   }
 
   /** Record what generation `generationId` starts from (with its pending row, in the same transaction). */
-  link(generationId: number, source: SourceParamsDto): void {
-    const { imageId, maskId, ...settings } = source;
-    this.linkStmt.run({ generationId, imageId, maskId, settings: toJsonColumn(settings) });
+  link(generationId: number, source: GenerationSource): void {
+    this.linkStmt.run({ generationId, imageId: source.imageId, maskId: source.maskId, settings: toJsonColumn(source.settings) });
   }
 
   /** What generation `generationId` started from; null for text-to-image. */
-  ofGeneration(generationId: number): SourceParamsDto | null {
+  ofGeneration(generationId: number): GenerationSource | null {
     const row = this.ofGenerationStmt.get(generationId);
     if (!row) return null;
-    const settings = fromJsonColumn<SourceSettingsColumn | null>(row.settings, null);
-    return settings ? { imageId: row.image_id, maskId: row.mask_id, ...settings } : null;
+    const settings = fromJsonColumn<Record<string, unknown> | null>(row.settings, null);
+    return settings ? { imageId: row.image_id, maskId: row.mask_id, settings } : null;
   }
 
   /** What the library image with this file hash was made from (a PNG dropped back in), or null. */
-  ofLibraryImage(sha256: string): SourceParamsDto | null {
+  ofLibraryImage(sha256: string): GenerationSource | null {
     const row = this.ofLibraryImageStmt.get(sha256);
     return row ? this.ofGeneration(row.generation_id) : null;
   }

@@ -15,7 +15,7 @@ import type { EventHub } from './event-hub';
 import { heatmapPathFor } from './heatmap-path';
 import { speedupFromRecord, timingsDto, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
-import { sourceSettings } from './source-images-service';
+import { sourceParams, sourceSettings } from './source-images-service';
 import { sourceParameterFields } from '../images/img2img-parameters';
 
 export function galleryItem(r: GenerationRecord): GalleryItemDto {
@@ -45,7 +45,7 @@ export class GalleryService {
 
   get(id: number): GenerationDetailDto {
     const r = this.record(id);
-    const source = this.db.sources.ofGeneration(id);
+    const source = sourceParams(this.db, id);
     const timings = r.timings as RecordedTimings | null;
     return {
       ...galleryItem(r),
@@ -110,7 +110,7 @@ export class GalleryService {
 
   /** Image-to-image (issue 9): what a generation started from, as reuse sends it again. */
   private sourceOf(id: number): { source?: SourceParamsDto } {
-    const source = this.db.sources.ofGeneration(id);
+    const source = sourceParams(this.db, id);
     return source ? { source } : {};
   }
 

@@ -29,7 +29,7 @@ import type { ProviderReports } from './provider-report';
 import { recordedTimings, timingsDto } from './recorded-timings';
 import { ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
-import type { SourceImagesService } from './source-images-service';
+import { linkSource, type SourceImagesService } from './source-images-service';
 import { sizeOptions, samplingDefaults } from './size-options';
 import { steadyLoopSeconds } from './steady-time';
 import type { SpeedupBook } from './speedup-book';
@@ -121,7 +121,7 @@ export class GenerationService {
         sampler: params.sampler, steps: params.steps, cfg: params.cfg, width: params.width, height: params.height, seed: params.seed,
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
       });
-      if (params.source) this.opts.db.sources.link(generationId, params.source);
+      if (params.source) linkSource(this.opts.db, generationId, params.source);
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
     })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);

@@ -95,5 +95,6 @@ export function createHandlers(s: HandlerServices): Handlers {
     // Image-to-image (issue 9)
     'images.storeSource': (a) => s.sources.store(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), a.kind),
     'images.sourceFromGeneration': (a) => s.sources.fromGeneration(a.generationId),
+    'images.getSource': (a) => s.sources.get(a.sourceId),
   };
 }

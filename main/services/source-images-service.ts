@@ -23,6 +23,17 @@ import { notFound } from './service-error';
 
 const LABELS: Record<SourceImageKind, string> = { image: 'The picture', mask: 'The mask' };
 
+/** A generation's source as the contract says it (the settings column holds the rest of SourceParamsDto). */
+export function sourceParams(db: StudioDb, generationId: number): SourceParamsDto | null {
+  const s = db.sources.ofGeneration(generationId);
+  return s ? { ...(s.settings as Omit<SourceParamsDto, 'imageId' | 'maskId'>), imageId: s.imageId, maskId: s.maskId } : null;
+}
+
+/** Record what a pending generation starts from. */
+export function linkSource(db: StudioDb, generationId: number, { imageId, maskId, ...settings }: SourceParamsDto): void {
+  db.sources.link(generationId, { imageId, maskId, settings });
+}
+
 const toDto = (r: SourceImageRecord): SourceImageDto => ({ id: r.id, kind: r.kind, width: r.width, height: r.height });
 
 /** The outpainted canvas: the picture plus the margins, grown on the right/bottom to multiples of 8 (extendCanvas). */
@@ -66,6 +77,12 @@ export class SourceImagesService {
     if (!path) throw notFound('This image');
     const bytes = await readFile(path).catch(() => { throw new ImageFileError('image-invalid', 'This image\'s file is missing from the output folder.'); });
     return this.store(bytes, 'image');
+  }
+
+  get(id: number): SourceImageDto {
+    const r = this.db.sources.get(id);
+    if (!r) throw notFound('This source picture');
+    return toDto(r);
   }
 
   /** The stored file of source `id` (for the image routes), or null. */

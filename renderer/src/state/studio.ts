@@ -5,6 +5,7 @@ import { CompareState } from './compare.svelte';
 import { GalleryDetail } from './gallery-detail.svelte';
 import { GalleryState } from './gallery.svelte';
 import { GenerateForm } from './generate-form.svelte';
+import { Img2ImgState } from './img2img.svelte';
 import { JobsState } from './jobs.svelte';
 import { ModelsState } from './models.svelte';
 import { Navigation } from './navigation.svelte';
@@ -22,6 +23,8 @@ export interface Studio {
   readonly models: ModelsState;
   readonly presets: PresetsState;
   readonly form: GenerateForm;
+  /** Image to image / Inpaint (issue 9). */
+  readonly img2img: Img2ImgState;
   readonly jobs: JobsState;
   readonly gallery: GalleryState;
   readonly detail: GalleryDetail;
@@ -41,6 +44,7 @@ export function createStudio(api: StudioApi): Studio {
     models: new ModelsState(api),
     presets,
     form: new GenerateForm(api, presets),
+    img2img: new Img2ImgState(api),
     jobs: new JobsState(api),
     gallery,
     detail: new GalleryDetail(api, gallery, toasts),
