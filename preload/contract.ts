@@ -244,7 +244,7 @@ export const sourceSchemeUrl = (sourceId: number): string => `${IMAGE_SCHEME}://
  * - An image's parameters: POST `/image-parameters` (same token), body = the image's bytes (≤ 128 MB);
  *   responds with a JSON Result<ImageParametersDto>.
  * - Image-to-image (issue 9): POST `/source-images?kind=image|mask` (same token), body = the picture's bytes;
- *   responds with a JSON Result<SourceImageDto>. GET `/sources/<id>` (the image cookie) serves it as PNG.
+ *   responds with a JSON Result<SourceImageDto>. GET `/images/sources/<id>` (the image cookie) serves it as PNG.
  */
 export const WEB_PROTOCOL = 'studio.v1';
 export const WEB_TOKEN_PROTOCOL_PREFIX = 'studio-token.';

@@ -48,7 +48,7 @@ export function handleProtocols(protocol: Pick<Protocol, 'handle'>, rendererDir:
     const url = new URL(request.url);
     const image = url.host === 'image' ? parseImagePath(`/images${url.pathname}`) : null;
     // studio-image://source/<id>: an image-to-image source picture or mask (issue 9)
-    const source = url.host === 'source' ? parseSourcePath(`/sources${url.pathname}`) : null;
+    const source = url.host === 'source' ? parseSourcePath(`/images/sources${url.pathname}`) : null;
     const file = image ? gallery.filePath(image.id, image.variant) : source !== null ? sources?.filePath(source) ?? null : null;
     if (!file) return notFound();
     try {

@@ -8,8 +8,8 @@ import type { GalleryService } from '../services/gallery-service';
 import type { SourceImagesService } from '../services/source-images-service';
 
 const IMAGE_PATH = /^\/images\/([1-9]\d{0,15})\/(full|thumb|heatmap)$/;
-/** GET /sources/<id>: an image-to-image source picture or mask (issue 9), by id only. */
-const SOURCE_PATH = /^\/sources\/([1-9]\d{0,15})$/;
+/** GET /images/sources/<id>: an image-to-image source picture or mask (issue 9), by id only (under /images/: the cookie's path). */
+const SOURCE_PATH = /^\/images\/sources\/([1-9]\d{0,15})$/;
 
 export function parseSourcePath(pathname: string): number | null {
   const m = SOURCE_PATH.exec(pathname);

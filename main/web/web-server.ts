@@ -7,7 +7,7 @@
 //   POST /upload?name=<file>               token (Authorization: Bearer) — a model file's bytes
 //   POST /image-parameters                 token (Authorization: Bearer) — an image's bytes → its parameters
 //   POST /source-images?kind=image|mask    token (Authorization: Bearer) — an image-to-image picture or mask (issue 9)
-//   GET  /sources/<id>                     like /images: a stored source picture or mask
+//   GET  /images/sources/<id>              like /images: a stored source picture or mask
 //   WS   /ws                               token (subprotocol studio-token.<hex>) — the contract
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -128,7 +128,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       return void res.end(JSON.stringify(result));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'Method not allowed');
-    if (url.pathname.startsWith('/images/') || url.pathname.startsWith('/sources/')) {
+    if (url.pathname.startsWith('/images/')) {
       // another local page (any port of 127.0.0.1 is the same site) may not embed our images
       const site = req.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') return fail(res, 403, 'Forbidden site');

@@ -126,7 +126,7 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       unwrap(await postBytes<ImageParametersDto>(doFetch, `${base}/image-parameters`, opts.token, file)),
     storeSourceImage: async (image: Blob, kind: SourceImageKind): Promise<SourceImageDto> =>
       unwrap(await postBytes<SourceImageDto>(doFetch, `${base}/source-images?kind=${kind}`, opts.token, image)),
-    sourceImageUrl: (id) => `${base}/sources/${id}`,
+    sourceImageUrl: (id) => `${base}/images/sources/${id}`,
   });
 }
 
