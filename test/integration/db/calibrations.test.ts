@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStudioDb } from '../../../main/db';
 import { closeDatabase, openDatabase } from '../../../main/db/database';
-import { MIGRATIONS } from '../../../main/db/migrations';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../../main/db/migrations';
 import { newGeneration } from './generation-fixture';
 
 let dir: string;
@@ -30,7 +30,7 @@ describe('migration 002', () => {
 
     const studio = openStudioDb(dir);
     try {
-      expect(studio.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(studio.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
       expect(studio.db.prepare('SELECT id, prompt, mode FROM generations ORDER BY id').all())
         .toEqual([{ id: 1, prompt: 'a red fox', mode: 'dato' }, { id: 2, prompt: 'a blue whale', mode: 'dato' }]);
       expect(studio.db.prepare("SELECT rowid FROM generations_fts WHERE generations_fts MATCH 'whale'").pluck().all()).toEqual([2]);
