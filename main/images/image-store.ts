@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { newImagePaths } from './library-layout';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks } from './png-text';
-import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata } from './studio-metadata';
+import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata, type StudioMetadata } from './studio-metadata';
 import { renderThumbnail } from './thumbnails';
 
 /** Steps reported as they finish; crash tests stop the process at each one. */
@@ -33,6 +33,8 @@ export interface SaveImageRequest {
   modelHash?: string;
   /** Further A1111 fields (image-to-image: img2img-parameters.ts). */
   extraParameters?: Record<string, string | number>;
+  /** Image-to-image: the strength and steps that ran, for our own chunk. */
+  img2img?: StudioMetadata['img2img'];
   onProgress?: (step: SaveStep) => void;
 }
 
@@ -83,6 +85,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     speedup: completion.speedup,
     prompt: record.prompt,
     negativePrompt: record.negativePrompt,
+    ...(request.img2img ? { img2img: request.img2img } : {}),
   });
   return insertTextChunks(png, [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

@@ -242,6 +242,9 @@ export class GenerationService {
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
       ...(source ? { extraParameters: source.parameters } : {}),
+      ...(p.source && result.img2img ? {
+        img2img: { strength: p.source.strength, scheduleSteps: result.img2img.scheduleSteps, startStep: result.img2img.startStep, stepsRun: result.img2img.stepsRun },
+      } : {}),
       // The files are written; the row is committed next, with `timings` as it is then: record the save
       // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
       onProgress: (step) => {

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageParametersFromBytes } from '../../../main/images/external-image';
 import { imageParametersDto } from '../../../main/services/image-parameters';
+import { readTextChunks } from '../../../main/images/png-text';
 import type { SourceParamsDto } from '../../../preload/contract';
 import { openTestStudio, quickParams, settled, type TestStudio } from './studio-fixture';
 
@@ -58,6 +59,8 @@ describe('image-to-image in the app', () => {
     }
     expect(differ).toBe(0);
 
+    const studioChunk = JSON.parse(readTextChunks(saved).get('dato-studio')!) as { img2img?: unknown };
+    expect(studioChunk.img2img).toEqual({ strength: 1, scheduleSteps: 8, startStep: 0, stepsRun: 8 });
     const read = imageParametersDto(await readImageParametersFromBytes(saved), sources);
     expect(read.img2img).toEqual({
       strength: 1, resizeMode: 'resize', maskBlur: 4, maskedContent: 'original', inpaintArea: 'whole', padding: 32, source: picture,
