@@ -176,4 +176,59 @@ describe.skipIf(!chromiumAvailable())('Img2img / Inpaint (web mode)', () => {
     await expect(page.getByRole('button', { name: 'Undo' }).isDisabled()).resolves.toBe(true);
     expect(problems).toEqual([]);
   });
+
+  it('takes a dropped or pasted picture, outpaints with DaTo, and reads its PNG back into the form with the source', async () => {
+    const { page, problems } = await openApp(session.browser, session.app.url);
+    await page.getByRole('link', { name: 'Img2img / Inpaint' }).click();
+    const bytes = [...await circlePicture()];
+    await page.evaluate((b) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(b)], 'dropped.png', { type: 'image/png' }));
+      for (const t of ['dragenter', 'dragover']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }));
+      (window as unknown as { lastDrag: DataTransfer }).lastDrag = data;
+    }, bytes);
+    await expect(page.locator('.overlay').textContent()).resolves.toContain('Drop to start from this picture');
+    await page.evaluate(() => {
+      const data = (window as unknown as { lastDrag: DataTransfer }).lastDrag;
+      document.body.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+    });
+    await canvas(page).waitFor();
+    await expect(page.getByRole('img', { name: 'Input to repaint' }).getAttribute('width')).resolves.toBe('128');
+
+    // a pasted picture replaces it (a 96×128 one)
+    const tall = [...await sharp({ create: { width: 96, height: 128, channels: 3, background: '#1e3cc8' } }).png().toBuffer()];
+    await page.evaluate((b) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(b)], 'pasted.png', { type: 'image/png' }));
+      window.dispatchEvent(new ClipboardEvent('paste', { bubbles: true, cancelable: true, clipboardData: data }));
+    }, tall);
+    await page.waitForFunction(() => document.querySelector('img[alt="Input to repaint"]')?.getAttribute('width') === '96');
+
+    // outpaint 32 px to the right with DaTo: the result is 128×128
+    await page.getByText('Outpaint (extend the picture)').click();
+    await page.getByLabel('Outpaint right').fill('32');
+    await page.getByLabel('Prompt', { exact: true }).fill('a blue background');
+    await page.getByRole('radio', { name: 'DaTo', exact: true }).check();
+    await page.getByRole('spinbutton', { name: 'Steps', exact: true }).fill('8');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    const result = page.getByRole('img', { name: 'Generated image: a blue background' });
+    await result.waitFor({ timeout: 120_000 });
+    await expect(result.getAttribute('width')).resolves.toBe('128');
+    await screenshot(page, 'img2img-outpaint');
+
+    // its PNG dropped on Generate: the img2img settings and the source come back on this screen
+    const saved = [...await fetchBytes(page, (await result.getAttribute('src'))!)];
+    await page.getByLabel('Denoising strength value').fill('0.3');
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await page.evaluate((b) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(b)], 'outpainted.png', { type: 'image/png' }));
+      for (const t of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }, saved);
+    await page.locator('.toasts .toast').last().getByText(/denoising strength, resize mode, mask blur, .*source picture/).waitFor();
+    await canvas(page).waitFor();
+    await expect(page.getByLabel('Denoising strength value').inputValue()).resolves.toBe('0.75');
+    await expect(page.getByRole('img', { name: 'Input to repaint' }).getAttribute('width')).resolves.toBe('96');
+    expect(problems).toEqual([]);
+  });
 });
