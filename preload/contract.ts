@@ -61,7 +61,7 @@ export interface MethodMap {
   'gallery.undoDelete': { args: { generationIds: number[] }; result: { restored: number[] } };
   /** Distinct prompts of the library, most recently used first; `search` as in gallery.list. */
   'gallery.prompts': { args: { search?: string; limit: number }; result: PromptHistoryItemDto[] };
-  /** The generation's parameters as a Generate form (seed fixed to the image's seed). */
+  /** The generation's parameters as a Generate form (seed fixed to the image's seed; `source` for image-to-image). */
   'gallery.reuseParameters': { args: { generationId: number }; result: GenerateParams };
   /** Electron only: the parameters of a dropped image file (the preload turns the File into its path). */
   'images.readParameters': { args: { path: string }; result: ImageParametersDto };
