@@ -54,8 +54,8 @@ export interface GenerationServiceOptions {
   maxJobs?: number;
   /** Default HARD_CANCEL_MS (tests shorten it). */
   hardCancelMs?: number;
-  /** Image-to-image sources (issue 9); without it a request with `source` is refused. */
-  sources?: SourceImagesService;
+  /** Image-to-image sources (issue 9). */
+  sources: SourceImagesService;
 }
 
 /** One job to queue, model and seed resolved (compare uses this directly). */
@@ -94,7 +94,7 @@ export class GenerationService {
     const seed = this.resolveSeed(params.seed);
     const { accel, batchCount, seed: _choice, modelId, ...asked } = params;
     // Image-to-image (issue 9): the sources must exist; outpainting sets the size from the extended picture
-    const rest = asked.source ? { ...asked, ...this.sources().check(asked.source, asked) } : asked;
+    const rest = asked.source ? { ...asked, ...this.opts.sources.check(asked.source, asked) } : asked;
     const plans = Array.from({ length: batchCount }, (_, i): JobPlan => ({ params: rest, modelId, accel, seed: seed + i, comparisonId: null }));
     return this.enqueuePlans(plans);
   }
@@ -126,11 +126,6 @@ export class GenerationService {
     })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
     return this.queue.enqueue(specs);
-  }
-
-  private sources(): SourceImagesService {
-    if (!this.opts.sources) throw new EngineError('invalid-parameters', 'Image-to-image is not available here.');
-    return this.opts.sources;
   }
 
   defaults(modelId: number | null): GenerationDefaults {
@@ -192,7 +187,7 @@ export class GenerationService {
     await mkdir(settings.outputDir, { recursive: true });
     await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
-    const source = p.source ? await this.sources().prepare(p.source, p.width, p.height) : null;
+    const source = p.source ? await this.opts.sources.prepare(p.source, p.width, p.height) : null;
 
     const request: GenerateRequest = {
       modelPath: model.path, provider: settings.executionProvider, prompt: p.prompt, negativePrompt: p.negativePrompt,

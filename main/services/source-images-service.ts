@@ -5,7 +5,7 @@
 // The generation service turns a SourceParamsDto into the engine's input here (prepare).
 import { createHash } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import type { ImageParametersDto, Img2ImgSettingsRead, SourceImageDto, SourceImageKind, SourceParamsDto } from '../../preload/contract';
 import { IMG2IMG_LIMITS, LIMITS } from '../../preload/contract';
@@ -63,12 +63,11 @@ export class SourceImagesService {
     const sha256 = createHash('sha256').update(png).digest('hex');
     const known = this.db.sources.byHash(kind, sha256);
     if (known && await access(known.path).then(() => true, () => false)) return toDto(known);
-    const dir = join(this.outputDir(), SOURCES_DIR);
-    await mkdir(dir, { recursive: true });
-    const path = join(dir, `${kind}-${sha256}.png`);
+    // a new file, or a known one whose file has gone: written (again) where its row says
+    const path = known?.path ?? join(this.outputDir(), SOURCES_DIR, `${kind}-${sha256}.png`);
+    await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, png);
-    if (known) return toDto(known); // the file had gone; it is back where the row says
-    return toDto(this.db.sources.insertOrGet({ kind, path, width: decoded.width, height: decoded.height, bytes: png.length, sha256 }));
+    return toDto(known ?? this.db.sources.insertOrGet({ kind, path, width: decoded.width, height: decoded.height, bytes: png.length, sha256 }));
   }
 
   /** "Send to img2img": a gallery image as the next input picture. */
