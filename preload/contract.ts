@@ -97,6 +97,8 @@ export interface MethodMap {
   'images.sourceFromGeneration': { args: { generationId: number }; result: SourceImageDto };
   /** A stored source picture or mask (what a reused generation started from). */
   'images.getSource': { args: { sourceId: number }; result: SourceImageDto };
+  /** A stored mask as a PNG data: URL, to paint on again (a canvas may read it back; an image URL of another origin it may not). */
+  'images.maskDataUrl': { args: { sourceId: number }; result: { dataUrl: string } };
 }
 
 export type MethodName = keyof MethodMap;
@@ -152,6 +154,7 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'images.storeSource': spec(s.sourceFile, local),
   'images.sourceFromGeneration': spec(object({ generationId: s.id }), remote),
   'images.getSource': spec(object({ sourceId: s.id }), remote),
+  'images.maskDataUrl': spec(object({ sourceId: s.id }), remote),
 };
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];

@@ -96,5 +96,6 @@ export function createHandlers(s: HandlerServices): Handlers {
     'images.storeSource': (a) => s.sources.store(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), a.kind),
     'images.sourceFromGeneration': (a) => s.sources.fromGeneration(a.generationId),
     'images.getSource': (a) => s.sources.get(a.sourceId),
+    'images.maskDataUrl': async (a) => ({ dataUrl: await s.sources.maskDataUrl(a.sourceId) }),
   };
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
-import type { ImageParametersDto, Img2ImgSettingsRead, SourceImageDto, SourceImageKind, SourceParamsDto } from '../../preload/contract';
+import type { ImageParametersDto, Img2ImgSettingsDto, SourceImageDto, SourceImageKind, SourceParamsDto } from '../../preload/contract';
 import { IMG2IMG_LIMITS, LIMITS } from '../../preload/contract';
 import { writeFileAtomic } from '../common/atomic-file';
 import type { StudioDb } from '../db/index';
@@ -84,6 +84,12 @@ export class SourceImagesService {
     return toDto(r);
   }
 
+  /** A stored mask as a data: URL (masks are small: a few flat areas compress to little). */
+  async maskDataUrl(id: number): Promise<string> {
+    const png = await readFile(this.record(id, 'mask').path).catch(() => { throw new ImageFileError('image-invalid', 'This mask is no longer in the library\'s sources folder.'); });
+    return `data:image/png;base64,${png.toString('base64')}`;
+  }
+
   /** The stored file of source `id` (for the image routes), or null. */
   filePath(id: number): string | null {
     return this.db.sources.get(id)?.path ?? null;
@@ -139,7 +145,7 @@ export class SourceImagesService {
     if (read?.strength === undefined) return undefined;
     const used = this.db.sources.ofLibraryImage(fileSha256);
     const picture = used ? this.db.sources.get(used.imageId) : null;
-    const result: Img2ImgSettingsRead = {
+    const result: Img2ImgSettingsDto = {
       strength: Math.min(IMG2IMG_LIMITS.maxStrength, Math.max(IMG2IMG_LIMITS.minStrength, read.strength)),
       resizeMode: read.resizeMode ?? null,
       maskBlur: read.mask ? Math.min(IMG2IMG_LIMITS.maxMaskBlur, Math.round(read.mask.blur)) : null,

@@ -259,7 +259,7 @@ export interface ImageParametersDto {
   /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
   readonly notes: readonly string[];
   /** Image-to-image settings the image names (issue 9); absent for text-to-image. */
-  readonly img2img?: Img2ImgSettingsRead;
+  readonly img2img?: Img2ImgSettingsDto;
 }
 
 // ---------------------------------------------------------------------------------------------- compare
@@ -537,7 +537,7 @@ export interface SourceParamsDto {
 }
 
 /** What an image's parameters say about image-to-image; `imageId` when its source picture is in the library. */
-export interface Img2ImgSettingsRead {
+export interface Img2ImgSettingsDto {
   readonly strength: number;
   readonly resizeMode: ResizeMode | null;
   readonly maskBlur: number | null;

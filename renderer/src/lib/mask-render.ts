@@ -41,12 +41,30 @@ function invert(ctx: Context, width: number, height: number): void {
   ctx.putImageData(pixels, 0, 0);
 }
 
+/** A stored mask (white = repaint on black) as the editor's layer: its brightness becomes the coverage. */
+function loadImage(ctx: Context, image: CanvasImageSource, width: number, height: number): void {
+  ctx.clearRect(0, 0, width, height);
+  ctx.drawImage(image, 0, 0, width, height);
+  const pixels = ctx.getImageData(0, 0, width, height);
+  const d = pixels.data;
+  for (let i = 0; i < d.length; i += 4) {
+    d[i + 3] = d[i]!;
+    d[i] = 255;
+    d[i + 1] = 255;
+    d[i + 2] = 255;
+  }
+  ctx.putImageData(pixels, 0, 0);
+}
+
 export function renderMask(ctx: Context, ops: readonly MaskOp[], width: number, height: number): void {
   ctx.clearRect(0, 0, width, height);
   for (const op of ops) {
-    if (op.kind === 'stroke') stroke(ctx, op);
-    else if (op.kind === 'clear') ctx.clearRect(0, 0, width, height);
-    else invert(ctx, width, height);
+    switch (op.kind) {
+      case 'stroke': stroke(ctx, op); break;
+      case 'clear': ctx.clearRect(0, 0, width, height); break;
+      case 'invert': invert(ctx, width, height); break;
+      case 'image': loadImage(ctx, op.image, width, height); break;
+    }
   }
 }
 

@@ -15,8 +15,7 @@ export async function reuseParameters(studio: Studio, params: GenerateParams): P
   if (!params.source) return studio.nav.go('generate');
   studio.nav.go('img2img');
   try {
-    studio.img2img.applySource(params.source, await studio.api.images.getSource({ sourceId: params.source.imageId }));
-    if (params.source.maskId !== null) studio.toasts.show('The source picture and settings are back; paint the mask again to inpaint.');
+    await studio.img2img.applySource(params.source, await studio.api.images.getSource({ sourceId: params.source.imageId }));
   } catch (error) {
     studio.toasts.error(`The source picture could not be loaded: ${errorMessage(error)}`);
   }

@@ -3,7 +3,7 @@
 // the Generate form's (one form, two screens); toSource() adds this part to its parameters.
 import {
   IMG2IMG_LIMITS,
-  type Img2ImgSettingsRead, type InpaintArea, type MaskedContent, type OutpaintDto, type ResizeMode, type SourceImageDto,
+  type Img2ImgSettingsDto, type InpaintArea, type MaskedContent, type OutpaintDto, type ResizeMode, type SourceImageDto,
   type SourceParamsDto, type StudioApi,
 } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
@@ -86,9 +86,11 @@ export class Img2ImgState {
     };
   }
 
-  /** Settings of a stored generation ("reuse parameters"); the picture is the library's, the mask is painted again. */
-  applySource(s: SourceParamsDto, picture: SourceImageDto): void {
+  /** Settings of a stored generation ("reuse parameters"): the picture and the mask are the library's. */
+  async applySource(s: SourceParamsDto, picture: SourceImageDto): Promise<void> {
+    const mask = s.maskId === null ? null : await this.#maskImage(s.maskId);
     this.setSource(picture);
+    if (mask) this.mask.push({ kind: 'image', image: mask });
     this.strength = s.strength;
     this.resizeMode = s.resizeMode;
     this.maskBlur = s.maskBlur;
@@ -98,8 +100,15 @@ export class Img2ImgState {
     this.outpaint = s.outpaint ? { ...s.outpaint } : { ...NO_MARGINS };
   }
 
+  async #maskImage(maskId: number): Promise<HTMLImageElement> {
+    const image = new Image();
+    image.src = (await this.api.images.maskDataUrl({ sourceId: maskId })).dataUrl;
+    await image.decode();
+    return image;
+  }
+
   /** What a dropped PNG's parameters say (null fields keep their value); returns the names of the fields set. */
-  applyRead(read: Img2ImgSettingsRead): string[] {
+  applyRead(read: Img2ImgSettingsDto): string[] {
     if (read.source) this.setSource(read.source);
     const set = ['denoising strength'];
     this.strength = read.strength;

@@ -1,12 +1,14 @@
 // The inpainting mask as the user paints it: a list of operations (brush and eraser strokes in the picture's
 // pixels, clear, invert) replayed onto a canvas (lib/mask-render.ts), with undo/redo over that list and the
-// brush settings and keyboard shortcuts of the mask editor. Operations, not pixel snapshots: undo is exact,
+// brush settings and keyboard shortcuts of the mask editor (and a stored mask loaded as one operation). Operations, not pixel snapshots: undo is exact,
 // and the history costs a few numbers per stroke instead of a picture per step.
 
 export type MaskOp =
   | { readonly kind: 'stroke'; readonly erase: boolean; readonly size: number; readonly points: readonly (readonly [number, number])[] }
   | { readonly kind: 'clear' }
-  | { readonly kind: 'invert' };
+  | { readonly kind: 'invert' }
+  /** A stored mask painted again (reuse of an inpainting's parameters): replaces what was there. */
+  | { readonly kind: 'image'; readonly image: CanvasImageSource };
 
 export const BRUSH_SIZES = { min: 1, max: 256, step: 4, initial: 24 } as const;
 

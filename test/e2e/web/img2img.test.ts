@@ -165,7 +165,15 @@ describe.skipIf(!chromiumAvailable())('Img2img / Inpaint (web mode)', () => {
     await detail.getByRole('button', { name: 'Reuse parameters' }).click();
     await canvas(page).waitFor();
     await expect(page.getByLabel('Denoising strength value').inputValue()).resolves.toBe('0.5');
-    await page.getByLabel('Denoising strength value').fill('0.75');
+    expect(await painted(page)).toBe(false);
+    // the inpainting's reuse brings its mask back too
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('button', { name: new RegExp(`^${PROMPT} · `) }).click();
+    await detail.getByRole('button', { name: 'Reuse parameters' }).click();
+    await canvas(page).waitFor();
+    await waitPainted(page, true);
+    await expect(page.getByLabel('Denoising strength value').inputValue()).resolves.toBe('0.75');
+    await screenshot(page, 'img2img-reused-mask');
 
     await page.getByRole('link', { name: 'Gallery' }).click();
     await tile.click();
