@@ -153,6 +153,7 @@ export class SourceImagesService {
       inpaintArea: read.mask ? (read.mask.onlyMasked ? 'only-masked' : 'whole') : null,
       padding: read.mask ? Math.min(IMG2IMG_LIMITS.maxInpaintPadding, Math.round(read.mask.padding)) : null,
       source: picture ? toDto(picture) : null,
+      maskId: picture ? used?.maskId ?? null : null,
     };
     return result;
   }

@@ -536,7 +536,7 @@ export interface SourceParamsDto {
   outpaint: OutpaintDto | null;
 }
 
-/** What an image's parameters say about image-to-image; `imageId` when its source picture is in the library. */
+/** What an image's parameters say about image-to-image; `source` (and `maskId`) when the PNG is one of the library's. */
 export interface Img2ImgSettingsDto {
   readonly strength: number;
   readonly resizeMode: ResizeMode | null;
@@ -545,4 +545,5 @@ export interface Img2ImgSettingsDto {
   readonly inpaintArea: InpaintArea | null;
   readonly padding: number | null;
   readonly source: SourceImageDto | null;
+  readonly maskId: number | null;
 }

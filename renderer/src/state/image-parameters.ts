@@ -27,7 +27,7 @@ export async function loadImageParameters(studio: Studio, file: File): Promise<v
   const loaded = form.applyImageParameters(read, model && model.id !== current?.id ? model.id : undefined);
   // image-to-image settings (issue 9): into Img2img / Inpaint, with the source picture when it is in the library
   if (read.img2img) {
-    loaded.push(...studio.img2img.applyRead(read.img2img));
+    loaded.push(...await studio.img2img.applyRead(read.img2img));
     nav.go('img2img');
   }
   const notes = [...read.notes];

@@ -108,16 +108,20 @@ export class Img2ImgState {
   }
 
   /** What a dropped PNG's parameters say (null fields keep their value); returns the names of the fields set. */
-  applyRead(read: Img2ImgSettingsDto): string[] {
-    if (read.source) this.setSource(read.source);
+  async applyRead(read: Img2ImgSettingsDto): Promise<string[]> {
     const set = ['denoising strength'];
+    if (read.source) {
+      const mask = read.maskId === null ? null : await this.#maskImage(read.maskId);
+      this.setSource(read.source);
+      if (mask) this.mask.push({ kind: 'image', image: mask });
+    }
     this.strength = read.strength;
     if (read.resizeMode !== null) { this.resizeMode = read.resizeMode; set.push('resize mode'); }
     if (read.maskBlur !== null) { this.maskBlur = read.maskBlur; set.push('mask blur'); }
     if (read.maskedContent !== null) { this.maskedContent = read.maskedContent; set.push('masked content'); }
     if (read.inpaintArea !== null) { this.inpaintArea = read.inpaintArea; set.push('inpaint area'); }
     if (read.padding !== null) { this.padding = read.padding; set.push('padding'); }
-    if (read.source) set.push('source picture');
+    if (read.source) set.push(read.maskId === null ? 'source picture' : 'source picture and mask');
     return set;
   }
 }

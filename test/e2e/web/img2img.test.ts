@@ -138,6 +138,19 @@ describe.skipIf(!chromiumAvailable())('Img2img / Inpaint (web mode)', () => {
       db.close();
     }
 
+    // the saved PNG dropped on Generate: back here with its settings, its source and its mask
+    await page.getByLabel('Mask blur').fill('9');
+    await page.getByRole('button', { name: 'Clear mask' }).click();
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await page.evaluate((b) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(b)], 'inpainted.png', { type: 'image/png' }));
+      for (const t of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }));
+    }, [...saved]);
+    await page.locator('.toasts .toast').last().getByText(/source picture and mask/).waitFor();
+    await waitPainted(page, true);
+    await expect(page.getByLabel('Mask blur').inputValue()).resolves.toBe('4');
+
     // before/after slider
     const compare = page.getByRole('region', { name: 'Before and after' });
     await compare.waitFor();

@@ -63,7 +63,7 @@ describe('image-to-image in the app', () => {
     expect(studioChunk.img2img).toEqual({ strength: 1, scheduleSteps: 8, startStep: 0, stepsRun: 8 });
     const read = imageParametersDto(await readImageParametersFromBytes(saved), sources);
     expect(read.img2img).toEqual({
-      strength: 1, resizeMode: 'resize', maskBlur: 4, maskedContent: 'original', inpaintArea: 'whole', padding: 32, source: picture,
+      strength: 1, resizeMode: 'resize', maskBlur: 4, maskedContent: 'original', inpaintArea: 'whole', padding: 32, source: picture, maskId: null,
     });
     expect(t.studio.gallery.get(done.result!.generationId).source).toMatchObject({ imageId: picture.id, outpaint: { right: 32 } });
     expect(t.studio.gallery.reuseParameters(done.result!.generationId).source).toMatchObject({ imageId: picture.id, strength: 1 });
