@@ -40,7 +40,7 @@ async function start(): Promise<void> {
     }),
   });
   denyPermissions(session.defaultSession);
-  handleProtocols(protocol, RENDERER_DIR, studio.gallery);
+  handleProtocols(protocol, RENDERER_DIR, studio.gallery, studio.sources);
   win = openMainWindow(PRELOAD, new AppStateRepo(studio.db.db));
   const mainId = win.webContents.id;
   registerIpc(ipcMain, studio.dispatch, (event) => isTrustedSender(event, mainId));

@@ -13,7 +13,7 @@ import type {
   GalleryQueryDto, GenerateParams, GenerationDefaults, GenerationDetailDto, ImageParametersDto, ImageVariant, JobDto, JobEvent,
   ModelDto, ModelsEvent, PlanCostDto, PlanCostParams, PresetDto, PresetFidelityDto, PresetFidelityParams, PromptHistoryItemDto,
   ProviderReportDto, Result, SettingsDto, SettingsEvent,
-  SettingsPatch, SystemInfoDto,
+  SettingsPatch, SourceImageDto, SourceImageKind, SystemInfoDto,
 } from './contract/dto';
 import type {
   CalibrateParams, CalibrationDto, CalibrationEvent, CalibrationRunDto, ExpectedQualityDto, ExpectedQualityParams, SavePresetParams,
@@ -80,7 +80,7 @@ export interface MethodMap {
   'gallery.undoDelete': { args: { generationIds: number[] }; result: { restored: number[] } };
   /** Distinct prompts of the library, most recently used first; `search` as in gallery.list. */
   'gallery.prompts': { args: { search?: string; limit: number }; result: PromptHistoryItemDto[] };
-  /** The generation's parameters as a Generate form (seed fixed to the image's seed). */
+  /** The generation's parameters as a Generate form (seed fixed to the image's seed; `source` for image-to-image). */
   'gallery.reuseParameters': { args: { generationId: number }; result: GenerateParams };
   /** Electron only: the parameters of a dropped image file (the preload turns the File into its path). */
   'images.readParameters': { args: { path: string }; result: ImageParametersDto };
@@ -118,6 +118,15 @@ export interface MethodMap {
   'settings.providers': { args: { refresh?: boolean }; result: ProviderReportDto };
   // System ----------------------------------------------------------------------------------------------
   'system.info': { args: Empty; result: SystemInfoDto };
+  // Image-to-image (issue 9) ----------------------------------------------------------------------------
+  /** Electron only: keep a picture or mask in the library (checked: decodable, size limits); web mode uploads it. */
+  'images.storeSource': { args: { bytes: Uint8Array; kind: SourceImageKind }; result: SourceImageDto };
+  /** A gallery image as the next image-to-image input ("send to img2img"). */
+  'images.sourceFromGeneration': { args: { generationId: number }; result: SourceImageDto };
+  /** A stored source picture or mask (what a reused generation started from). */
+  'images.getSource': { args: { sourceId: number }; result: SourceImageDto };
+  /** A stored mask as a PNG data: URL, to paint on again (a canvas may read it back; an image URL of another origin it may not). */
+  'images.maskDataUrl': { args: { sourceId: number }; result: { dataUrl: string } };
 }
 
 export type MethodName = keyof MethodMap;
@@ -180,6 +189,10 @@ export const METHODS: { readonly [M in MethodName]: MethodSpec<ArgsOf<M>> } = {
   'settings.resetOutputDir': spec(emptyArgs, local),
   'settings.providers': spec(object({ refresh: optional(s.bool) }), remote),
   'system.info': spec(emptyArgs, remote),
+  'images.storeSource': spec(s.sourceFile, local),
+  'images.sourceFromGeneration': spec(object({ generationId: s.id }), remote),
+  'images.getSource': spec(object({ sourceId: s.id }), remote),
+  'images.maskDataUrl': spec(object({ sourceId: s.id }), remote),
 };
 
 export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
@@ -230,6 +243,10 @@ export type StudioApi = { [N in Namespaces]: Namespace<N, 'value'> } & Events & 
   importDroppedAddon(file: File, options?: UploadOptions): Promise<AddonDto>;
   /** Generation parameters of an image the user dropped or pasted: Electron sends its path, web mode its bytes. */
   readImageParameters(file: File): Promise<ImageParametersDto>;
+  /** Image-to-image (issue 9): keep a dropped, pasted or painted picture/mask in the library. */
+  storeSourceImage(image: Blob, kind: SourceImageKind): Promise<SourceImageDto>;
+  /** URL for an <img> of a stored source picture or mask. */
+  sourceImageUrl(sourceId: number): string;
   readonly shell: 'electron' | 'web';
 };
 
@@ -257,6 +274,8 @@ export const APP_ORIGIN = 'studio://app';
 export const IMAGE_SCHEME = 'studio-image';
 export const imageSchemeUrl = (generationId: number, variant: ImageVariant): string =>
   `${IMAGE_SCHEME}://image/${generationId}/${variant}`;
+/** A stored image-to-image source picture or mask (issue 9). */
+export const sourceSchemeUrl = (sourceId: number): string => `${IMAGE_SCHEME}://source/${sourceId}`;
 
 /**
  * Web mode. Start: `node dist/web.js [--port N] [--data-dir DIR]` prints `http://127.0.0.1:PORT/#token=HEX`.
@@ -268,6 +287,8 @@ export const imageSchemeUrl = (generationId: number, variant: ImageVariant): str
  *   responds with a JSON Result<ModelDto>. With `&library=addons`: a LoRA, embedding or VAE, Result<AddonDto>.
  * - An image's parameters: POST `/image-parameters` (same token), body = the image's bytes (≤ 128 MB);
  *   responds with a JSON Result<ImageParametersDto>.
+ * - Image-to-image (issue 9): POST `/source-images?kind=image|mask` (same token), body = the picture's bytes;
+ *   responds with a JSON Result<SourceImageDto>. GET `/images/sources/<id>` (the image cookie) serves it as PNG.
  */
 export const WEB_PROTOCOL = 'studio.v1';
 export const WEB_TOKEN_PROTOCOL_PREFIX = 'studio-token.';

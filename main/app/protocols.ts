@@ -5,8 +5,9 @@ import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { APP_SCHEME, IMAGE_SCHEME } from '../../preload/contract';
 import type { GalleryService } from '../services/gallery-service';
+import type { SourceImagesService } from '../services/source-images-service';
 import { contentSecurityPolicy, SECURITY_HEADERS } from '../web/csp';
-import { parseImagePath } from '../web/image-route';
+import { parseImagePath, parseSourcePath } from '../web/image-route';
 import { resolveStaticFile } from '../web/static-files';
 import { APP_HOST } from '../ipc/sender-check';
 
@@ -32,7 +33,8 @@ export function registerSchemes(protocol: Pick<Protocol, 'registerSchemesAsPrivi
   ]);
 }
 
-export function handleProtocols(protocol: Pick<Protocol, 'handle'>, rendererDir: string, gallery: GalleryService): void {
+export function handleProtocols(protocol: Pick<Protocol, 'handle'>, rendererDir: string, gallery: GalleryService,
+  sources?: Pick<SourceImagesService, 'filePath'>): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return notFound();
@@ -45,7 +47,9 @@ export function handleProtocols(protocol: Pick<Protocol, 'handle'>, rendererDir:
   protocol.handle(IMAGE_SCHEME, async (request) => {
     const url = new URL(request.url);
     const image = url.host === 'image' ? parseImagePath(`/images${url.pathname}`) : null;
-    const file = image && gallery.filePath(image.id, image.variant);
+    // studio-image://source/<id>: an image-to-image source picture or mask (issue 9)
+    const source = url.host === 'source' ? parseSourcePath(`/images/sources${url.pathname}`) : null;
+    const file = image ? gallery.filePath(image.id, image.variant) : source !== null ? sources?.filePath(source) ?? null : null;
     if (!file) return notFound();
     try {
       return new Response(await readFile(file), { headers: { ...SECURITY_HEADERS, 'Content-Type': typeOf(file) } });

@@ -1,10 +1,11 @@
 // `dato-studio img2img --init IMAGE [--mask IMAGE] [--strength S] …` and `dato-studio outpaint --init IMAGE
 // --left/--right/--top/--bottom N …`: every generate option, plus the input image, its mask and how both are
 // brought to the generation size (images/source-image.ts). Bad images are one line and exit code 2.
+import { IMG2IMG_LIMITS } from '../../preload/contract/vocabulary';
 import { MASKED_CONTENTS, type RgbImage } from '../engine/index';
 import { ImageFileError } from '../images/image-file-error';
-import { cropRegion, cutRegion, pasteRegion } from '../images/inpaint-region';
-import { sourceParameterFields, type MaskSettings, type SourceSettings } from '../images/img2img-parameters';
+import type { MaskSettings, SourceSettings } from '../images/img2img-parameters';
+import { prepareSource } from '../images/source-run';
 import { extendCanvas, fitImage, fitMask, loadMask, loadSourceImage, RESIZE_MODES, type GreyImage } from '../images/source-image';
 import { oneOf, parseFlags, UsageError, type FlagSpec, type ParsedFlags } from './args';
 import { GENERATE_FLAGS, runGeneration, type GenerationExtras } from './generate';
@@ -54,32 +55,21 @@ function checkSource(f: ParsedFlags, outpaint = false): void {
   if (typeof f.init !== 'string') throw new UsageError('--init IMAGE is required');
   if (f.noise !== undefined) throw new UsageError('--noise is for text-to-image; image-to-image noise comes from --seed');
   const blur = f['mask-blur'];
-  if (blur !== undefined && !(Number(blur) >= 0 && Number(blur) <= 64)) throw new UsageError('--mask-blur must be from 0 to 64 pixels');
+  if (blur !== undefined && !(Number(blur) >= 0 && Number(blur) <= IMG2IMG_LIMITS.maxMaskBlur)) throw new UsageError(`--mask-blur must be from 0 to ${IMG2IMG_LIMITS.maxMaskBlur} pixels`);
   const padding = f['inpaint-padding'];
-  if (padding !== undefined && !(Number(padding) >= 0 && Number(padding) <= 512)) throw new UsageError('--inpaint-padding must be from 0 to 512 pixels');
+  if (padding !== undefined && !(Number(padding) >= 0 && Number(padding) <= IMG2IMG_LIMITS.maxInpaintPadding)) throw new UsageError(`--inpaint-padding must be from 0 to ${IMG2IMG_LIMITS.maxInpaintPadding} pixels`);
   if (!outpaint && f.mask === undefined && ['mask-blur', 'invert-mask', 'masked-content', 'inpaint-full-res', 'inpaint-padding'].some((k) => f[k] !== undefined)) {
     throw new UsageError('the mask options need --mask IMAGE');
   }
 }
 
-/**
- * The request parts for `image` (already at the generation size) and its mask: the whole picture, or in
- * only-masked mode the region around the mask at the generation size, pasted back afterwards.
- */
+/** The request parts for `image` (already at the generation size) and its mask (source-run.ts). */
 async function sourceExtras(image: RgbImage, mask: GreyImage | null, settings: SourceSettings, latentSample: boolean): Promise<GenerationExtras> {
-  const parameters = sourceParameterFields(settings);
-  const json = { source: settings };
-  const common = { strength: settings.strength, ...(latentSample ? { latent: 'sample' as const } : {}) };
-  if (!mask) return { request: { init: { image, ...common } }, parameters, json };
-  const m = settings.mask!;
-  if (!m.onlyMasked) {
-    return { request: { init: { image, ...common, mask: mask.data, maskedContent: m.content } }, parameters, json };
-  }
-  const region = cropRegion(mask, m.padding, image);
-  const cut = await cutRegion(image, mask, region, image.width, image.height);
+  const prepared = await prepareSource(image, mask, settings, latentSample);
   return {
-    request: { init: { image: cut.image, ...common, mask: cut.mask, maskedContent: m.content } }, parameters, json: { ...json, region },
-    finish: async (result) => ({ ...result, images: await Promise.all(result.images.map((g) => pasteRegion(image, mask, region, g))) }),
+    request: { init: prepared.init }, parameters: prepared.parameters,
+    json: { source: settings, ...(prepared.region ? { region: prepared.region } : {}) },
+    ...(prepared.region ? { finish: async (result) => ({ ...result, images: await prepared.finish(result.images) }) } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { SettingsRepo } from './settings-repo';
 import { ComparisonsRepo } from './comparisons-repo';
 import { CalibrationsRepo } from './calibrations-repo';
 import { AddonsRepo } from './addons-repo';
+import { SourceImagesRepo } from './source-images-repo';
 
 export const DATABASE_FILE_NAME = 'library.sqlite3';
 
@@ -30,6 +31,8 @@ export interface StudioDb {
   calibrations: CalibrationsRepo;
   /** LoRAs, embeddings, VAEs (issue 11). */
   addons: AddonsRepo;
+  /** Image-to-image sources (issue 9). */
+  sources: SourceImagesRepo;
   close(): void;
 }
 
@@ -58,6 +61,7 @@ export function openStudioDb(dir: string): StudioDb {
     comparisons: new ComparisonsRepo(db),
     calibrations: new CalibrationsRepo(db),
     addons: new AddonsRepo(db),
+    sources: new SourceImagesRepo(db),
     close: () => closeDatabase(db),
   };
 }

@@ -3,16 +3,18 @@
 // the text-chunk caps of png-text.ts (zTXt/iTXt decompression bombs).
 // PNG: the text chunks; JPEG/WebP: A1111's EXIF UserComment (exif-user-comment.ts).
 import sharp, { type Sharp } from 'sharp';
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { readExifUserComment } from './exif-user-comment';
 import { ImageFileError, damaged } from './image-file-error';
 import { readTextChunks } from './png-text';
 import { parseA1111Parameters, type ParsedA1111Parameters } from './parameters';
 import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, parseStudioMetadata, type StudioMetadata } from './studio-metadata';
+import { IMG2IMG_LIMITS } from '../../preload/contract/vocabulary';
 
-export const MAX_EXTERNAL_IMAGE_BYTES = 128 * 1024 * 1024;
+export const MAX_EXTERNAL_IMAGE_BYTES = IMG2IMG_LIMITS.maxSourceBytes;
 /** 8192 × 8192: far above any SD 1.x size, far below what would exhaust memory when decoded. */
-export const MAX_EXTERNAL_IMAGE_PIXELS = 8192 * 8192;
+export const MAX_EXTERNAL_IMAGE_PIXELS = IMG2IMG_LIMITS.maxSourcePixels;
 
 /** sharp with the limits every untrusted image gets; failOn 'error' rejects truncated or corrupt data on decode. */
 export function openExternalImage(input: Buffer | string): Sharp {
@@ -30,6 +32,8 @@ export interface ImageParameters {
   studio: StudioMetadata | null;
   /** Keywords of every text chunk (another tool's metadata, e.g. ComfyUI's `prompt`/`workflow`). */
   textKeywords: string[];
+  /** SHA-256 of the file (issue 9: a library image dropped back in is found by it). */
+  sha256?: string;
 }
 
 function toImageFileError(err: unknown): ImageFileError {
@@ -65,6 +69,7 @@ export async function readImageParametersFromBytes(bytes: Buffer): Promise<Image
       parameters: null,
       studio: null,
       textKeywords: [],
+      sha256: createHash('sha256').update(bytes).digest('hex'),
     };
     const chunks = metadata.format === 'png' ? readTextChunks(bytes) : new Map<string, string>();
     result.textKeywords = [...chunks.keys()];

@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { newImagePaths } from './library-layout';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks } from './png-text';
-import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata } from './studio-metadata';
+import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata, type StudioMetadata } from './studio-metadata';
 import { renderThumbnail } from './thumbnails';
 
 /** Steps reported as they finish; crash tests stop the process at each one. */
@@ -32,10 +32,12 @@ export interface SaveImageRequest {
   appVersion: string;
   /** A1111 "Model hash" (AutoV2) when the caller knows it. */
   modelHash?: string;
-  /** Further A1111 fields (issue 11: `Clip skip`, `VAE`, `Lora hashes`, `TI hashes`). */
+  /** Further A1111 fields (image-to-image: img2img-parameters.ts; add-ons: `Clip skip`, `VAE`, `Lora hashes`, `TI hashes`). */
   extraParameters?: Record<string, string | number>;
   /** LoRAs (with weights), embeddings, VAE and clip skip, for our own chunk (issue 11). */
   addons?: AppliedAddonsDto;
+  /** Image-to-image: the strength and steps that ran, for our own chunk. */
+  img2img?: StudioMetadata['img2img'];
   onProgress?: (step: SaveStep) => void;
 }
 
@@ -87,6 +89,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     prompt: record.prompt,
     negativePrompt: record.negativePrompt,
     ...(request.addons ? { addons: request.addons } : {}),
+    ...(request.img2img ? { img2img: request.img2img } : {}),
   });
   return insertTextChunks(png, [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

@@ -2,6 +2,7 @@
 //   <outputDir>/2025-01-31/20250131-142501-1234-42-9f3a1c07.png   (day folder, local time)
 //   <outputDir>/thumbnails/20250131-142501-1234-42-9f3a1c07.webp
 //   <outputDir>/quarantine/...                                       (files reconciliation could not match)
+//   <outputDir>/sources/image-<sha256>.png                            (image-to-image inputs and masks)
 // Names carry the generation id, seed and random bits, so a final name is never reused. Reconciliation only
 // ever touches names matching these patterns, so pointing the output folder at a folder with the user's own
 // pictures is safe.
@@ -11,6 +12,8 @@ import { THUMBNAIL_EXTENSION } from './thumbnails';
 
 export const THUMBNAILS_DIR = 'thumbnails';
 export const QUARANTINE_DIR = 'quarantine';
+/** Image-to-image pictures and masks (issue 9), named `<kind>-<sha256>.png`; reconciliation leaves them alone. */
+export const SOURCES_DIR = 'sources';
 export const DAY_DIR_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 export const IMAGE_NAME_PATTERN = /^\d{8}-\d{6}-\d+-\d+-[0-9a-f]{8}\.png$/;
 export const THUMBNAIL_NAME_PATTERN = /^\d{8}-\d{6}-\d+-\d+-[0-9a-f]{8}\.webp$/;

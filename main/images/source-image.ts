@@ -12,8 +12,9 @@ import type { RgbImage } from '../engine/index';
 import { ImageFileError } from './image-file-error';
 import { MAX_EXTERNAL_IMAGE_BYTES, MAX_EXTERNAL_IMAGE_PIXELS, openExternalImage } from './external-image';
 
-export type ResizeMode = 'resize' | 'crop' | 'fill';
-export const RESIZE_MODES: readonly ResizeMode[] = ['resize', 'crop', 'fill'];
+import { IMG2IMG_LIMITS, type ResizeMode } from '../../preload/contract/vocabulary';
+
+export { RESIZE_MODES, type ResizeMode } from '../../preload/contract/vocabulary';
 
 /** One 8-bit channel per pixel, row-major (masks: 255 = repaint). */
 export interface GreyImage { readonly width: number; readonly height: number; readonly data: Uint8Array }
@@ -59,6 +60,11 @@ async function decode(input: Buffer | string, label: string, channels: 1 | 3): P
 export async function loadSourceImage(input: Buffer | string, label = 'The input image'): Promise<RgbImage> {
   const { width, height, data } = await decode(input, label, 3);
   return { width, height, rgb: data };
+}
+
+/** A mask on its own (stored before its picture is known to the caller; checked against it when used). */
+export async function loadGreyImage(input: Buffer | string, label = 'The mask'): Promise<GreyImage> {
+  return decode(input, label, 1);
 }
 
 /** A mask for `source`: same size required (a mask drawn for another picture would repaint the wrong place). */
@@ -118,7 +124,7 @@ export interface CanvasExtension { readonly left: number; readonly right: number
  */
 export async function extendCanvas(img: RgbImage, by: CanvasExtension): Promise<{ image: RgbImage; mask: GreyImage }> {
   for (const [side, n] of Object.entries(by)) {
-    if (!Number.isInteger(n) || n < 0 || n > 2048) throw new ImageFileError('image-invalid', `--${side} must be a whole number of pixels from 0 to 2048, got ${n}.`);
+    if (!Number.isInteger(n) || n < 0 || n > IMG2IMG_LIMITS.maxOutpaint) throw new ImageFileError('image-invalid', `--${side} must be a whole number of pixels from 0 to ${IMG2IMG_LIMITS.maxOutpaint}, got ${n}.`);
   }
   if (by.left + by.right + by.top + by.bottom === 0) throw new ImageFileError('image-invalid', 'Outpainting needs at least one side to extend (--left, --right, --top or --bottom).');
   const w = img.width + by.left + by.right;

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type {
   AppliedAddonsDto,
-  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto,
+  GalleryItemDto, GalleryPageDto, GalleryQueryDto, GenerateParams, GenerationDetailDto, ImageVariant, PromptHistoryItemDto, SourceParamsDto,
 } from '../../preload/contract';
 import type { GenerationRecord } from '../db/generation-record';
 import { purgeGenerationsById } from '../db/generation-purge';
@@ -17,6 +17,8 @@ import type { EventHub } from './event-hub';
 import { heatmapPathFor } from './heatmap-path';
 import { speedupFromRecord, timingsDto, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
+import { sourceParams, sourceSettings } from './source-images-service';
+import { sourceParameterFields } from '../images/img2img-parameters';
 
 export function galleryItem(r: GenerationRecord): GalleryItemDto {
   return {
@@ -46,6 +48,7 @@ export class GalleryService {
   get(id: number): GenerationDetailDto {
     const r = this.record(id);
     const addons = this.db.addons.applied(id) as AppliedAddonsDto | null;
+    const source = sourceParams(this.db, id);
     const timings = r.timings as RecordedTimings | null;
     return {
       ...galleryItem(r),
@@ -55,9 +58,11 @@ export class GalleryService {
       psnrVsBaseline: r.psnrVsBaseline, fileName: r.image ? basename(r.image.path) : null, bytes: r.image?.bytes ?? null,
       parametersText: formatA1111Parameters({
         prompt: r.prompt, negativePrompt: r.negativePrompt, steps: r.steps, sampler: r.sampler, cfg: r.cfg, seed: r.seed,
-        width: r.width, height: r.height, modelName: r.modelName, extra: appliedAddonFields(addons),
+        width: r.width, height: r.height, modelName: r.modelName,
+        extra: { ...appliedAddonFields(addons), ...(source ? sourceParameterFields(sourceSettings(source)) : {}) },
       }),
       addons, // issue 11
+      source, // issue 9
     };
   }
 
@@ -105,6 +110,7 @@ export class GalleryService {
       modelId: r.modelId, prompt: r.prompt, negativePrompt: r.negativePrompt, accel: accelFromColumns(r.mode, r.schedule, r.accel),
       sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seed: { mode: 'fixed', value: r.seed }, batchCount: 1,
       ...this.reusedAddons(id), // issue 11
+      ...this.sourceOf(id), // issue 9
     };
   }
 
@@ -121,6 +127,12 @@ export class GalleryService {
     });
     const vae = applied.vae ? find('vae', applied.vae) : undefined;
     return { loras, vaeId: vae?.id ?? null, clipSkip: applied.clipSkip };
+  }
+
+  /** Image-to-image (issue 9): what a generation started from, as reuse sends it again. */
+  private sourceOf(id: number): { source?: SourceParamsDto } {
+    const source = sourceParams(this.db, id);
+    return source ? { source } : {};
   }
 
   /** The file behind an image URL, or null (unknown id, deleted, no such variant). */

@@ -33,6 +33,7 @@ import type { ProviderReports } from './provider-report';
 import { recordedTimings, timingsDto } from './recorded-timings';
 import { ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
+import { linkSource, type SourceImagesService } from './source-images-service';
 import { sizeOptions, samplingDefaults } from './size-options';
 import { steadyLoopSeconds } from './steady-time';
 import type { SpeedupBook } from './speedup-book';
@@ -61,6 +62,8 @@ export interface GenerationServiceOptions {
   hardCancelMs?: number;
   /** LoRAs, embeddings, VAEs of the library (issue 11). */
   addons: AddonsService;
+  /** Image-to-image sources (issue 9). */
+  sources: SourceImagesService;
 }
 
 /** One job to queue, model and seed resolved (compare uses this directly). */
@@ -98,7 +101,9 @@ export class GenerationService {
   enqueue(params: GenerateParams): JobDto[] {
     this.opts.addons.check(params);
     const seed = this.resolveSeed(params.seed);
-    const { accel, batchCount, seed: _choice, modelId, ...rest } = params;
+    const { accel, batchCount, seed: _choice, modelId, ...asked } = params;
+    // Image-to-image (issue 9): the sources must exist; outpainting sets the size from the extended picture
+    const rest = asked.source ? { ...asked, ...this.opts.sources.check(asked.source, asked) } : asked;
     const plans = Array.from({ length: batchCount }, (_, i): JobPlan => ({ params: rest, modelId, accel, seed: seed + i, comparisonId: null }));
     return this.enqueuePlans(plans);
   }
@@ -125,6 +130,7 @@ export class GenerationService {
         sampler: params.sampler, steps: params.steps, cfg: params.cfg, width: params.width, height: params.height, seed: params.seed,
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
       });
+      if (params.source) linkSource(this.opts.db, generationId, params.source);
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
     })).immediate();
     if (plans[0]) this.opts.state.set(LAST_SEED_KEY, plans[0].seed);
@@ -203,6 +209,7 @@ export class GenerationService {
     await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
     await this.opts.gate.free((what) => control.loadStage(`Waiting: the engine is ${what}`), new Promise((stop) => control.onCancel(stop)));
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
+    const source = p.source ? await this.opts.sources.prepare(p.source, p.width, p.height) : null;
 
     const request: GenerateRequest = {
       modelPath: model.path, provider: settings.executionProvider, negativePrompt: p.negativePrompt,
@@ -211,6 +218,7 @@ export class GenerationService {
       // the prompt without its `<lora:…>` tags, and the add-ons (issue 11): library LoRAs and those of the tags,
       // embeddings, VAE, clip skip
       ...this.opts.addons.forGeneration(p),
+      ...(source ? { init: source.init } : {}),
     };
     const tracker = new ProgressTracker(control);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
@@ -245,7 +253,7 @@ export class GenerationService {
       macFraction: () => this.opts.planCost({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
         .then((cost) => cost.macFraction, () => 0),
     });
-    const image = result.images[0];
+    const image = source ? (await source.finish(result.images))[0] : result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
     const addons = appliedAddons(request, result); // issue 11
     this.opts.db.addons.setApplied(generationId, addons && { ...addons });
@@ -255,7 +263,11 @@ export class GenerationService {
       generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
-      extraParameters: appliedAddonFields(addons), ...(addons ? { addons } : {}), // issue 11
+      // A1111 fields of the add-ons (issue 11) and of image-to-image (issue 9)
+      extraParameters: { ...appliedAddonFields(addons), ...source?.parameters }, ...(addons ? { addons } : {}),
+      ...(p.source && result.img2img ? {
+        img2img: { strength: p.source.strength, scheduleSteps: result.img2img.scheduleSteps, startStep: result.img2img.startStep, stepsRun: result.img2img.stepsRun },
+      } : {}),
       // The files are written; the row is committed next, with `timings` as it is then: record the save
       // and wall times now so the gallery has them (the PNG's own chunk was encoded before they existed).
       onProgress: (step) => {

@@ -16,6 +16,7 @@ import { TOO_LATE_TO_CANCEL } from './job-queue';
 import type { ModelsService } from './models-service';
 import { notFound, ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
+import type { SourceImagesService } from './source-images-service';
 
 export interface HandlerServices {
   generation: GenerationService;
@@ -25,6 +26,8 @@ export interface HandlerServices {
   models: ModelsService;
   addons: AddonsService;
   settings: SettingsService;
+  /** Image-to-image sources (issue 9). */
+  sources: SourceImagesService;
   desktop: DesktopIntegration | undefined;
   shell: 'electron' | 'web';
   appVersion: string;
@@ -78,7 +81,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     'gallery.undoDelete': (a) => ({ restored: s.gallery.undoDelete(a.generationIds) }),
     'gallery.prompts': (a) => s.gallery.prompts(a.search, a.limit),
     'gallery.reuseParameters': (a) => s.gallery.reuseParameters(a.generationId),
-    'images.readParameters': async (a) => imageParametersDto(await readImageParameters(a.path)),
+    'images.readParameters': async (a) => imageParametersDto(await readImageParameters(a.path), s.sources),
     'gallery.revealInFolder': (a) => { desktop().revealFile(imageFile(a.generationId)); return {}; },
     'gallery.startDrag': (a, ctx) => { desktop().startDrag(ctx.sender, imageFile(a.generationId)); return {}; },
     'models.list': () => s.models.list(),
@@ -107,5 +110,10 @@ export function createHandlers(s: HandlerServices): Handlers {
     'settings.resetOutputDir': () => s.settings.setOutputDir(null),
     'settings.providers': (a) => s.settings.providers(a.refresh ?? false),
     'system.info': () => info(),
+    // Image-to-image (issue 9)
+    'images.storeSource': (a) => s.sources.store(Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength), a.kind),
+    'images.sourceFromGeneration': (a) => s.sources.fromGeneration(a.generationId),
+    'images.getSource': (a) => s.sources.get(a.sourceId),
+    'images.maskDataUrl': async (a) => ({ dataUrl: await s.sources.maskDataUrl(a.sourceId) }),
   };
 }

@@ -5,13 +5,14 @@ import type { ImageParametersDto } from '../../preload/contract';
 import type { ImageParameters } from '../images/external-image';
 import { imageAddons } from '../images/addon-parameters';
 import { accelFromColumns } from './accel-mapping';
+import type { SourceImagesService } from './source-images-service';
 
 /** Text chunks other tools write instead of A1111's `parameters` (ComfyUI, InvokeAI, NovelAI). */
 const OTHER_TOOLS: Record<string, string> = {
   prompt: 'ComfyUI', workflow: 'ComfyUI', invokeai_metadata: 'InvokeAI', 'sd-metadata': 'InvokeAI', Comment: 'NovelAI',
 };
 
-export function imageParametersDto(read: ImageParameters): ImageParametersDto {
+export function imageParametersDto(read: ImageParameters, sources?: SourceImagesService): ImageParametersDto {
   const p = read.parameters;
   const notes: string[] = [];
   if (!p) {
@@ -31,12 +32,14 @@ export function imageParametersDto(read: ImageParameters): ImageParametersDto {
     notes.push(`The sampler "${samplerText}${schedule && schedule !== 'Automatic' ? ` ${schedule}` : ''}" is not available here; the form keeps its sampler.`);
   }
   const studio = read.studio;
+  // Image-to-image settings (issue 9), with the source picture when this PNG is one of the library's
+  const img2img = sources?.readBack(p.fields, read.sha256 ?? '');
   return {
     source: studio ? 'dato-studio' : 'a1111',
     prompt: p.prompt, negativePrompt: p.negativePrompt, sampler,
     steps: p.steps ?? null, cfg: p.cfg ?? null, width: p.width ?? null, height: p.height ?? null, seed: p.seed ?? null,
     accel: studio ? accelFromColumns(studio.mode, studio.schedule, studio.accel) : null,
-    modelName: p.modelName ?? null, notes,
+    modelName: p.modelName ?? null, notes, ...(img2img ? { img2img } : {}),
     addons: imageAddons(p.prompt, p.fields, studio), // issue 11
   };
 }

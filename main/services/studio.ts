@@ -18,6 +18,7 @@ import { createDispatch, type Dispatch } from './dispatch';
 import { EngineGate } from './engine-gate';
 import { EventHub } from './event-hub';
 import { GalleryService } from './gallery-service';
+import { SourceImagesService } from './source-images-service';
 import { GenerationService } from './generation-service';
 import { createHandlers } from './handlers';
 import { ModelsService } from './models-service';
@@ -52,6 +53,8 @@ export interface Studio {
   /** LoRAs, embeddings, VAEs (issue 11). */
   readonly addons: AddonsService;
   readonly settings: SettingsService;
+  /** Image-to-image sources (issue 9). */
+  readonly sources: SourceImagesService;
   readonly startup: StartupReport;
   /** Cancel every job, let the engines finish, close the library. */
   close(): Promise<void>;
@@ -74,9 +77,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       repo: db.settings, reports, events, defaultOutputDir: paths.defaultOutputDir, demoModelPath: resources.demoModel, probeEngine: opts.inspector,
     });
     const gallery = new GalleryService(db, events);
+    const sources = new SourceImagesService(db, () => settings.get().outputDir, gallery);
     const gate = new EngineGate();
     const generation = new GenerationService({
-      db, state, engine: opts.engine, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, gate, appVersion, addons,
+      db, state, engine: opts.engine, sources, planCost: (q) => opts.inspector.planCost(q), models, settings, reports, speedups: new SpeedupBook(state), events, gate, appVersion, addons,
       ...(opts.maxJobs ? { maxJobs: opts.maxJobs } : {}),
     });
     const compare = new CompareService(db, generation, events);
@@ -90,10 +94,10 @@ export async function openStudio(opts: StudioOptions): Promise<Studio> {
       console.warn(`DaTo Studio: the daily library backup failed: ${err instanceof Error ? err.message : String(err)}`);
     });
     const dispatch = createDispatch(createHandlers({
-      generation, compare, calibration, gallery, models, addons, settings, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
+      generation, compare, calibration, gallery, models, addons, settings, sources, desktop: opts.desktop, shell: opts.shell, appVersion, databaseReadonly: db.readonly,
     }));
     return {
-      paths, db, events, dispatch, generation, compare, calibration, gallery, models, addons, settings, startup,
+      paths, db, events, dispatch, generation, compare, calibration, gallery, models, addons, settings, sources, startup,
       close: async () => {
         generation.queue.cancelAll();
         const run = calibration.current();

@@ -5,8 +5,16 @@ import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import type { ImageVariant } from '../../preload/contract';
 import type { GalleryService } from '../services/gallery-service';
+import type { SourceImagesService } from '../services/source-images-service';
 
 const IMAGE_PATH = /^\/images\/([1-9]\d{0,15})\/(full|thumb|heatmap)$/;
+/** GET /images/sources/<id>: an image-to-image source picture or mask (issue 9), by id only (under /images/: the cookie's path). */
+const SOURCE_PATH = /^\/images\/sources\/([1-9]\d{0,15})$/;
+
+export function parseSourcePath(pathname: string): number | null {
+  const m = SOURCE_PATH.exec(pathname);
+  return m && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : null;
+}
 
 export function parseImagePath(pathname: string): { id: number; variant: ImageVariant } | null {
   const m = IMAGE_PATH.exec(pathname);
@@ -24,7 +32,16 @@ function contentType(file: string): string | null {
 /** Resolves true when it answered with the image. */
 export async function sendImage(res: ServerResponse, gallery: GalleryService, id: number, variant: ImageVariant,
   headers: Record<string, string>): Promise<boolean> {
-  const file = gallery.filePath(id, variant);
+  return sendImageFile(res, gallery.filePath(id, variant), headers);
+}
+
+/** The same for a stored source picture or mask (issue 9). */
+export async function sendSource(res: ServerResponse, sources: Pick<SourceImagesService, 'filePath'>, id: number,
+  headers: Record<string, string>): Promise<boolean> {
+  return sendImageFile(res, sources.filePath(id), headers);
+}
+
+async function sendImageFile(res: ServerResponse, file: string | null, headers: Record<string, string>): Promise<boolean> {
   const type = file && contentType(file);
   if (!file || !type) return false;
   try {

@@ -6,6 +6,8 @@
 //   GET  /images/<id>/<full|thumb|heatmap> that cookie (or Bearer), same-origin only — by generation id only
 //   POST /upload?name=<file>[&library=addons] token (Authorization: Bearer) — a model (or LoRA/embedding/VAE) file's bytes
 //   POST /image-parameters                 token (Authorization: Bearer) — an image's bytes → its parameters
+//   POST /source-images?kind=image|mask    token (Authorization: Bearer) — an image-to-image picture or mask (issue 9)
+//   GET  /images/sources/<id>              like /images: a stored source picture or mask
 //   WS   /ws                               token (subprotocol studio-token.<hex>) — the contract
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,8 +17,9 @@ import { WEB_MAX_MESSAGE_BYTES, WEB_PROTOCOL, type Result } from '../../preload/
 import type { Studio } from '../services/studio';
 import { toApiError } from '../services/to-api-error';
 import { contentSecurityPolicy, SECURITY_HEADERS } from './csp';
-import { readImageParametersUpload } from './image-parameters-route';
-import { parseImagePath, sendImage } from './image-route';
+import { readImageParametersUpload, readUploadBytes } from './image-parameters-route';
+import { parseImagePath, parseSourcePath, sendImage, sendSource } from './image-route';
+import { SOURCE_IMAGE_KINDS, type SourceImageKind } from '../../preload/contract';
 import { RequestGuard } from './request-guard';
 import { SessionCookies } from './session-cookie';
 import { resolveStaticFile, sendFile } from './static-files';
@@ -103,7 +106,22 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
       let result: Result<unknown>;
       try {
-        result = { ok: true, value: await readImageParametersUpload(req) };
+        result = { ok: true, value: await readImageParametersUpload(req, opts.studio.sources) };
+      } catch (err) {
+        result = { ok: false, error: toApiError(err) };
+      }
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json' });
+      return void res.end(JSON.stringify(result));
+    }
+    if (req.method === 'POST' && url.pathname === '/source-images') {
+      if (!guard.originAllowed(req)) return fail(res, 403, 'Forbidden origin');
+      const auth = guard.check(req);
+      if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong token');
+      const kind = url.searchParams.get('kind') ?? '';
+      if (!(SOURCE_IMAGE_KINDS as readonly string[]).includes(kind)) return fail(res, 400, 'kind must be image or mask');
+      let result: Result<unknown>;
+      try {
+        result = { ok: true, value: await opts.studio.sources.store(await readUploadBytes(req), kind as SourceImageKind) };
       } catch (err) {
         result = { ok: false, error: toApiError(err) };
       }
@@ -120,7 +138,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         if (auth !== 'ok') return fail(res, auth === 'throttled' ? 429 : 401, 'Missing or wrong session');
       }
       const image = parseImagePath(url.pathname);
-      if (!image || !(await sendImage(res, opts.studio.gallery, image.id, image.variant, SECURITY_HEADERS))) return fail(res, 404, 'Not found');
+      const source = parseSourcePath(url.pathname);
+      const sent = image ? await sendImage(res, opts.studio.gallery, image.id, image.variant, SECURITY_HEADERS)
+        : source !== null && await sendSource(res, opts.studio.sources, source, SECURITY_HEADERS);
+      if (!sent) return fail(res, 404, 'Not found');
       return;
     }
     const file = await resolveStaticFile(opts.rendererDir, url.pathname);

@@ -7,6 +7,7 @@
 export * from './vocabulary';
 import type { AccelMode, AddonKind, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
+import type { InpaintArea, MaskedContent, ResizeMode, SourceImageKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -77,6 +78,8 @@ export interface GenerateParams {
   vaeId?: number | null;
   /** A1111's clip skip: 1 (default) uses the text encoder's last layer, N stops N−1 layers earlier. */
   clipSkip?: number;
+  /** Image-to-image / inpainting / outpainting (issue 9); absent = text-to-image. */
+  source?: SourceParamsDto;
 }
 
 /** One LoRA of a generation: the library entry and its UNet and text-encoder multipliers. */
@@ -348,6 +351,8 @@ export interface JobParamsDto {
   readonly loras?: readonly LoraUseDto[];
   readonly vaeId?: number | null;
   readonly clipSkip?: number;
+  /** Image-to-image (issue 9). */
+  readonly source?: SourceParamsDto;
 }
 
 export interface JobDto {
@@ -391,6 +396,8 @@ export interface ImageParametersDto {
   readonly addons?: ImageAddonsDto | null;
   /** What could not be used, in words: a sampler we do not run, another tool's workflow, no metadata. */
   readonly notes: readonly string[];
+  /** Image-to-image settings the image names (issue 9); absent for text-to-image. */
+  readonly img2img?: Img2ImgSettingsDto;
 }
 
 /** Add-ons an image's parameters name (issue 11): our chunk gives the weights; A1111's text only names and hashes. */
@@ -529,6 +536,8 @@ export interface GenerationDetailDto extends GalleryItemDto {
   readonly parametersText: string;
   /** LoRAs, embeddings, VAE and clip skip applied (issue 11); null when none. */
   readonly addons?: AppliedAddonsDto | null;
+  /** The picture it was made from, kept in the library (issue 9); null for text-to-image. */
+  readonly source: SourceParamsDto | null;
 }
 
 // ---------------------------------------------------------------------------------------------- models
@@ -686,3 +695,54 @@ export interface CalibrationEvent { readonly run: CalibrationRunDto }
 
 export interface ModelsEvent { readonly models: readonly ModelDto[] }
 export interface SettingsEvent { readonly settings: SettingsDto }
+
+// ---------------------------------------------------------------------------------------------- image-to-image
+// Issue 9: input pictures and masks are stored in the library first (StudioApi.storeSourceImage, or
+// images.sourceFromGeneration for a gallery image) and then named by id, so a gallery item keeps its source
+// after the user's own file is gone.
+
+/** A picture or mask kept in the library. */
+export interface SourceImageDto {
+  readonly id: number;
+  readonly kind: SourceImageKind;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Pixels added on each side of the picture (outpainting). */
+export interface OutpaintDto {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+export interface SourceParamsDto {
+  /** A SourceImageDto of kind 'image'. */
+  imageId: number;
+  /** A SourceImageDto of kind 'mask' with the image's size (white = repaint); null = image-to-image. */
+  maskId: number | null;
+  /** Denoising strength: how much is repainted, (0, 1]. */
+  strength: number;
+  resizeMode: ResizeMode;
+  /** Mask edge blur, pixels. */
+  maskBlur: number;
+  maskedContent: MaskedContent;
+  inpaintArea: InpaintArea;
+  /** Pixels around the mask in only-masked mode. */
+  padding: number;
+  /** Extend the canvas (the new area is repainted, the size follows from the picture); null = no outpainting. */
+  outpaint: OutpaintDto | null;
+}
+
+/** What an image's parameters say about image-to-image; `source` (and `maskId`) when the PNG is one of the library's. */
+export interface Img2ImgSettingsDto {
+  readonly strength: number;
+  readonly resizeMode: ResizeMode | null;
+  readonly maskBlur: number | null;
+  readonly maskedContent: MaskedContent | null;
+  readonly inpaintArea: InpaintArea | null;
+  readonly padding: number | null;
+  readonly source: SourceImageDto | null;
+  readonly maskId: number | null;
+}

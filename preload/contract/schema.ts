@@ -61,6 +61,16 @@ export function oneOf<const T extends string>(values: readonly T[]): Schema<T> {
   };
 }
 
+/** Binary data (Electron IPC carries it by structured clone), at most `max` bytes, copied. */
+export function bytes(opts: { max: number; min?: number }): Schema<Uint8Array> {
+  return (v, path) => {
+    if (!(v instanceof Uint8Array)) throw new ValidationError(path, `expected bytes, got ${describe(v)}`);
+    if (v.byteLength > opts.max) throw new ValidationError(path, `larger than ${opts.max} bytes`);
+    if (v.byteLength < (opts.min ?? 0)) throw new ValidationError(path, `smaller than ${opts.min} bytes`);
+    return new Uint8Array(v);
+  };
+}
+
 export function nullable<T>(inner: Schema<T>): Schema<T | null> {
   return (v, path) => (v === null ? null : inner(v, path));
 }

@@ -3,12 +3,14 @@
 import {
   THEMES,
   type AccelDto, type CompareParams, type LoraUseDto, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
+  type SourceParamsDto,
 } from './dto';
 import type { CalibrateParams, ExpectedQualityParams, SavePresetParams } from './dto';
 import {
-  arrayOf, bool, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
+  arrayOf, bool, bytes, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
 } from './schema';
 import { ACCEL_MODES, ADDON_KINDS, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN } from './vocabulary';
+import { IMG2IMG_LIMITS, INPAINT_AREAS, MASKED_CONTENTS, RESIZE_MODES, SOURCE_IMAGE_KINDS } from './vocabulary';
 
 const id = int(1, Number.MAX_SAFE_INTEGER);
 const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
@@ -57,8 +59,27 @@ const addonFields = {
   clipSkip: optional(int(1, LIMITS.maxClipSkip)),
 };
 
+// Image-to-image (issue 9) -------------------------------------------------------------------------------
+const margin = int(0, IMG2IMG_LIMITS.maxOutpaint);
+export const sourceParamsSchema: Schema<SourceParamsDto> = refine(
+  object({
+    imageId: id,
+    maskId: nullable(id),
+    strength: num(IMG2IMG_LIMITS.minStrength, IMG2IMG_LIMITS.maxStrength),
+    resizeMode: oneOf(RESIZE_MODES),
+    maskBlur: int(0, IMG2IMG_LIMITS.maxMaskBlur),
+    maskedContent: oneOf(MASKED_CONTENTS),
+    inpaintArea: oneOf(INPAINT_AREAS),
+    padding: int(0, IMG2IMG_LIMITS.maxInpaintPadding),
+    outpaint: nullable(refine(object({ left: margin, right: margin, top: margin, bottom: margin }),
+      (o) => (o.left + o.right + o.top + o.bottom === 0 ? 'outpainting needs at least one side to extend' : null))),
+  }),
+  (p) => (p.outpaint && p.maskId !== null ? 'outpainting paints the new area: it takes no mask' : null),
+);
+const sourceFileSchema = object({ bytes: bytes({ min: 1, max: IMG2IMG_LIMITS.maxSourceBytes }), kind: oneOf(SOURCE_IMAGE_KINDS) });
+
 export const generateParamsSchema: Schema<GenerateParams> = refine(
-  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount), ...addonFields }),
+  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount), ...addonFields, source: optional(sourceParamsSchema) }),
   sizeRule,
 );
 
@@ -122,4 +143,6 @@ export const schemas = {
   sampler: baseFields.sampler,
   steps: baseFields.steps,
   addonKind: oneOf(ADDON_KINDS),
+  /** Image-to-image (issue 9): a picture or mask's bytes (Electron only; web mode uploads over HTTP). */
+  sourceFile: sourceFileSchema,
 };

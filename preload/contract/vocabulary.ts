@@ -106,6 +106,41 @@ export const LIMITS = {
   maxClipSkip: 12,
 } as const;
 
+// ---------------------------------------------------------------------------------------------- image-to-image
+// Issue 9: the choices and bounds of image-to-image, inpainting and outpainting (the CLI, the engine, the
+// metadata writer and the Image-to-image screen all use these).
+
+/** How the input picture is brought to the generation size (main/images/source-image.ts says how each works). */
+export const RESIZE_MODES = ['resize', 'crop', 'fill'] as const;
+export type ResizeMode = (typeof RESIZE_MODES)[number];
+
+/** What an inpainted area starts from (A1111's "masked content"). */
+export const MASKED_CONTENTS = ['original', 'noise', 'fill'] as const;
+export type MaskedContent = (typeof MASKED_CONTENTS)[number];
+
+/** Repaint at the whole picture's size, or only the region around the mask at full size (A1111's "inpaint area"). */
+export const INPAINT_AREAS = ['whole', 'only-masked'] as const;
+export type InpaintArea = (typeof INPAINT_AREAS)[number];
+
+/** A stored input picture, or a mask drawn for one (white = repaint). */
+export const SOURCE_IMAGE_KINDS = ['image', 'mask'] as const;
+export type SourceImageKind = (typeof SOURCE_IMAGE_KINDS)[number];
+
+export const IMG2IMG_LIMITS = {
+  /** An input file's bytes (as for every image the app is given). */
+  maxSourceBytes: 128 * 1024 * 1024,
+  /** An input picture's pixels (the decoder refuses more). */
+  maxSourcePixels: 64 * 1024 * 1024,
+  /** Gaussian blur σ of the mask edge, pixels. */
+  maxMaskBlur: 64,
+  /** Pixels kept around the mask in only-masked mode. */
+  maxInpaintPadding: 512,
+  /** Pixels added on one side when outpainting. */
+  maxOutpaint: 2048,
+  minStrength: 0.01,
+  maxStrength: 1,
+} as const;
+
 // ---------------------------------------------------------------------------------------------- error codes
 // Every failed call rejects with one of these codes (main/common/app-error.ts is the one error class that
 // carries them); the UI maps them to what the user can do. Grouped by the layer that raises them.

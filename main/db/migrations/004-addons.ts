@@ -1,7 +1,6 @@
 // Migration 4 (issue 11): LoRAs, textual-inversion embeddings and standalone VAEs in the library (`addons`),
 // and what each generation applied of them (`generations.addons`: LoRAs with weights and hashes, the
 // embeddings used, the VAE, clip skip). Adding a nullable column needs no table rebuild.
-// Numbering: written after 003 (issue 9's migration); on a branch without 003 it runs as version 3.
 import type { Migration } from '../migrate';
 
 const sql = `
@@ -26,4 +25,4 @@ CREATE INDEX addons_hash ON addons (hash);
 ALTER TABLE generations ADD COLUMN addons TEXT CHECK (addons IS NULL OR json_valid(addons));
 `;
 
-export const migration004: Migration = { version: 3, name: 'addons', sql };
+export const migration004: Migration = { version: 4, name: 'addons', sql };

@@ -3,9 +3,8 @@
 import { LIMITS } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
 
-/** What the repaint region starts from (A1111's "masked content"). */
-export type MaskedContent = 'original' | 'noise' | 'fill';
-export const MASKED_CONTENTS: readonly MaskedContent[] = ['original', 'noise', 'fill'];
+/** What the repaint region starts from (A1111's "masked content"): the shared vocabulary's words. */
+export { MASKED_CONTENTS, type MaskedContent } from '../../../preload/contract/vocabulary';
 
 export type HiresUpscaler = 'latent' | 'latent-nearest' | 'lanczos';
 export const HIRES_UPSCALERS: readonly HiresUpscaler[] = ['latent', 'latent-nearest', 'lanczos'];

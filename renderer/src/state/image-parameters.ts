@@ -26,6 +26,11 @@ export async function loadImageParameters(studio: Studio, file: File): Promise<v
   const model = read.modelName === null ? undefined : models.list.find((m) => m.name === read.modelName);
   const current = models.byId(form.modelId);
   const loaded = form.applyImageParameters(read, model && model.id !== current?.id ? model.id : undefined);
+  // image-to-image settings (issue 9): into Img2img / Inpaint, with the source picture when it is in the library
+  if (read.img2img) {
+    loaded.push(...await studio.img2img.applyRead(read.img2img));
+    nav.go('img2img');
+  }
   const notes = [...read.notes];
   if (read.modelName !== null && !model) notes.push(`Its model "${read.modelName}" is not in your library; the form keeps its model.`);
   // add-ons (issue 11): LoRAs with weights, VAE and clip skip found in the library; the missing ones named

@@ -1,10 +1,11 @@
 // Which screen is shown. Kept in the URL fragment (`#/gallery`) so a reload stays on the same screen; the
 // web-mode token fragment (`#token=…`) is consumed by connectStudio() before this runs.
-export const ROUTES = ['generate', 'compare', 'gallery', 'models', 'settings'] as const;
+export const ROUTES = ['generate', 'img2img', 'compare', 'gallery', 'models', 'settings'] as const;
 export type Route = (typeof ROUTES)[number];
 
 export const ROUTE_LABELS: Record<Route, string> = {
   generate: 'Generate',
+  img2img: 'Img2img / Inpaint',
   compare: 'Compare',
   gallery: 'Gallery',
   models: 'Models',

@@ -7,6 +7,7 @@ import { CompareState } from './compare.svelte';
 import { GalleryDetail } from './gallery-detail.svelte';
 import { GalleryState } from './gallery.svelte';
 import { GenerateForm } from './generate-form.svelte';
+import { Img2ImgState } from './img2img.svelte';
 import { JobsState } from './jobs.svelte';
 import { ModelsState } from './models.svelte';
 import { Navigation } from './navigation.svelte';
@@ -26,6 +27,8 @@ export interface Studio {
   readonly addons: AddonsState;
   readonly presets: PresetsState;
   readonly form: GenerateForm;
+  /** Image to image / Inpaint (issue 9). */
+  readonly img2img: Img2ImgState;
   readonly jobs: JobsState;
   readonly gallery: GalleryState;
   readonly detail: GalleryDetail;
@@ -48,6 +51,7 @@ export function createStudio(api: StudioApi): Studio {
     addons: new AddonsState(api),
     presets,
     form,
+    img2img: new Img2ImgState(api),
     jobs: new JobsState(api),
     gallery,
     detail: new GalleryDetail(api, gallery, toasts),

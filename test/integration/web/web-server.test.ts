@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import WebSocket from 'ws';
 import { startWebServer, type WebServer } from '../../../main/web/web-server';
 import { ApiError, createWebSocketClient, type SocketLike } from '../../../renderer/src/lib/api';
@@ -185,5 +186,25 @@ describe('web mode server', () => {
     expect(JSON.parse(ok.body.toString())).toMatchObject({ ok: true, value: { managedCopy: true, fileName: 'uploaded.safetensors' } });
     const pickle = await get(server, '/upload?name=m.ckpt', { Authorization: `Bearer ${server.token}` }, 'POST', Buffer.from('x'));
     expect(JSON.parse(pickle.body.toString())).toMatchObject({ ok: false, error: { code: 'model-pickle' } });
+  });
+
+  it('stores an image-to-image picture with the token (POST /source-images) and serves it with the image cookie only', async () => {
+    const picture = await sharp({ create: { width: 40, height: 24, channels: 3, background: '#336699' } }).png().toBuffer();
+    expect((await get(server, '/source-images?kind=image', {}, 'POST', picture)).status).toBe(401);
+    expect((await get(server, '/source-images?kind=image', { Authorization: `Bearer ${server.token}`, Origin: 'https://evil.example' }, 'POST', picture)).status).toBe(403);
+    expect((await get(server, '/source-images?kind=script', { Authorization: `Bearer ${server.token}` }, 'POST', picture)).status).toBe(400);
+    const bad = await get(server, '/source-images?kind=mask', { Authorization: `Bearer ${server.token}` }, 'POST', Buffer.from('not an image'));
+    expect(JSON.parse(bad.body.toString())).toMatchObject({ ok: false, error: { code: 'image-invalid', message: expect.stringMatching(/^The mask is not an image/) } });
+    const stored = await api.storeSourceImage(new Blob([new Uint8Array(picture)]), 'image');
+    expect(stored).toMatchObject({ kind: 'image', width: 40, height: 24 });
+    expect(api.sourceImageUrl(stored.id)).toBe(`${server.origin}/images/sources/${stored.id}`);
+    expect((await get(server, `/images/sources/${stored.id}`)).status).toBe(401);
+    const session = await get(server, '/session', { Authorization: `Bearer ${server.token}` }, 'POST');
+    const cookie = { Cookie: String(session.headers['set-cookie']).split(';')[0]! };
+    const served = await get(server, `/images/sources/${stored.id}`, cookie);
+    expect([served.status, served.headers['content-type']]).toEqual([200, 'image/png']);
+    for (const path of ['/images/sources/999', '/images/sources/../canary.txt', '/images/sources/1/full']) {
+      expect((await get(server, path, cookie)).status, path).toBe(404);
+    }
   });
 });

@@ -20,7 +20,8 @@ writeFileSync(imageFile, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 type Handler = (request: Request) => Promise<Response>;
 const handlers = new Map<string, Handler>();
 const gallery = { filePath: (id: number, variant: string) => (id === 7 && variant === 'full' ? imageFile : id === 8 ? join(dir, 'gone.png') : null) };
-handleProtocols({ handle: (scheme: string, h: Handler) => { handlers.set(scheme, h); } } as never, rendererDir, gallery as never);
+const sources = { filePath: (id: number) => (id === 3 ? imageFile : null) };
+handleProtocols({ handle: (scheme: string, h: Handler) => { handlers.set(scheme, h); } } as never, rendererDir, gallery as never, sources);
 const get = (url: string): Promise<Response> => handlers.get(url.slice(0, url.indexOf(':')))!(new Request(url));
 
 describe('registerSchemes', () => {
@@ -63,6 +64,17 @@ describe('studio-image://image', () => {
   it('answers 404 for unknown ids and variants, other hosts, path-like URLs and files gone from disk', async () => {
     for (const url of ['studio-image://image/9/full', 'studio-image://image/7/raw', 'studio-image://file/7/full',
       'studio-image://image/7/full/../../secret.txt', 'studio-image://image/08/full', 'studio-image://image/8/full']) {
+      expect((await get(url)).status, url).toBe(404);
+    }
+  });
+});
+
+describe('studio-image://source (image-to-image inputs, issue 9)', () => {
+  it('serves a stored source picture or mask by id; 404 for anything else', async () => {
+    const res = await get('studio-image://source/3');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    for (const url of ['studio-image://source/4', 'studio-image://source/3/full', 'studio-image://source/03', 'studio-image://source/../7.png', 'studio-image://image/3']) {
       expect((await get(url)).status, url).toBe(404);
     }
   });

@@ -16,6 +16,10 @@ const valid: GenerateParams = {
   width: 512, height: 512, seed: { mode: 'random' }, batchCount: 1,
 };
 
+const img2img = {
+  imageId: 1, maskId: 2, strength: 0.75, resizeMode: 'crop', maskBlur: 4, maskedContent: 'original', inpaintArea: 'only-masked', padding: 32, outpaint: null,
+} as const;
+
 const malformed: [string, unknown][] = [
   ['not an object', 'hello'],
   ['an array', [valid]],
@@ -46,9 +50,34 @@ const malformed: [string, unknown][] = [
   ['string number', { ...valid, steps: '30' }],
   ['getter field', Object.defineProperty({ ...valid }, 'prompt', { get: () => 'x', enumerable: true })],
   ['class instance', Object.assign(Object.create({ inherited: 1 }) as object, valid)],
+  // image-to-image (issue 9)
+  ['source strength 0', { ...valid, source: { ...img2img, strength: 0 } }],
+  ['source strength above 1', { ...valid, source: { ...img2img, strength: 1.5 } }],
+  ['unknown resize mode', { ...valid, source: { ...img2img, resizeMode: 'stretch' } }],
+  ['unknown masked content', { ...valid, source: { ...img2img, maskedContent: 'latent nothing' } }],
+  ['mask blur too large', { ...valid, source: { ...img2img, maskBlur: 65 } }],
+  ['source image id 0', { ...valid, source: { ...img2img, imageId: 0 } }],
+  ['outpaint with no side', { ...valid, source: { ...img2img, outpaint: { left: 0, right: 0, top: 0, bottom: 0 } } }],
+  ['outpaint with a mask', { ...valid, source: { ...img2img, maskId: 3, outpaint: { left: 8, right: 0, top: 0, bottom: 0 } } }],
+  ['negative outpaint', { ...valid, source: { ...img2img, outpaint: { left: -8, right: 0, top: 0, bottom: 0 } } }],
+  ['source path instead of id', { ...valid, source: { ...img2img, path: '/etc/passwd' } }],
 ];
 
 describe('contract validation through dispatch', () => {
+  it('accepts image-to-image, inpainting and outpainting requests; stored pictures only as bytes, only locally', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatch = createDispatch(handlers);
+    for (const source of [img2img, { ...img2img, maskId: null, outpaint: { left: 8, right: 0, top: 16, bottom: 0 } }]) {
+      await expect(dispatch('generation.enqueue', { ...valid, source }, { remote: true })).resolves.toMatchObject({ ok: true, value: { echoed: { source } } });
+    }
+    const bytes = new Uint8Array([1, 2, 3]);
+    await expect(dispatch('images.storeSource', { bytes, kind: 'mask' }, { remote: false })).resolves.toMatchObject({ ok: true });
+    await expect(dispatch('images.storeSource', { bytes, kind: 'mask' }, { remote: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(dispatch('images.storeSource', { bytes: [1, 2, 3], kind: 'image' }, { remote: false })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    await expect(dispatch('images.storeSource', { bytes: new Uint8Array(0), kind: 'image' }, { remote: false })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(calls).toEqual(['generation.enqueue', 'generation.enqueue', 'images.storeSource']);
+  });
+
   it.each(malformed)('rejects generation.enqueue with %s and calls nothing', async (_name, payload) => {
     const { handlers, calls } = recordingHandlers();
     const result = await createDispatch(handlers)('generation.enqueue', payload, { remote: false });

@@ -1,6 +1,8 @@
 // 24×24 stroke icons (drawn for this app; round caps and joins, 1.8 px stroke set by Icon.svelte).
 export const ICON_PATHS = {
   generate: 'M12 3l1.8 4.7L18.5 9.5l-4.7 1.8L12 16l-1.8-4.7L5.5 9.5l4.7-1.8zM19 15l.8 2.2L22 18l-2.2.8L19 21l-.8-2.2L16 18l2.2-.8z',
+  /** A picture with a brush stroke (image to image / inpaint). */
+  img2img: 'M4 5h16v14H4zM4 15l4-4 3 3M13 16l6-8M17 8l2 2',
   compare: 'M4 5h7v14H4zM13 5h7v14h-7zM7.5 9v6M16.5 9v6',
   gallery: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
   models: 'M12 3l8 4.5v9L12 21l-8-4.5v-9zM12 12l8-4.5M12 12v9M12 12L4 7.5',

@@ -3,7 +3,7 @@
 import {
   EVENT_NAMES, METHOD_NAMES,
   type EventMap, type EventName, type ImageParametersDto, type ImageVariant, type MethodName, type AddonDto, type ModelDto, type StudioApi,
-  type Unsubscribe, type UploadOptions,
+  type Unsubscribe, type UploadOptions, type SourceImageDto, type SourceImageKind,
 } from '../../../../preload/contract';
 
 export interface Transport {
@@ -15,6 +15,8 @@ export interface Transport {
   importDroppedModel(file: File, options?: UploadOptions): Promise<ModelDto>;
   importDroppedAddon(file: File, options?: UploadOptions): Promise<AddonDto>;
   readImageParameters(file: File): Promise<ImageParametersDto>;
+  storeSourceImage(image: Blob, kind: SourceImageKind): Promise<SourceImageDto>;
+  sourceImageUrl(sourceId: number): string;
 }
 
 export function buildApi(transport: Transport): StudioApi {
@@ -24,6 +26,8 @@ export function buildApi(transport: Transport): StudioApi {
     importDroppedModel: (file: File, options?: UploadOptions) => transport.importDroppedModel(file, options),
     importDroppedAddon: (file: File, options?: UploadOptions) => transport.importDroppedAddon(file, options),
     readImageParameters: (file: File) => transport.readImageParameters(file),
+    storeSourceImage: (image: Blob, kind: SourceImageKind) => transport.storeSourceImage(image, kind),
+    sourceImageUrl: (id: number) => transport.sourceImageUrl(id),
   };
   for (const method of METHOD_NAMES) {
     const [ns, fn] = method.split('.') as [string, string];

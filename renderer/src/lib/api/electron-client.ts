@@ -1,7 +1,8 @@
 // StudioApi in the Electron window: over `window.studio` (the preload's bridge), unwrapping Result envelopes
 // (errors do not cross contextBridge with their fields, so main returns them as values).
 import {
-  imageSchemeUrl, type ImageParametersDto, type MethodName, type AddonDto, type ModelDto, type Result, type StudioApi, type StudioBridge,
+  imageSchemeUrl, sourceSchemeUrl, type ImageParametersDto, type MethodName, type AddonDto, type ModelDto, type Result, type SourceImageDto,
+  type StudioApi, type StudioBridge,
 } from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
@@ -25,5 +26,9 @@ export function createElectronClient(bridge: StudioBridge): StudioApi {
       if (!path) throw new ApiError('unavailable', 'This image is not a file on disk: save it, then drop the file on Generate.');
       return invoke('images.readParameters', { path }) as Promise<ImageParametersDto>;
     },
+    // a painted mask or a pasted picture has no path: its bytes cross the IPC channel (structured clone)
+    storeSourceImage: async (image, kind) =>
+      invoke('images.storeSource', { bytes: new Uint8Array(await image.arrayBuffer()), kind }) as Promise<SourceImageDto>,
+    sourceImageUrl: sourceSchemeUrl,
   });
 }

@@ -5,7 +5,7 @@
 import {
   WEB_PROTOCOL, WEB_TOKEN_PROTOCOL_PREFIX,
   type EventMap, type EventName, type ImageParametersDto, type MethodName, type AddonDto, type ModelDto, type Result, type StudioApi,
-  type UploadOptions, type WireEvent, type WireResponse,
+  type SourceImageDto, type SourceImageKind, type UploadOptions, type WireEvent, type WireResponse,
 } from '../../../../preload/contract';
 import { ApiError, unwrap } from './api-error';
 import { buildApi } from './build-api';
@@ -129,6 +129,9 @@ export function createWebSocketClient(opts: WebClientOptions): StudioApi {
       upload<AddonDto>(`${base}/upload?library=addons&name=${encodeURIComponent(file.name)}`, file, options),
     readImageParameters: async (file: File): Promise<ImageParametersDto> =>
       unwrap(await postBytes<ImageParametersDto>(doFetch, `${base}/image-parameters`, opts.token, file)),
+    storeSourceImage: async (image: Blob, kind: SourceImageKind): Promise<SourceImageDto> =>
+      unwrap(await postBytes<SourceImageDto>(doFetch, `${base}/source-images?kind=${kind}`, opts.token, image)),
+    sourceImageUrl: (id) => `${base}/images/sources/${id}`,
   });
 }
 
