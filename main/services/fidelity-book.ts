@@ -1,5 +1,6 @@
 // Fidelity from the library: how much of the baseline picture accelerated runs kept. A Generate run with a
-// same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size, seed, add-ons; either order)
+// same-seed baseline in the library (same model, prompts, sampler, steps, CFG, size, seed, add-ons, source picture
+// and image-to-image settings; either order)
 // gets its PSNR against that baseline, and every run with such a PSNR (Generate runs and comparison members)
 // adds to what is known about its preset on that model, sampler and step count — including, for comparison
 // members, whether the plain run with the same measured time kept more ("fewer steps, same time").
@@ -13,6 +14,7 @@ import { accelFromColumns, isPlainRun, toAccelSettings } from './accel-mapping';
 import { addonsIdentity } from './addons-service';
 import { equalTimeSteps, isEqualTimeRun, keptMore, type Kept } from './equal-time';
 import { diffImageFiles } from './image-diff';
+import { sourceParams } from './source-images-service';
 
 /** Identical images count as this many dB in medians. */
 const IDENTICAL_DB = 100;
@@ -40,10 +42,11 @@ export class FidelityBook {
   async afterRun(generationId: number): Promise<FidelityDto | null> {
     const run = this.db.generations.get(generationId);
     if (!run?.image || run.modelId === null) return null;
-    // issue 11: only runs with the same LoRAs, embeddings, VAE and clip skip draw the same picture
-    const addons = this.addonsOf(run.id);
+    // only runs with the same LoRAs, embeddings, VAE and clip skip (issue 11) and the same source picture, mask
+    // and image-to-image settings (issue 9) draw the same picture
+    const inputs = this.inputsOf(run.id);
     const others = this.db.generations.sameSeedRuns(run)
-      .filter((r) => r.id !== run.id && r.image && !r.image.missing && this.addonsOf(r.id) === addons);
+      .filter((r) => r.id !== run.id && r.image && !r.image.missing && this.inputsOf(r.id) === inputs);
     if (isPlainRun(run)) {
       for (const r of others.filter((o) => !isPlainRun(o) && o.psnrVsBaseline === null)) await this.store(run, r);
       return null;
@@ -54,8 +57,10 @@ export class FidelityBook {
     return psnr === null ? null : { psnr: Number.isFinite(psnr) ? psnr : null, baselineGenerationId: baseline.id };
   }
 
-  private addonsOf(generationId: number): string {
-    return addonsIdentity(this.db.addons.applied(generationId) as AppliedAddonsDto | null);
+  /** What a run drew from besides its prompt, sampling and seed: add-ons and source picture, as one comparable key. */
+  private inputsOf(generationId: number): string {
+    const addons = addonsIdentity(this.db.addons.applied(generationId) as AppliedAddonsDto | null);
+    return JSON.stringify([addons, sourceParams(this.db, generationId)]);
   }
 
   private async store(baseline: GenerationRecord, run: GenerationRecord): Promise<number | null> {

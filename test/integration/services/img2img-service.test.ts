@@ -68,4 +68,24 @@ describe('image-to-image in the app', () => {
     expect(t.studio.gallery.get(done.result!.generationId).source).toMatchObject({ imageId: picture.id, outpaint: { right: 32 } });
     expect(t.studio.gallery.reuseParameters(done.result!.generationId).source).toMatchObject({ imageId: picture.id, strength: 1 });
   });
+
+  it('measures fidelity only against a baseline from the same picture and settings, never a same-seed text-to-image run', async () => {
+    const { sources, generation } = t.studio;
+    const picture = await sources.store(await png(128, 128, '#c02020'), 'image');
+    const run = async (params: Parameters<typeof quickParams>[0]) => {
+      const [job] = generation.enqueue(quickParams({ seed: { mode: 'fixed', value: 777 }, ...params }));
+      const done = await settled(t.studio, job!.id);
+      expect(done.state).toBe('done');
+      return done.result!;
+    };
+    await run({}); // text-to-image baseline, same prompt and seed
+    const acceleratedAlone = await run({ accel: { mode: 'cached' }, source: source(picture.id) });
+    expect(acceleratedAlone.fidelity).toBeNull();
+    await run({ source: source(picture.id, { strength: 0.5 }) }); // another strength: not its baseline
+    expect(t.studio.gallery.get(acceleratedAlone.generationId).psnrVsBaseline).toBeNull();
+    const baseline = await run({ source: source(picture.id) });
+    const psnr = t.studio.gallery.get(acceleratedAlone.generationId).psnrVsBaseline;
+    console.log(`img2img cached vs its img2img baseline: ${psnr?.toFixed(2)} dB (baseline generation ${baseline.generationId})`);
+    expect(psnr).toBeGreaterThan(15);
+  });
 });
