@@ -57,8 +57,13 @@ export function warpedSchedule(steps: number, fulls: number, warp: number): Step
   return kinds;
 }
 
-/** Most promising first (even spacing, then mild warps), so a short budget still covers every count. */
-export const WARPS: readonly number[] = [1, 0.8, 1.25, 0.6, 1.5, 2];
+/**
+ * Most promising first: even spacing, then mild warps. Crowding the full steps late (warp < 1) leaves a long
+ * first gap in which, on the demo model, shape colours drift (measured on 48 grammar captions: warp 0.8 with
+ * 7 full steps of 30 lost 18 captions' colours where the shipped placement lost 1), so it comes after the
+ * mild early crowding.
+ */
+export const WARPS: readonly number[] = [1, 1.25, 0.8, 1.5, 0.6, 2];
 
 /** Full steps every searched schedule keeps: step 0 and one more (a forecast extrapolates from two). */
 export const MIN_FULL_STEPS = 2;
@@ -83,14 +88,18 @@ export function fullCounts(steps: number): number[] {
   return counts.sort((a, b) => Math.abs(Math.log(steps / a / 4)) - Math.abs(Math.log(steps / b / 4)));
 }
 
-/** The first round: every full-step count × every warp (warp-major), forecast skips between, no pruning. */
+/**
+ * The first round: every full-step count × every warp, forecast skips between, no pruning; in diagonal order
+ * (count rank + warp rank, counts nearest 4× first) so that a budget cut short by a busy machine has tried
+ * several placements of the counts that matter most rather than one placement of every count.
+ */
 export function initialCandidates(steps: number): Candidate[] {
   const seen = new Map<string, Candidate>();
-  for (const warp of WARPS) {
-    for (const fulls of fullCounts(steps)) {
-      const c = { kinds: warpedSchedule(steps, fulls, warp), pruneRatio: 0 };
-      seen.set(candidateKey(c), c);
-    }
+  const pairs = fullCounts(steps).flatMap((fulls, ci) => WARPS.map((warp, wi) => ({ fulls, warp, rank: ci + wi, ci })))
+    .sort((a, b) => a.rank - b.rank || a.ci - b.ci);
+  for (const { fulls, warp } of pairs) {
+    const c = { kinds: warpedSchedule(steps, fulls, warp), pruneRatio: 0 };
+    if (!seen.has(candidateKey(c))) seen.set(candidateKey(c), c);
   }
   return [...seen.values()];
 }

@@ -16,6 +16,9 @@ describe('calibration search space', () => {
     expect(countKinds(late).full).toBe(8);
     expect(early.lastIndexOf('full')).toBeLessThan(late.lastIndexOf('full'));
     expect(initialCandidates(30).every((c) => c.kinds[0] === 'full' && c.kinds.length === 30)).toBe(true);
+    // diagonal order: the counts nearest 4× (8, then 7 of 30) get several placements before far counts get one
+    const first = initialCandidates(30).slice(0, 6).map((c) => countKinds(c.kinds).full);
+    expect(first).toEqual([8, 8, 7, 8, 7, 9]);
   });
 
   it('candidate keys round-trip; moves keep step 0 full and the length', () => {
