@@ -88,6 +88,8 @@ const PRUNE_RATIOS: readonly number[] = [0, 0.3, 0.5, 0.7];
 const MOVES_PER_TURN = 4;
 /** Share of the budget kept for validating the best schedules on the held-out half of the prompts. */
 const VERIFY_SHARE = 0.2;
+/** Part of the budget left for what happens outside the search: starting the process, opening the model. */
+const START_MARGIN_MS = 15_000;
 /** Schedules validated per target speed-up (the best ones on the search half under its cost). */
 const VALIDATED_PER_TARGET = 3;
 
@@ -98,7 +100,8 @@ export async function calibrateSchedules(
   if (params.prompts.length < 2) throw new EngineError('invalid-parameters', 'Calibration needs at least 2 prompts.');
   if (!(params.minutes > 0)) throw new EngineError('invalid-parameters', 'The calibration time budget must be above 0 minutes.');
   const t0 = performance.now();
-  const budget = params.minutes * 60_000;
+  // the promise is about the whole command: keep a margin for starting it and opening the model
+  const budget = Math.max(params.minutes * 60_000 * 0.5, params.minutes * 60_000 - START_MARGIN_MS);
   const elapsed = (): number => performance.now() - t0;
   const cancelled = (): void => { if (hooks.isCancelled?.()) throw new EngineError('cancelled', 'The calibration was cancelled; run it again to resume.'); };
   const evaluations = createScheduler(params.sampler, { steps: params.steps }).timesteps.length;
@@ -132,10 +135,18 @@ export async function calibrateSchedules(
     baseline.push(await sample(undefined, i));
   }
   const searchPrompts = Math.max(2, Math.ceil(params.prompts.length / 2));
+  // time per accelerated image so far, so that no candidate starts that would end past its deadline
+  let sampledMs = 0;
+  let sampledImages = 0;
+  const fits = (images: number, deadline: number): boolean =>
+    elapsed() + (sampledImages > 0 ? (images * sampledMs) / sampledImages : 0) <= deadline;
   const imagesOf = async (c: Candidate, from: number, to: number): Promise<ImageFidelity[]> => {
     const out: ImageFidelity[] = [];
     for (let i = from; i < to; i++) {
+      const started = performance.now();
       const rgb = await sample(c, i);
+      sampledMs += performance.now() - started;
+      sampledImages++;
       out.push({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
     }
     return out;
@@ -157,12 +168,12 @@ export async function calibrateSchedules(
   const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: m.cost, error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
 
   for (const c of initialCandidates(evaluations)) {
-    if (elapsed() > searchEnd) break;
+    if (!fits(searchPrompts, searchEnd)) break;
     await measure(c);
   }
   // hill-climbing: round-robin over the targets, a few untried moves of each one's best schedule per turn
   const tried = new Set<string>();
-  for (let active = true; active && elapsed() < searchEnd;) {
+  for (let active = true; active && fits(searchPrompts, searchEnd);) {
     active = false;
     for (const target of CALIBRATION_TARGETS) {
       const best = bestWithin(scored(), 1 / target);
@@ -170,7 +181,7 @@ export async function calibrateSchedules(
       const moves = neighbours(candidateFromKey(best.key), PRUNE_RATIOS)
         .filter((n) => !tried.has(candidateKey(n)) && !measured[candidateKey(n)] && costOf(n) <= 1 / target + 1e-9);
       for (const n of moves.slice(0, MOVES_PER_TURN)) {
-        if (elapsed() > searchEnd) break;
+        if (!fits(searchPrompts, searchEnd)) break;
         tried.add(candidateKey(n));
         await measure(n);
         active = true;
@@ -185,7 +196,7 @@ export async function calibrateSchedules(
   const toValidate = validationOrder(scored(), CALIBRATION_TARGETS, VALIDATED_PER_TARGET);
   const complete = (key: string): boolean => measured[key]!.images.length === params.prompts.length;
   for (const [i, key] of toValidate.entries()) {
-    if (!heldOut || elapsed() > budget) break;
+    if (!heldOut || !fits(params.prompts.length - searchPrompts, budget)) break;
     if (complete(key)) continue;
     progress('verify', `validating schedule ${i + 1}/${toValidate.length} on the held-out prompts`);
     const m = measured[key]!;
