@@ -148,11 +148,53 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
   const order = interleavedOrder(runs.length, o.images);
   console.error(`bench: frontier: ${runs.length} runs × ${o.images} images = ${order.length} generations (${o.sampler}, ${steps} steps, ${width}×${height}, CFG ${cfg})`);
 
+  const jsonPath = resolve(o.json ?? `frontier-${basename(dirname(o.modelPath))}-${o.sampler}-${steps}.json`);
   const loadBefore = os.loadavg()[0]!;
   const started = performance.now();
   const tallies = runs.map((): RunTally => ({ loops: [], speedups: [], psnrs: [], adherent: 0, kinds: null, macFractions: [] }));
   const baselineLoops: number[] = [];
   let round: { run: number; rgb: Uint8Array; loop: number }[] = [];
+  // The summary of the images done so far: written after every image (a run cut short keeps its figures) and
+  // once more at the end.
+  const summarise = (imagesDone: number, loadAfter: number) => {
+    const rows: FrontierRow[] = runs.map((spec, i) => {
+      const t = tallies[i]!;
+      return {
+        run: spec.name, kind: spec.kind, mode: spec.mode, steps: spec.steps, step_kinds: t.kinds ?? {},
+        // The plain runs' cost is their evaluation count against the baseline's (every evaluation full).
+        mac_speedup: spec.kind === 'plain' ? evaluations / spec.plan.kinds.length : 1 / mean(t.macFractions),
+        measured_speedup: spreadOf(t.speedups), unet_loop_s: spreadOf(t.loops),
+        mean_psnr_vs_baseline: t.psnrs.length ? mean(t.psnrs) : null,
+        colour_adherence: demo ? t.adherent / imagesDone : null,
+      };
+    });
+    const plainPsnr = new Map(rows.filter((r) => r.kind !== 'mode').map((r) => [r.steps, r.kind === 'baseline' ? 100 : r.mean_psnr_vs_baseline]));
+    const versusPlain = (r: FrontierRow, speedup: number): VersusPlain => {
+      const n = equalTimeSteps(steps, speedup);
+      const other = plainPsnr.get(n) ?? null;
+      return { steps: n, mean_psnr_vs_baseline: other, kept: other === null || r.mean_psnr_vs_baseline === null ? null : keptMore(r.mean_psnr_vs_baseline, other) };
+    };
+    const withEqualTime = rows.map((r): FrontierRow => (r.kind !== 'mode' ? r
+      : { ...r, equal_time: versusPlain(r, r.measured_speedup.median), equal_macs: versusPlain(r, r.mac_speedup) }));
+
+    const load = checkLoad(baselineLoops, loadBefore, loadAfter);
+    const out = {
+      machine: machineInfo(),
+      config: {
+        model: o.modelPath, provider: runtime.provider, sampler: o.sampler, steps, evaluations, cfg, width, height,
+        images: imagesDone,
+        prompts: !demo ? 'general prompts (cycled)' : grammar ? `${imagesDone} fresh captions of the demo model's grammar (not calibration's)` : `the demo model's held-out captions 0..${imagesDone - 1}`,
+        seeds: `${seedBase} + image index`,
+        ...(calibratedPoint ? { calibrated_point: calibratedPoint } : {}),
+        order: 'interleaved: every run once per image, start rotating with the image',
+        wall_s: (performance.now() - started) / 1000,
+      },
+      load,
+      skipped,
+      runs: withEqualTime,
+    };
+    return out;
+  };
   for (const [i, slot] of order.entries()) {
     const spec = runs[slot.run]!;
     const r = await txt2img(rt, {
@@ -181,50 +223,13 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
       if (x.run !== 0) tally.psnrs.push(Math.min(psnr(x.rgb, base.rgb), 100)); // identical images count as 100 dB
     }
     round = [];
+    writeFileSync(jsonPath, `${JSON.stringify({ partial: `${slot.image + 1} of ${o.images} images`, ...summarise(slot.image + 1, os.loadavg()[0]!) }, null, 2)}\n`);
     const elapsed = (performance.now() - started) / 1000;
     const done = (i + 1) / order.length;
     console.error(`bench: frontier: image ${slot.image + 1}/${o.images}, ${elapsed.toFixed(0)} s, ~${(elapsed / done - elapsed).toFixed(0)} s left`);
   }
-  const loadAfter = os.loadavg()[0]!;
+  const out = summarise(o.images, os.loadavg()[0]!);
   await rt.dispose();
-
-  const rows: FrontierRow[] = runs.map((spec, i) => {
-    const t = tallies[i]!;
-    return {
-      run: spec.name, kind: spec.kind, mode: spec.mode, steps: spec.steps, step_kinds: t.kinds ?? {},
-      // The plain runs' cost is their evaluation count against the baseline's (every evaluation full).
-      mac_speedup: spec.kind === 'plain' ? evaluations / spec.plan.kinds.length : 1 / mean(t.macFractions),
-      measured_speedup: spreadOf(t.speedups), unet_loop_s: spreadOf(t.loops),
-      mean_psnr_vs_baseline: t.psnrs.length ? mean(t.psnrs) : null,
-      colour_adherence: demo ? t.adherent / o.images : null,
-    };
-  });
-  const plainPsnr = new Map(rows.filter((r) => r.kind !== 'mode').map((r) => [r.steps, r.kind === 'baseline' ? 100 : r.mean_psnr_vs_baseline]));
-  const versusPlain = (r: FrontierRow, speedup: number): VersusPlain => {
-    const n = equalTimeSteps(steps, speedup);
-    const other = plainPsnr.get(n) ?? null;
-    return { steps: n, mean_psnr_vs_baseline: other, kept: other === null || r.mean_psnr_vs_baseline === null ? null : keptMore(r.mean_psnr_vs_baseline, other) };
-  };
-  const withEqualTime = rows.map((r): FrontierRow => (r.kind !== 'mode' ? r
-    : { ...r, equal_time: versusPlain(r, r.measured_speedup.median), equal_macs: versusPlain(r, r.mac_speedup) }));
-
-  const load = checkLoad(baselineLoops, loadBefore, loadAfter);
-  const out = {
-    machine: machineInfo(),
-    config: {
-      model: o.modelPath, provider: runtime.provider, sampler: o.sampler, steps, evaluations, cfg, width, height,
-      images: o.images,
-      prompts: !demo ? 'general prompts (cycled)' : grammar ? `${o.images} fresh captions of the demo model's grammar (not calibration's)` : `the demo model's held-out captions 0..${o.images - 1}`,
-      seeds: `${seedBase} + image index`,
-      ...(calibratedPoint ? { calibrated_point: calibratedPoint } : {}),
-      order: 'interleaved: every run once per image, start rotating with the image',
-      wall_s: (performance.now() - started) / 1000,
-    },
-    load,
-    skipped,
-    runs: withEqualTime,
-  };
-  const jsonPath = resolve(o.json ?? `frontier-${basename(dirname(o.modelPath))}-${o.sampler}-${steps}.json`);
   writeFileSync(jsonPath, `${JSON.stringify(out, null, 2)}\n`);
   // Two plots: measured speed-up (what the user gets here, noisy on a shared machine) and MAC speed-up
   // (what the arithmetic allows; stable).
@@ -238,13 +243,13 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
     writeFileSync(p.file, frontierSvg({
       title: `${modelName}: ${o.sampler} ${steps} steps, CFG ${cfg}, ${o.images} images`,
       xLabel: p.axis, yLabel: `mean PSNR vs the ${steps}-step image (dB)`,
-      line: withEqualTime.filter((r) => r.kind === 'plain').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: String(r.steps) })),
+      line: out.runs.filter((r) => r.kind === 'plain').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: String(r.steps) })),
       lineName: `${o.sampler} with fewer steps`,
-      points: withEqualTime.filter((r) => r.kind === 'mode').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: r.run })),
+      points: out.runs.filter((r) => r.kind === 'mode').map((r) => ({ x: p.x(r), y: r.mean_psnr_vs_baseline!, label: r.run })),
       pointsName: `acceleration modes, ${steps} steps`,
     }));
   }
-  console.error(`bench: frontier: ${load.note}`);
+  console.error(`bench: frontier: ${out.load.note}`);
   console.error(`bench: frontier: wrote ${jsonPath}, ${plotted.map((p) => p.file).join(', ')}`);
   return out;
 }
