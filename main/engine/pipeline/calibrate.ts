@@ -206,14 +206,13 @@ export async function calibrateSchedules(
   // the front from the validated schedules on every prompt (all of them when the budget allowed none)
   const validated = toValidate.filter((key) => !heldOut || complete(key));
   const pool = validated.length > 0 ? validated : scored().map((p) => p.key);
-  const points = pool.map((key) => {
+  const points = pool.map((key): CalibratedPoint => {
     const m = measured[key]!;
     const c = candidateFromKey(key);
-    const point: CalibratedPoint = {
+    return {
       schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio, macSpeedup: 1 / m.cost,
       psnr: m.images.reduce((a, x) => a + x.psnr, 0) / m.images.length, fidelity: cautiousFidelity(m.images),
     };
-    return point;
   });
   return {
     front: paretoFront(points.map((p) => ({ ...p, cost: 1 / p.macSpeedup, error: -p.fidelity }))).map(({ cost: _c, error: _e, ...p }) => p),
