@@ -177,8 +177,7 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
     const withEqualTime = rows.map((r): FrontierRow => (r.kind !== 'mode' ? r
       : { ...r, equal_time: versusPlain(r, r.measured_speedup.median), equal_macs: versusPlain(r, r.mac_speedup) }));
 
-    const load = checkLoad(baselineLoops, loadBefore, loadAfter);
-    const out = {
+    return {
       machine: machineInfo(),
       config: {
         model: o.modelPath, provider: runtime.provider, sampler: o.sampler, steps, evaluations, cfg, width, height,
@@ -189,11 +188,10 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
         order: 'interleaved: every run once per image, start rotating with the image',
         wall_s: (performance.now() - started) / 1000,
       },
-      load,
+      load: checkLoad(baselineLoops, loadBefore, loadAfter),
       skipped,
       runs: withEqualTime,
     };
-    return out;
   };
   for (const [i, slot] of order.entries()) {
     const spec = runs[slot.run]!;

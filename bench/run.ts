@@ -27,7 +27,7 @@ import { machineInfo, peakRssMb, resetPeakRss } from './machine';
 import { maxAbsDiff, median, psnr } from '../main/common/stats';
 import { measureQuality } from './quality';
 import { ensureRandomSd15 } from './random-sd15';
-import { FRONTIER_MODES, runFrontier } from './frontier';
+import { FRONTIER_MODES, runFrontier, type FrontierOptions } from './frontier';
 
 const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
@@ -36,8 +36,6 @@ const FLAGS = {
   frontier: 'boolean', images: 'integer', captions: 'string', 'seed-base': 'integer', 'plain-steps': 'string',
   calibration: 'string',
 } as const;
-
-type FrontPoint = { schedule: string; pruneRatio: number; macSpeedup: number; psnr: number };
 
 interface ModeRun { result: Txt2ImgResult; peakMb: number }
 
@@ -58,7 +56,7 @@ async function main(): Promise<void> {
       captions: oneOf('captions', String(f.captions ?? 'held-out'), ['held-out', 'grammar'] as const),
       ...(f['seed-base'] !== undefined ? { seedBase: Number(f['seed-base']) } : {}),
       ...(typeof f['plain-steps'] === 'string' ? { plainSteps: f['plain-steps'].split(',').map(Number) } : {}),
-      ...(typeof f.calibration === 'string' ? { calibrationFront: (JSON.parse(readFileSync(f.calibration, 'utf8')) as { front: FrontPoint[] }).front } : {}),
+      ...(typeof f.calibration === 'string' ? { calibrationFront: (JSON.parse(readFileSync(f.calibration, 'utf8')) as { front: NonNullable<FrontierOptions['calibrationFront']> }).front } : {}),
     }, resources, runtime);
     return;
   }
