@@ -23,8 +23,8 @@ export interface ImageFidelity {
 
 /**
  * One image's fidelity in dB: its PSNR, or the PSNR its foreground colour shift alone would have (as if every
- * pixel were off by that much) when that is lower. A shape that changed colour is a small region and costs
- * little PSNR, but it is exactly what the user notices.
+ * pixel were off by that much) when that is lower. A shape that changed colour is a small region, so its
+ * PSNR understates what the user notices.
  */
 export function imageFidelity(m: ImageFidelity): number {
   const colour = m.colourShift > 0 ? 20 * Math.log10(255 / m.colourShift) : PSNR_CAP;
