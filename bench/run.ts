@@ -2,13 +2,14 @@
 //   [--modes baseline,cached,dato,dato-fast,prune] [--repeat K] [--ep E] [--threads N] [--seed S]
 //   [--keep-sessions] [--quality] [--img2img-strength S] [--json FILE]
 // npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes …] [--json FILE]
+//   [--captions held-out|grammar] [--seed-base S] [--plain-steps a,b,…] [--calibration FILE]
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
 // --img2img-strength S times image-to-image instead: the input is the baseline text-to-image picture of the
 // seed, every mode's schedule covers the steps that strength runs (img2img-start.ts).
 // --frontier measures every mode against the plain sampler at fewer steps instead (frontier.ts).
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseFlags, oneOf, UsageError } from '../main/cli/args';
 import { planAcceleration, type AccelMode } from '../main/engine/accel/plan';
@@ -26,13 +27,14 @@ import { machineInfo, peakRssMb, resetPeakRss } from './machine';
 import { maxAbsDiff, median, psnr } from '../main/common/stats';
 import { measureQuality } from './quality';
 import { ensureRandomSd15 } from './random-sd15';
-import { FRONTIER_MODES, runFrontier } from './frontier';
+import { FRONTIER_MODES, runFrontier, type FrontierOptions } from './frontier';
 
 const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
   modes: 'string', repeat: 'integer', ep: 'string', threads: 'integer', seed: 'integer', cfg: 'number',
   'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string', 'img2img-strength': 'number',
-  frontier: 'boolean', images: 'integer',
+  frontier: 'boolean', images: 'integer', captions: 'string', 'seed-base': 'integer', 'plain-steps': 'string',
+  calibration: 'string',
 } as const;
 
 interface ModeRun { result: Txt2ImgResult; peakMb: number }
@@ -51,6 +53,10 @@ async function main(): Promise<void> {
       ...(f.steps !== undefined ? { steps: Number(f.steps) } : {}), ...(f.cfg !== undefined ? { cfg: Number(f.cfg) } : {}),
       ...(f.width !== undefined ? { width: Number(f.width) } : {}), ...(f.height !== undefined ? { height: Number(f.height) } : {}),
       ...(typeof f.json === 'string' ? { json: f.json } : {}),
+      captions: oneOf('captions', String(f.captions ?? 'held-out'), ['held-out', 'grammar'] as const),
+      ...(f['seed-base'] !== undefined ? { seedBase: Number(f['seed-base']) } : {}),
+      ...(typeof f['plain-steps'] === 'string' ? { plainSteps: f['plain-steps'].split(',').map(Number) } : {}),
+      ...(typeof f.calibration === 'string' ? { calibrationFront: (JSON.parse(readFileSync(f.calibration, 'utf8')) as { front: NonNullable<FrontierOptions['calibrationFront']> }).front } : {}),
     }, resources, runtime);
     return;
   }

@@ -9,7 +9,7 @@ export interface StoredCalibration<P> {
   readonly front: readonly P[];
 }
 
-export interface FrontPointLike { readonly macSpeedup: number; readonly psnr: number }
+export interface FrontPointLike { readonly macSpeedup: number }
 
 export const DEFAULT_TARGET_SPEEDUP = 4;
 
@@ -29,10 +29,14 @@ export function nearestCalibration<C extends StoredCalibration<unknown>>(
   return best;
 }
 
-/** Highest PSNR among the points with speed-up ≥ target; the fastest point when none reaches it. */
+/**
+ * The slowest point with speed-up ≥ target — on a Pareto front the one with the highest fidelity the
+ * calibration ranked by (cautiousFidelity, not necessarily the highest mean PSNR); the fastest point when none
+ * reaches the target.
+ */
 export function chooseFrontPoint<P extends FrontPointLike>(front: readonly P[], target: number): P | undefined {
   let best: P | undefined;
-  for (const p of front) if (p.macSpeedup >= target && (!best || p.psnr > best.psnr)) best = p;
+  for (const p of front) if (p.macSpeedup >= target && (!best || p.macSpeedup < best.macSpeedup)) best = p;
   if (best) return best;
   for (const p of front) if (!best || p.macSpeedup > best.macSpeedup) best = p;
   return best;

@@ -1,14 +1,21 @@
 // Calibration: find, for one model, sampler, step count, guidance and size, the schedules that keep the most
 // of the baseline picture for their cost. Every candidate is sampled with the same seeds as the baseline on
-// the calibration prompts; cost is the MAC fraction the engine computes (cost.ts), fidelity the mean PSNR of
-// the decoded images against the baseline's. Search (calibration-search.ts): warped placements of the full
-// steps first, then hill-climbing from the best schedule under each target speed-up, until the time budget
-// is spent; the front is then re-measured on every calibration prompt (the search uses half of them).
+// the calibration prompts; cost is the MAC fraction the engine computes (cost.ts), fidelity per image the
+// PSNR of the decoded image against the baseline's, lowered to what its foreground colour shift is worth
+// when that is worse, and per schedule the mean over the worse half of the images (calibration-search.ts:
+// a schedule that spoils one image in six spoils colours on other prompts too).
+// Search (calibration-search.ts): warped placements of the full steps first, then hill-climbing from the best
+// schedule under each target speed-up, on the first half of the prompts (the search half), until 80 % of the
+// time budget is spent. Validation: the best few schedules under each target are then measured on the other
+// half too, and the front is built from the validated ones on every prompt — a schedule that only suited
+// the search prompts loses its place to one that holds on the held-out half.
 // Resumable: the caller stores `state` after every candidate and passes it back to continue.
 import { evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
 import {
-  bestWithin, candidateFromKey, candidateKey, initialCandidates, neighbours, paretoFront, type Candidate,
+  bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours, paretoFront, PSNR_CAP,
+  tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
 } from '../accel/calibration-search';
+import { foregroundColourShift } from '../accel/foreground-colour';
 import { planAcceleration } from '../accel/plan';
 import { formatSchedule } from '../accel/schedule';
 import { psnr } from '../../common/stats';
@@ -29,9 +36,15 @@ export interface CalibrationParams {
   readonly minutes: number;
 }
 
-/** What a resumed run needs: the candidates already measured on the search prompts. */
+/** One measured schedule: its cost and, per prompt from the first on, how its image compares. */
+export interface MeasuredCandidate {
+  readonly cost: number;
+  readonly images: readonly ImageFidelity[];
+}
+
+/** What a resumed run needs: the candidates already measured (on the search prompts, validated ones on all). */
 export interface CalibrationState {
-  readonly measured: Record<string, { readonly cost: number; readonly psnr: number }>;
+  readonly measured: Record<string, MeasuredCandidate>;
 }
 
 export interface CalibrationProgress {
@@ -50,6 +63,8 @@ export interface CalibratedPoint {
   readonly macSpeedup: number;
   /** Mean PSNR vs the baseline images over every calibration prompt, dB. */
   readonly psnr: number;
+  /** The fidelity the front is built on (calibration-search.ts, cautiousFidelity) over every prompt, dB. */
+  readonly fidelity: number;
 }
 
 export interface CalibrationResult {
@@ -71,10 +86,12 @@ export const CALIBRATION_TARGETS: readonly number[] = [2.5, 3, 3.5, 4, 4.5, 5];
 const PRUNE_RATIOS: readonly number[] = [0, 0.3, 0.5, 0.7];
 /** Moves tried per target before the next target's turn. */
 const MOVES_PER_TURN = 4;
-/** Share of the budget kept for re-measuring the front on every prompt. */
+/** Share of the budget kept for validating the best schedules on the held-out half of the prompts. */
 const VERIFY_SHARE = 0.2;
-/** Identical images count as 100 dB, so that a mean over prompts stays finite. */
-const PSNR_CAP = 100;
+/** Part of the budget left for what happens outside the search: starting the process, opening the model. */
+const START_MARGIN_MS = 15_000;
+/** Schedules validated per target speed-up (the best ones on the search half under its cost). */
+const VALIDATED_PER_TARGET = 3;
 
 
 export async function calibrateSchedules(
@@ -83,15 +100,20 @@ export async function calibrateSchedules(
   if (params.prompts.length < 2) throw new EngineError('invalid-parameters', 'Calibration needs at least 2 prompts.');
   if (!(params.minutes > 0)) throw new EngineError('invalid-parameters', 'The calibration time budget must be above 0 minutes.');
   const t0 = performance.now();
-  const budget = params.minutes * 60_000;
+  // the promise is about the whole command: keep a margin for starting it and opening the model
+  const budget = Math.max(params.minutes * 60_000 * 0.5, params.minutes * 60_000 - START_MARGIN_MS);
   const elapsed = (): number => performance.now() - t0;
   const cancelled = (): void => { if (hooks.isCancelled?.()) throw new EngineError('cancelled', 'The calibration was cancelled; run it again to resume.'); };
   const evaluations = createScheduler(params.sampler, { steps: params.steps }).timesteps.length;
+  const tooFew = tooFewSteps(evaluations, CALIBRATION_TARGETS[0]!);
+  if (tooFew) throw new EngineError('invalid-parameters', tooFew);
   const [lh, lw] = [params.height / 8, params.width / 8];
   const macs = evaluationMacs(rt.model, lh, lw);
   const costOf = (c: Candidate): number => macFraction(macs, c.kinds,
     c.kinds.map((k) => (k === 'skip' ? 0 : prunedTokenCount(c.pruneRatio, lh, lw))));
-  const measured: Record<string, { cost: number; psnr: number }> = { ...resume?.measured };
+  // states from before per-image measurements are dropped (re-measured), not misread
+  const measured: Record<string, MeasuredCandidate> = Object.fromEntries(Object.entries(resume?.measured ?? {})
+    .filter(([, m]) => Array.isArray((m as Partial<MeasuredCandidate>).images)));
   const progress = (phase: CalibrationProgress['phase'], message: string): void => {
     hooks.onProgress?.({ phase, fraction: Math.min(1, elapsed() / budget), candidates: Object.keys(measured).length, message });
   };
@@ -113,11 +135,23 @@ export async function calibrateSchedules(
     baseline.push(await sample(undefined, i));
   }
   const searchPrompts = Math.max(2, Math.ceil(params.prompts.length / 2));
-  const meanPsnr = async (c: Candidate, from: number, to: number): Promise<number> => {
-    let sum = 0;
-    for (let i = from; i < to; i++) sum += Math.min(PSNR_CAP, psnr(await sample(c, i), baseline[i]!));
-    return sum / (to - from);
+  // time per accelerated image so far, so that no candidate starts that would end past its deadline
+  let sampledMs = 0;
+  let sampledImages = 0;
+  const fits = (images: number, deadline: number): boolean =>
+    elapsed() + (sampledImages > 0 ? (images * sampledMs) / sampledImages : 0) <= deadline;
+  const imagesOf = async (c: Candidate, from: number, to: number): Promise<ImageFidelity[]> => {
+    const out: ImageFidelity[] = [];
+    for (let i = from; i < to; i++) {
+      const started = performance.now();
+      const rgb = await sample(c, i);
+      sampledMs += performance.now() - started;
+      sampledImages++;
+      out.push({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
+    }
+    return out;
   };
+  const save = (): void => hooks.onState?.({ measured: { ...measured } });
 
   // 2. search on the first half of the prompts
   const searchEnd = budget * (1 - VERIFY_SHARE);
@@ -126,19 +160,20 @@ export async function calibrateSchedules(
     if (measured[key]) return;
     const cost = costOf(c);
     if (cost > 1 / CALIBRATION_TARGETS[0]! + 1e-9) return; // slower than anything the front is for
-    measured[key] = { cost, psnr: await meanPsnr(c, 0, searchPrompts) };
-    hooks.onState?.({ measured: { ...measured } });
+    measured[key] = { cost, images: await imagesOf(c, 0, searchPrompts) };
+    save();
     progress('search', `${Object.keys(measured).length} schedules measured`);
   };
-  const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: m.cost, error: -m.psnr }));
+  // scored on the search half only, so that validated and unvalidated schedules compare alike
+  const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: m.cost, error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
 
   for (const c of initialCandidates(evaluations)) {
-    if (elapsed() > searchEnd) break;
+    if (!fits(searchPrompts, searchEnd)) break;
     await measure(c);
   }
   // hill-climbing: round-robin over the targets, a few untried moves of each one's best schedule per turn
   const tried = new Set<string>();
-  for (let active = true; active && elapsed() < searchEnd;) {
+  for (let active = true; active && fits(searchPrompts, searchEnd);) {
     active = false;
     for (const target of CALIBRATION_TARGETS) {
       const best = bestWithin(scored(), 1 / target);
@@ -146,30 +181,41 @@ export async function calibrateSchedules(
       const moves = neighbours(candidateFromKey(best.key), PRUNE_RATIOS)
         .filter((n) => !tried.has(candidateKey(n)) && !measured[candidateKey(n)] && costOf(n) <= 1 / target + 1e-9);
       for (const n of moves.slice(0, MOVES_PER_TURN)) {
-        if (elapsed() > searchEnd) break;
+        if (!fits(searchPrompts, searchEnd)) break;
         tried.add(candidateKey(n));
         await measure(n);
         active = true;
-        if (measured[candidateKey(n)]!.psnr > -best.error) break;
+        if (cautiousFidelity(measured[candidateKey(n)]!.images.slice(0, searchPrompts)) > -best.error) break;
       }
     }
   }
 
-  // 3. the front, re-measured on every prompt (the held-out half keeps the search honest)
-  const front = paretoFront(scored());
-  const points: CalibratedPoint[] = [];
-  for (const [i, p] of front.entries()) {
-    progress('verify', `checking front point ${i + 1}/${front.length} on every prompt`);
-    const c = candidateFromKey(p.key);
-    // past the budget, the remaining points keep their search-prompt figure (the budget is a promise); with
-    // two prompts the search used both and there is no held-out half (its mean would be 0/0)
-    const heldOut = params.prompts.length > searchPrompts;
-    const rest = heldOut && elapsed() < budget ? await meanPsnr(c, searchPrompts, params.prompts.length) : -p.error;
-    const all = (-p.error * searchPrompts + rest * (params.prompts.length - searchPrompts)) / params.prompts.length;
-    points.push({ schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio, macSpeedup: 1 / p.cost, psnr: all });
+  // 3. validation on the held-out half: the best few schedules per target (the default target's first), until
+  // the budget is spent; with two prompts the search used both and there is no held-out half
+  const heldOut = params.prompts.length > searchPrompts;
+  const toValidate = validationOrder(scored(), CALIBRATION_TARGETS, VALIDATED_PER_TARGET);
+  const complete = (key: string): boolean => measured[key]!.images.length === params.prompts.length;
+  for (const [i, key] of toValidate.entries()) {
+    if (!heldOut || !fits(params.prompts.length - searchPrompts, budget)) break;
+    if (complete(key)) continue;
+    progress('verify', `validating schedule ${i + 1}/${toValidate.length} on the held-out prompts`);
+    const m = measured[key]!;
+    measured[key] = { cost: m.cost, images: [...m.images.slice(0, searchPrompts), ...await imagesOf(candidateFromKey(key), searchPrompts, params.prompts.length)] };
+    save();
   }
+  // the front from the validated schedules on every prompt (all of them when the budget allowed none)
+  const validated = toValidate.filter((key) => !heldOut || complete(key));
+  const pool = validated.length > 0 ? validated : scored().map((p) => p.key);
+  const points = pool.map((key): CalibratedPoint => {
+    const m = measured[key]!;
+    const c = candidateFromKey(key);
+    return {
+      schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio, macSpeedup: 1 / m.cost,
+      psnr: m.images.reduce((a, x) => a + x.psnr, 0) / m.images.length, fidelity: cautiousFidelity(m.images),
+    };
+  });
   return {
-    front: paretoFront(points.map((p) => ({ ...p, cost: 1 / p.macSpeedup, error: -p.psnr }))).map(({ cost: _c, error: _e, ...p }) => p),
+    front: paretoFront(points.map((p) => ({ ...p, cost: 1 / p.macSpeedup, error: -p.fidelity }))).map(({ cost: _c, error: _e, ...p }) => p),
     candidates: Object.keys(measured).length, seconds: elapsed() / 1000, state: { measured },
   };
 }

@@ -84,6 +84,17 @@ describe('dato-studio arguments fail before any work', () => {
     expect(cuda.stderr).toMatch(/(Width and height must be multiples of 8|--ep cuda: this execution provider does not exist)/);
   });
 
+  it('calibrate with too few steps to accelerate says so in one line (exit 2)', () => {
+    const home = join(dir, 'calibrate-home');
+    const r = spawnSync(process.execPath, [bin, 'calibrate', '--steps', '4', '--minutes', '1'], { cwd: dir, encoding: 'utf8', env: { ...process.env, DATO_STUDIO_HOME: home } });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'dato-studio: 4 steps are too few to calibrate: a calibrated schedule keeps at least 2 full steps and aims at ≥ 2.5× '
+      + 'fewer MACs, which needs ≥ 5 steps (sample 4 steps plainly, or calibrate --steps 5 or more).',
+    ]);
+    expect(r.stdout).toBe('');
+  });
+
   it('a provider this platform cannot have names the flag', () => {
     const r = cli(['generate', '--prompt', 'x', '--ep', process.platform === 'win32' ? 'cuda' : 'dml']);
     if (process.platform === 'linux' && process.arch === 'x64') {
