@@ -1,5 +1,5 @@
 // npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes a,b]
-//   [--captions held-out|grammar] [--seed-base S] [--plain-steps a,b,…] [--calibration FILE] [--json FILE]
+//   [--captions held-out|grammar] [--seed-base S] [--plain-steps a,b,…] [--calibration FILE] [--adaptive-threshold T] [--json FILE]
 // The equal-time frontier: on one prompt set (the demo model's held-out captions, or with --captions grammar
 // fresh captions of its training grammar that calibration never draws; seed = seed base + image index; other
 // models a small general set), every acceleration mode the engine offers AND the plain sampler at every
@@ -25,7 +25,7 @@ import { equalTimeSteps, keptMore, type Kept } from '../main/services/equal-time
 import { samplingDefaults } from '../main/services/size-options';
 import { readColours } from './colour-adherence';
 import { grammarEvalCaptions, loadEvalCaptions, type EvalCaption } from './demo-captions';
-import { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP } from '../main/engine/accel/calibrated-choice';
+import { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, frontPointSettings } from '../main/engine/accel/calibrated-choice';
 import { checkLoad, interleavedOrder, plainStepCounts, spreadOf, type Spread } from './frontier-plan';
 import { machineInfo } from './machine';
 import { psnr } from '../main/common/stats';
@@ -71,8 +71,10 @@ export interface FrontierOptions {
   seedBase?: number;
   /** Plain step counts to run instead of every count from N−1 down to ⌈N/8⌉. */
   plainSteps?: readonly number[];
+  /** `adaptive` at this threshold instead of its default. */
+  adaptiveThreshold?: number;
   /** A calibration front (`calibrate --json`) whose default-target point `calibrated` runs. */
-  calibrationFront?: readonly { schedule: string; pruneRatio: number; macSpeedup: number; psnr: number }[];
+  calibrationFront?: readonly { schedule: string; pruneRatio: number; macSpeedup: number; psnr: number; adaptiveThreshold?: number }[];
   json?: string;
 }
 
@@ -130,8 +132,10 @@ export async function runFrontier(o: FrontierOptions, resources: Resources, runt
   const prompts = Array.from({ length: o.images }, (_, i) => (demo ? captionOf(i).caption : GENERAL_PROMPTS[i % GENERAL_PROMPTS.length]!));
   const seedBase = o.seedBase ?? 0;
   const calibratedPoint = o.calibrationFront ? chooseFrontPoint(o.calibrationFront, DEFAULT_TARGET_SPEEDUP) : undefined;
-  const planOf = (mode: AccelMode): AccelPlan => planAcceleration(mode === 'calibrated' && calibratedPoint
-    ? { mode, schedule: calibratedPoint.schedule, pruneRatio: calibratedPoint.pruneRatio } : { mode }, evaluations);
+  const planOf = (mode: AccelMode): AccelPlan => planAcceleration(
+    mode === 'calibrated' && calibratedPoint ? { mode, ...frontPointSettings(calibratedPoint) }
+      : mode === 'adaptive' && o.adaptiveThreshold !== undefined ? { mode, adaptiveThreshold: o.adaptiveThreshold } : { mode },
+    evaluations);
 
   const runs: RunSpec[] = [{ name: `${o.sampler} ${steps}`, kind: 'baseline', mode: 'baseline', steps, plan: planAcceleration({ mode: 'baseline' }, evaluations) }];
   const skipped: { mode: AccelMode; reason: string }[] = [];

@@ -2,7 +2,7 @@
 //   [--modes baseline,cached,dato,dato-fast,prune] [--repeat K] [--ep E] [--threads N] [--seed S]
 //   [--keep-sessions] [--quality] [--img2img-strength S] [--json FILE]
 // npm run bench -- --frontier [--model PATH] [--sampler S] [--steps N] [--cfg F] [--images K] [--modes …] [--json FILE]
-//   [--captions held-out|grammar] [--seed-base S] [--plain-steps a,b,…] [--calibration FILE]
+//   [--captions held-out|grammar] [--seed-base S] [--plain-steps a,b,…] [--calibration FILE] [--adaptive-threshold T]
 // Runs the modes back to back in one process on one model/size/steps/seed and prints (and optionally
 // writes) JSON: times are medians over the repeats; errors and PSNR are against the baseline of the
 // same seed. --quality adds the demo model's colour adherence on its 64 held-out captions per mode.
@@ -33,7 +33,7 @@ const FLAGS = {
   model: 'string', 'random-sd15': 'boolean', width: 'integer', height: 'integer', steps: 'integer', sampler: 'string',
   modes: 'string', repeat: 'integer', ep: 'string', threads: 'integer', seed: 'integer', cfg: 'number',
   'keep-sessions': 'boolean', quality: 'boolean', json: 'string', prompt: 'string', 'img2img-strength': 'number',
-  frontier: 'boolean', images: 'integer', captions: 'string', 'seed-base': 'integer', 'plain-steps': 'string',
+  frontier: 'boolean', images: 'integer', captions: 'string', 'seed-base': 'integer', 'plain-steps': 'string', 'adaptive-threshold': 'number',
   calibration: 'string',
 } as const;
 
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
       ...(typeof f.json === 'string' ? { json: f.json } : {}),
       captions: oneOf('captions', String(f.captions ?? 'held-out'), ['held-out', 'grammar'] as const),
       ...(f['seed-base'] !== undefined ? { seedBase: Number(f['seed-base']) } : {}),
+      ...(f['adaptive-threshold'] !== undefined ? { adaptiveThreshold: Number(f['adaptive-threshold']) } : {}),
       ...(typeof f['plain-steps'] === 'string' ? { plainSteps: f['plain-steps'].split(',').map(Number) } : {}),
       ...(typeof f.calibration === 'string' ? { calibrationFront: (JSON.parse(readFileSync(f.calibration, 'utf8')) as { front: NonNullable<FrontierOptions['calibrationFront']> }).front } : {}),
     }, resources, runtime);

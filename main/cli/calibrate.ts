@@ -89,7 +89,10 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
       process.stderr.write('\n');
       console.log(`calibrated ${sampler} ${key.steps} steps, CFG ${key.cfg}, ${key.width}×${key.height}: ${result.candidates} schedules in ${result.seconds.toFixed(0)} s; front:`);
       console.log('  MAC speed-up, mean PSNR, cautious fidelity (worse half of the images, colour shifts counted), prune ratio, schedule');
-      for (const p of result.front) console.log(`  ${p.macSpeedup.toFixed(2)}×  ${p.psnr.toFixed(1)} dB  ${p.fidelity.toFixed(1)} dB  prune ${p.pruneRatio}  ${p.schedule.replace(/,/g, '')}`);
+      for (const p of result.front) {
+        const what = p.adaptiveThreshold !== undefined ? `adaptive rule, threshold ${p.adaptiveThreshold}` : p.schedule.replace(/,/g, '');
+        console.log(`  ${p.macSpeedup.toFixed(2)}×  ${p.psnr.toFixed(1)} dB  ${p.fidelity?.toFixed(1) ?? '–'} dB  prune ${p.pruneRatio}  ${what}`);
+      }
     }
     return 0;
   } finally {

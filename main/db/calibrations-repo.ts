@@ -13,12 +13,16 @@ export interface CalibrationKey {
 }
 
 export interface FrontPoint {
-  /** `F,M,S,K` letters, one per evaluation of the calibrated step count. */
+  /** `F,M,S,K` letters, one per evaluation of the calibrated step count; empty for the adaptive rule. */
   schedule: string;
+  /** Set when the point is the adaptive rule at this threshold (it decides the step kinds per image). */
+  adaptiveThreshold?: number;
   pruneRatio: number;
   macSpeedup: number;
   /** Mean PSNR vs the baseline images on the calibration prompts, dB. */
   psnr: number;
+  /** The fidelity the front was ranked by (worse half of the images, colour shifts counted), dB; absent in older calibrations. */
+  fidelity?: number;
 }
 
 export interface CalibrationRecord extends CalibrationKey {

@@ -29,7 +29,7 @@ export {
 } from './pipeline/img2img-options';
 export type { InitImage } from './pipeline/img2img';
 export { compositeByMask } from './pipeline/inpaint-mask';
-export { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration } from './accel/calibrated-choice';
+export { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, frontPointSettings, nearestCalibration } from './accel/calibrated-choice';
 export { SHIPPED_DEMO_CALIBRATION } from './accel/shipped-calibration';
 export { demoGrammarPrompts, GENERAL_CALIBRATION_PROMPTS } from './accel/calibration-prompts';
 export type { CalibratedPoint, CalibrationResult, CalibrationState } from './pipeline/calibrate';

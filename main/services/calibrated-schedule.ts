@@ -4,7 +4,7 @@
 // CLI and the app, so both read the same library the same way.
 import type { StudioDb } from '../db';
 import {
-  chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, nearestCalibration, SHIPPED_DEMO_CALIBRATION, type AccelSettings,
+  chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, frontPointSettings, nearestCalibration, SHIPPED_DEMO_CALIBRATION, type AccelSettings,
 } from '../engine/index';
 import { modelFingerprint } from './model-fingerprint';
 
@@ -41,7 +41,8 @@ export async function calibrationFingerprint(modelPath: string): Promise<string>
 export async function resolveCalibrated(
   accel: AccelSettings, db: StudioDb, want: CalibratedRequest,
 ): Promise<{ accel: AccelSettings; expected?: ExpectedQuality } | null> {
-  if (accel.mode !== 'calibrated' || accel.schedule !== undefined) return { accel };
+  // an explicit schedule or adaptive threshold (a saved front point) runs as it is
+  if (accel.mode !== 'calibrated' || accel.schedule !== undefined || accel.adaptiveThreshold !== undefined) return { accel };
   const target = want.target ?? DEFAULT_TARGET_SPEEDUP;
   const fingerprint = await calibrationFingerprint(want.modelPath);
   const stored = db.calibrations.listForModel(fingerprint).filter((c) => c.sampler === want.sampler && c.cfg === want.cfg);
@@ -49,14 +50,14 @@ export async function resolveCalibrated(
   const point = calibration && chooseFrontPoint(calibration.front, target);
   if (calibration && point) {
     return {
-      accel: { ...accel, schedule: point.schedule, pruneRatio: point.pruneRatio },
+      accel: { ...accel, ...frontPointSettings(point) },
       expected: { macSpeedup: point.macSpeedup, psnr: point.psnr, source: `calibration of ${calibration.sampler} ${calibration.steps} steps, ${calibration.width}×${calibration.height}` },
     };
   }
   if (!want.isDemo) return null;
   const shipped = chooseFrontPoint(SHIPPED_DEMO_CALIBRATION.front, target)!;
   return {
-    accel: { ...accel, schedule: shipped.schedule, pruneRatio: shipped.pruneRatio },
+    accel: { ...accel, ...frontPointSettings(shipped) },
     expected: { macSpeedup: shipped.macSpeedup, psnr: shipped.psnr, source: 'shipped calibration of the demo model' },
   };
 }

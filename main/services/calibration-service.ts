@@ -112,22 +112,24 @@ export class CalibrationService {
 
   /**
    * Before a run: `calibrated` without a schedule resolves as generation does (calibrated-schedule.ts); a saved
-   * front point (calibrated with its schedule) finds its figures on the stored calibration it came from.
+   * front point (calibrated with its schedule or adaptive threshold) finds its figures on the stored calibration it came from.
    */
   async expected(p: ExpectedQualityParams): Promise<ExpectedQualityDto> {
     if (p.accel.mode !== 'calibrated') return { expected: null, uncalibrated: false };
     const model = this.opts.models.describe(p.modelId);
-    if (p.accel.schedule !== undefined) return { expected: await this.savedPoint(model, p, p.accel), uncalibrated: false };
+    if (p.accel.schedule !== undefined || p.accel.adaptiveThreshold !== undefined) return { expected: await this.savedPoint(model, p, p.accel), uncalibrated: false };
     const resolved = await resolveCalibrated(toAccelSettings(p.accel), this.opts.db, { modelPath: model.path, isDemo: model.isDemo, ...p });
     return { expected: resolved?.expected ?? null, uncalibrated: resolved === null };
   }
 
   private async savedPoint(model: ResolvedModel, p: ExpectedQualityParams, accel: AccelDto): Promise<ExpectedQualityDto['expected']> {
     const fingerprint = await calibrationFingerprint(model.path);
-    const schedule = accel.schedule!.toUpperCase().replace(/[\s,]/g, '');
+    const schedule = accel.schedule?.toUpperCase().replace(/[\s,]/g, '');
     for (const c of this.opts.db.calibrations.listForModel(fingerprint)) {
       if (c.sampler !== p.sampler || c.cfg !== p.cfg || c.steps !== p.steps || c.width !== p.width || c.height !== p.height) continue;
-      const point = c.front.find((f) => f.schedule.replace(/,/g, '') === schedule && f.pruneRatio === (accel.pruneRatio ?? 0));
+      const point = c.front.find((f) => (schedule !== undefined
+        ? f.adaptiveThreshold === undefined && f.schedule.replace(/,/g, '') === schedule
+        : f.adaptiveThreshold === accel.adaptiveThreshold) && f.pruneRatio === (accel.pruneRatio ?? 0));
       if (point) return { macSpeedup: point.macSpeedup, psnr: point.psnr, source: `calibration of ${c.sampler} ${c.steps} steps, ${c.width}×${c.height}` };
     }
     return null;

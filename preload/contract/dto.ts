@@ -280,8 +280,10 @@ export interface CalibrateParams {
 
 /** One point of a calibration's Pareto front. */
 export interface FrontPointDto {
-  /** `F,M,S,K` letters, one per evaluation of the calibrated step count. */
+  /** `F,M,S,K` letters, one per evaluation of the calibrated step count; empty for the adaptive rule. */
   readonly schedule: string;
+  /** Set when the point is the adaptive rule at this threshold: it decides per image which steps to recompute. */
+  readonly adaptiveThreshold?: number;
   readonly pruneRatio: number;
   readonly macSpeedup: number;
   /** Mean PSNR vs the baseline images on the calibration prompts, dB. */

@@ -24,6 +24,7 @@ export const accelSchema: Schema<AccelDto> = refine(
     gamma: optional(num(-10, 10)),
     alpha: optional(num(0, 10)),
     flip: optional(num(0, 1)),
+    adaptiveThreshold: optional(num(LIMITS.minAdaptiveThreshold, LIMITS.maxAdaptiveThreshold)),
   }),
   (a) => (a.mode === 'custom' && a.schedule === undefined ? 'the custom mode needs a schedule (F, S, K letters)' : null),
 );

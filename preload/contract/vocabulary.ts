@@ -93,6 +93,9 @@ export const LIMITS = {
   maxModelNameChars: 200,
   maxPathChars: 4096,
   maxCpuThreads: 1024,
+  /** The adaptive rule's threshold (accumulated relative change of the head's output that triggers a full step). */
+  minAdaptiveThreshold: 0.001,
+  maxAdaptiveThreshold: 10,
   /** A calibration's time budget, minutes (the CLI's default is 10). */
   minCalibrationMinutes: 0.05,
   maxCalibrationMinutes: 240,

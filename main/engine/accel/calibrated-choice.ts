@@ -11,6 +11,18 @@ export interface StoredCalibration<P> {
 
 export interface FrontPointLike { readonly macSpeedup: number }
 
+/**
+ * A front point as the engine runs it: a fixed schedule, or — where the calibration found that deciding per
+ * image keeps more (adaptiveThreshold set, schedule empty) — the adaptive rule at the calibrated threshold.
+ */
+export interface RunnableFrontPoint { readonly schedule: string; readonly pruneRatio: number; readonly adaptiveThreshold?: number }
+
+export function frontPointSettings(p: RunnableFrontPoint): { schedule?: string; pruneRatio: number; adaptiveThreshold?: number } {
+  return p.adaptiveThreshold !== undefined
+    ? { adaptiveThreshold: p.adaptiveThreshold, pruneRatio: p.pruneRatio }
+    : { schedule: p.schedule, pruneRatio: p.pruneRatio };
+}
+
 export const DEFAULT_TARGET_SPEEDUP = 4;
 
 /** The stored calibration nearest in step count and pixel count, or undefined when none is within 2×. */

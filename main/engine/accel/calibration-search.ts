@@ -49,6 +49,42 @@ export function candidateFromKey(key: string): Candidate {
   return { kinds: parseScheduleString(schedule!), pruneRatio: Number(ratio) };
 }
 
+// The adaptive rule (adaptive.ts) as a calibration candidate: no fixed schedule, one threshold. Where the full
+// steps have to sit depends on the image (on the demo model, when its shape's colour settles), so a per-image
+// rule can keep colours that every fixed placement of as many full steps loses on some prompts; calibration
+// measures the rule at the thresholds that meet each target speed-up and lets the front decide.
+const ADAPTIVE_PREFIX = 'adaptive|';
+
+/** The key of the adaptive rule at this threshold (3 significant digits, so that keys are stable). */
+export const adaptiveKey = (threshold: number): string => `${ADAPTIVE_PREFIX}${Number(threshold.toPrecision(3))}`;
+
+/** The threshold of an adaptive key; undefined for a schedule's key. */
+export function adaptiveThresholdOf(key: string): number | undefined {
+  return key.startsWith(ADAPTIVE_PREFIX) ? Number(key.slice(ADAPTIVE_PREFIX.length)) : undefined;
+}
+
+/** Thresholds searched: from recomputing almost every step to recomputing a handful. */
+export const ADAPTIVE_THRESHOLD_RANGE = { min: 0.04, max: 1 } as const;
+
+/**
+ * The next threshold to measure for a target speed-up: the geometric middle of the tightest bracket the
+ * measured ones give (the speed-up grows with the threshold); undefined once the bracket is narrower than
+ * `precision` (a ratio) or the measurements contradict each other.
+ */
+export function nextAdaptiveThreshold(
+  measured: readonly { threshold: number; speedup: number }[], target: number, precision = 1.06,
+): number | undefined {
+  let lo: number = ADAPTIVE_THRESHOLD_RANGE.min;
+  let hi: number = ADAPTIVE_THRESHOLD_RANGE.max;
+  for (const m of measured) {
+    if (m.speedup >= target) hi = Math.min(hi, m.threshold);
+    else lo = Math.max(lo, m.threshold);
+  }
+  if (!(hi / lo > precision)) return undefined;
+  const next = Number(Math.sqrt(lo * hi).toPrecision(3));
+  return measured.some((m) => m.threshold === next) ? undefined : next;
+}
+
 /** `fulls` full steps at ⌊steps·(j/fulls)^warp⌋ (warp < 1 crowds them late, > 1 early), skips between. */
 export function warpedSchedule(steps: number, fulls: number, warp: number): StepKind[] {
   const kinds = new Array<StepKind>(steps).fill('skip');

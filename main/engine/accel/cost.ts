@@ -20,7 +20,7 @@ export interface PlanCost {
 /** MACs of one evaluation of each kind at this size, memoised per (kind, pruned tokens). */
 export type EvaluationMacs = (kind: StepKind, pruneCount: number) => number;
 
-export function evaluationMacs(model: Sd1Model, latentHeight: number, latentWidth: number): { full: number; of: EvaluationMacs } {
+export function evaluationMacs(model: Sd1Model, latentHeight: number, latentWidth: number): { full: number; of: EvaluationMacs; head: number } {
   const shapes = { batch: 2, height: latentHeight, width: latentWidth, contextLength: CONTEXT_LENGTH };
   const variant = { dtype: 'float32' as const, dynamic: false, shapes };
   const memo = new Map<string, number>();
@@ -38,7 +38,7 @@ export function evaluationMacs(model: Sd1Model, latentHeight: number, latentWidt
       : kind === 'medium' ? SEGMENT_ORDER.filter((s) => s !== 'core') : kind === 'shallow' ? ['head', 'tail'] : [];
     return segments.reduce((sum, s) => sum + segmentMacs(s, count), 0);
   };
-  return { full, of };
+  return { full, of, head: segmentMacs('head', 0) };
 }
 
 /** Tokens a ratio prunes in each pruned block (base tokens are never pruned). */
@@ -57,6 +57,8 @@ export function macFraction(macs: { full: number; of: EvaluationMacs }, kinds: r
 export function estimatePlanCost(model: Sd1Model, plan: AccelPlan, latentHeight: number, latentWidth: number): PlanCost {
   const macs = evaluationMacs(model, latentHeight, latentWidth);
   const counts = plan.pruneRatios.map((r) => prunedTokenCount(r, latentHeight, latentWidth));
-  const fraction = macFraction(macs, plan.kinds, counts);
+  // the adaptive rule runs the head on every step for its signal, the steps it then reuses included
+  const probes = plan.adaptive ? plan.kinds.filter((k) => k === 'skip').length : 0;
+  const fraction = macFraction(macs, plan.kinds, counts) + (probes * macs.head) / (macs.full * plan.kinds.length);
   return { fullMacs: macs.full, macFraction: fraction, idealSpeedup: 1 / fraction };
 }

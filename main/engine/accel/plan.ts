@@ -72,12 +72,14 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
   if (settings.cacheInterval !== undefined && (!Number.isInteger(settings.cacheInterval) || settings.cacheInterval < 1)) {
     throw new Error('The cache interval must be a whole number ≥ 1.');
   }
-  let kinds = settings.schedule ? parseScheduleString(settings.schedule) : presetKinds(settings, steps);
+  // `adaptive`, and a `calibrated` front point that calibrated the adaptive rule's threshold instead of a schedule
+  const adaptive = settings.mode === 'adaptive' || (settings.mode === 'calibrated' && !settings.schedule && settings.adaptiveThreshold !== undefined);
+  let kinds = settings.schedule ? parseScheduleString(settings.schedule) : adaptive ? new Array<StepKind>(steps).fill('full') : presetKinds(settings, steps);
   if (kinds.length !== steps) kinds = resampleKinds(kinds, steps);
   kinds[0] = 'full'; // the first evaluation has nothing to reuse
 
   const pruning = PRUNING_MODES.includes(settings.mode);
-  const shipped = settings.mode === 'calibrated' && !settings.schedule ? SHIPPED_DEFAULT_POINT.pruneRatio : 0;
+  const shipped = settings.mode === 'calibrated' && !settings.schedule && !adaptive ? SHIPPED_DEFAULT_POINT.pruneRatio : 0;
   const ratioSetting = settings.pruneRatio ?? (pruning ? DEFAULT_PRUNE_RATIO : shipped);
   const ratios = typeof ratioSetting === 'number' ? new Array<number>(steps).fill(ratioSetting) : resampleValues(ratioSetting, steps);
   for (const r of ratios) {
@@ -85,7 +87,6 @@ export function planAcceleration(settings: AccelSettings, steps: number): AccelP
   }
   const flip = settings.flip ?? 0.5;
   if (!(flip >= 0 && flip <= 1)) throw new Error('The flip probability must be between 0 and 1.');
-  const adaptive = settings.mode === 'adaptive';
   const threshold = settings.adaptiveThreshold ?? ADAPTIVE_DEFAULT_THRESHOLD;
   if (!(threshold > 0)) throw new Error('The adaptive threshold must be a number above 0.');
   return {

@@ -9,16 +9,20 @@
 // time budget is spent. Validation: the best few schedules under each target are then measured on the other
 // half too, and the front is built from the validated ones on every prompt — a schedule that only suited
 // the search prompts loses its place to one that holds on the held-out half.
+// Besides fixed schedules, the adaptive rule (adaptive.ts) is a candidate: its threshold is bisected for each
+// target speed-up on the search half first (cheap: a handful of runs per target), and its points are validated
+// and ranked like any schedule; a front point that is the rule carries `adaptiveThreshold` and no schedule.
 // Resumable: the caller stores `state` after every candidate and passes it back to continue.
 import { evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
 import {
-  bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours, paretoFront, PSNR_CAP,
-  tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
+  adaptiveKey, adaptiveThresholdOf, bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours,
+  nextAdaptiveThreshold, paretoFront, PSNR_CAP, tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
 } from '../accel/calibration-search';
 import { foregroundColourShift } from '../accel/foreground-colour';
-import { planAcceleration } from '../accel/plan';
+import { estimatePlanCost } from '../accel/cost';
+import { planAcceleration, type AccelSettings } from '../accel/plan';
 import { formatSchedule } from '../accel/schedule';
-import { psnr } from '../../common/stats';
+import { mean, psnr } from '../../common/stats';
 import { EngineError } from '../errors';
 import { createScheduler } from '../schedulers/index';
 import type { SamplerName } from '../schedulers/scheduler';
@@ -36,10 +40,13 @@ export interface CalibrationParams {
   readonly minutes: number;
 }
 
-/** One measured schedule: its cost and, per prompt from the first on, how its image compares. */
+/** One measured candidate: its cost and, per prompt from the first on, how its image compares. */
 export interface MeasuredCandidate {
+  /** MAC fraction; for the adaptive rule the mean over its images (it decides per image). */
   readonly cost: number;
   readonly images: readonly ImageFidelity[];
+  /** The adaptive rule's MAC fraction per image. */
+  readonly costs?: readonly number[];
 }
 
 /** What a resumed run needs: the candidates already measured (on the search prompts, validated ones on all). */
@@ -56,8 +63,10 @@ export interface CalibrationProgress {
 }
 
 export interface CalibratedPoint {
-  /** `F,M,S,K` letters, one per evaluation. */
+  /** `F,M,S,K` letters, one per evaluation; empty for the adaptive rule. */
   readonly schedule: string;
+  /** Set when the point is the adaptive rule at this threshold (it decides the kinds per image). */
+  readonly adaptiveThreshold?: number;
   readonly pruneRatio: number;
   /** 1 / MAC fraction. */
   readonly macSpeedup: number;
@@ -92,6 +101,12 @@ const VERIFY_SHARE = 0.2;
 const START_MARGIN_MS = 15_000;
 /** Schedules validated per target speed-up (the best ones on the search half under its cost). */
 const VALIDATED_PER_TARGET = 3;
+/** The adaptive rule's threshold is bisected to a mean speed-up this much above each target on the search half (held-out prompts vary). */
+const ADAPTIVE_TARGET_MARGIN = 1.03;
+/** Bisection steps per target at most. */
+const ADAPTIVE_STEPS_PER_TARGET = 7;
+/** Below this many evaluations every target leaves the rule a handful of full steps to place: fixed schedules only. */
+const ADAPTIVE_MIN_EVALUATIONS = 10;
 
 
 export async function calibrateSchedules(
@@ -118,21 +133,30 @@ export async function calibrateSchedules(
     hooks.onProgress?.({ phase, fraction: Math.min(1, elapsed() / budget), candidates: Object.keys(measured).length, message });
   };
 
-  const sample = async (c: Candidate | undefined, prompt: number): Promise<Uint8Array> => {
+  /** A candidate's key as engine settings: a schedule, or the adaptive rule at its threshold. */
+  const settingsOf = (key: string): AccelSettings => {
+    const threshold = adaptiveThresholdOf(key);
+    if (threshold !== undefined) return { mode: 'calibrated', adaptiveThreshold: threshold, pruneRatio: 0 };
+    const c = candidateFromKey(key);
+    return { mode: 'calibrated', schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio };
+  };
+  /** One image and the MAC fraction of the kinds that ran (the adaptive rule decides them per image). */
+  const sample = async (settings: AccelSettings, prompt: number): Promise<{ rgb: Uint8Array; cost: number }> => {
     cancelled();
-    const accel = planAcceleration(c ? { mode: 'calibrated', schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio } : { mode: 'baseline' }, evaluations);
+    const accel = planAcceleration(settings, evaluations);
     const r = await txt2img(rt, {
       prompt: params.prompts[prompt]!, negativePrompt: '', sampler: params.sampler, steps: params.steps, cfg: params.cfg, eta: 0,
       width: params.width, height: params.height, seed: prompt, images: 1, accel, previewEvery: 0,
     }, { isCancelled: hooks.isCancelled });
-    return r.images[0]!.rgb;
+    const cost = estimatePlanCost(rt.model, { ...accel, kinds: r.steps.map((x) => x.kind) }, lh, lw).macFraction;
+    return { rgb: r.images[0]!.rgb, cost };
   };
 
   // 1. baseline images
   const baseline: Uint8Array[] = [];
   for (let i = 0; i < params.prompts.length; i++) {
     progress('baseline', `baseline image ${i + 1}/${params.prompts.length}`);
-    baseline.push(await sample(undefined, i));
+    baseline.push((await sample({ mode: 'baseline' }, i)).rgb);
   }
   const searchPrompts = Math.max(2, Math.ceil(params.prompts.length / 2));
   // time per accelerated image so far, so that no candidate starts that would end past its deadline
@@ -140,16 +164,23 @@ export async function calibrateSchedules(
   let sampledImages = 0;
   const fits = (images: number, deadline: number): boolean =>
     elapsed() + (sampledImages > 0 ? (images * sampledMs) / sampledImages : 0) <= deadline;
-  const imagesOf = async (c: Candidate, from: number, to: number): Promise<ImageFidelity[]> => {
-    const out: ImageFidelity[] = [];
+  /** Measure a candidate on prompts from..to-1, appended to what is known of it. */
+  const measureOn = async (key: string, from: number, to: number): Promise<MeasuredCandidate> => {
+    const known = measured[key];
+    const images = [...known?.images ?? []];
+    const adaptive = adaptiveThresholdOf(key) !== undefined;
+    const costs = [...known?.costs ?? []];
     for (let i = from; i < to; i++) {
       const started = performance.now();
-      const rgb = await sample(c, i);
+      const { rgb, cost } = await sample(settingsOf(key), i);
       sampledMs += performance.now() - started;
       sampledImages++;
-      out.push({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
+      images.push({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
+      costs.push(cost);
     }
-    return out;
+    return adaptive
+      ? { cost: costs.reduce((a, b) => a + b, 0) / costs.length, images, costs }
+      : { cost: known?.cost ?? costs[0]!, images };
   };
   const save = (): void => hooks.onState?.({ measured: { ...measured } });
 
@@ -160,12 +191,31 @@ export async function calibrateSchedules(
     if (measured[key]) return;
     const cost = costOf(c);
     if (cost > 1 / CALIBRATION_TARGETS[0]! + 1e-9) return; // slower than anything the front is for
-    measured[key] = { cost, images: await imagesOf(c, 0, searchPrompts) };
+    measured[key] = { ...await measureOn(key, 0, searchPrompts), cost };
     save();
     progress('search', `${Object.keys(measured).length} schedules measured`);
   };
-  // scored on the search half only, so that validated and unvalidated schedules compare alike
-  const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: m.cost, error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
+  // scored on the search half only, so that validated and unvalidated candidates compare alike (the adaptive
+  // rule's cost too: the mean over the search half)
+  const searchCost = (m: MeasuredCandidate): number => (m.costs ? mean(m.costs.slice(0, searchPrompts)) : m.cost);
+  const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: searchCost(m), error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
+  const scoredSchedules = () => scored().filter((p) => adaptiveThresholdOf(p.key) === undefined);
+
+  // the adaptive rule: its threshold bisected for each target, the default target's first
+  const adaptiveMeasured = () => Object.entries(measured).flatMap(([key, m]) => {
+    const threshold = adaptiveThresholdOf(key);
+    return threshold === undefined ? [] : [{ threshold, speedup: 1 / searchCost(m) }];
+  });
+  const byCloseness = [...CALIBRATION_TARGETS].sort((a, b) => Math.abs(Math.log(a / 4)) - Math.abs(Math.log(b / 4)) || b - a);
+  for (const target of evaluations >= ADAPTIVE_MIN_EVALUATIONS ? byCloseness : []) {
+    for (let i = 0; i < ADAPTIVE_STEPS_PER_TARGET; i++) {
+      const threshold = nextAdaptiveThreshold(adaptiveMeasured(), target * ADAPTIVE_TARGET_MARGIN);
+      if (threshold === undefined || !fits(searchPrompts, searchEnd)) break;
+      measured[adaptiveKey(threshold)] = await measureOn(adaptiveKey(threshold), 0, searchPrompts);
+      save();
+      progress('search', `${Object.keys(measured).length} schedules measured (adaptive rule at threshold ${threshold})`);
+    }
+  }
 
   for (const c of initialCandidates(evaluations)) {
     if (!fits(searchPrompts, searchEnd)) break;
@@ -176,7 +226,7 @@ export async function calibrateSchedules(
   for (let active = true; active && fits(searchPrompts, searchEnd);) {
     active = false;
     for (const target of CALIBRATION_TARGETS) {
-      const best = bestWithin(scored(), 1 / target);
+      const best = bestWithin(scoredSchedules(), 1 / target);
       if (!best) continue;
       const moves = neighbours(candidateFromKey(best.key), PRUNE_RATIOS)
         .filter((n) => !tried.has(candidateKey(n)) && !measured[candidateKey(n)] && costOf(n) <= 1 / target + 1e-9);
@@ -199,8 +249,7 @@ export async function calibrateSchedules(
     if (!heldOut || !fits(params.prompts.length - searchPrompts, budget)) break;
     if (complete(key)) continue;
     progress('verify', `validating schedule ${i + 1}/${toValidate.length} on the held-out prompts`);
-    const m = measured[key]!;
-    measured[key] = { cost: m.cost, images: [...m.images.slice(0, searchPrompts), ...await imagesOf(candidateFromKey(key), searchPrompts, params.prompts.length)] };
+    measured[key] = await measureOn(key, searchPrompts, params.prompts.length);
     save();
   }
   // the front from the validated schedules on every prompt (all of them when the budget allowed none)
@@ -208,10 +257,12 @@ export async function calibrateSchedules(
   const pool = validated.length > 0 ? validated : scored().map((p) => p.key);
   const points = pool.map((key): CalibratedPoint => {
     const m = measured[key]!;
-    const c = candidateFromKey(key);
+    const threshold = adaptiveThresholdOf(key);
+    const c = threshold === undefined ? candidateFromKey(key) : undefined;
     return {
-      schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio, macSpeedup: 1 / m.cost,
-      psnr: m.images.reduce((a, x) => a + x.psnr, 0) / m.images.length, fidelity: cautiousFidelity(m.images),
+      schedule: c ? formatSchedule(c.kinds) : '', pruneRatio: c?.pruneRatio ?? 0,
+      ...(threshold !== undefined ? { adaptiveThreshold: threshold } : {}),
+      macSpeedup: 1 / m.cost, psnr: mean(m.images.map((x) => x.psnr)), fidelity: cautiousFidelity(m.images),
     };
   });
   return {

@@ -17,9 +17,16 @@ export function pointName(p: FrontPointDto): string {
   return `${p.macSpeedup.toFixed(1)}×, ${p.psnr.toFixed(0)} dB`;
 }
 
-/** What a preset made from a front point runs: exactly that schedule and prune ratio. */
+/** A front point's identity (its schedule, or the adaptive rule's threshold, and prune ratio). */
+export function pointKey(p: FrontPointDto): string {
+  return `${p.schedule}|${p.adaptiveThreshold ?? ''}|${p.pruneRatio}`;
+}
+
+/** What a preset made from a front point runs: exactly that schedule (or adaptive threshold) and prune ratio. */
 export function pointAccel(p: FrontPointDto): PresetDto['accel'] {
-  return { mode: 'calibrated', schedule: p.schedule, pruneRatio: p.pruneRatio };
+  return p.adaptiveThreshold !== undefined
+    ? { mode: 'calibrated', adaptiveThreshold: p.adaptiveThreshold, pruneRatio: p.pruneRatio }
+    : { mode: 'calibrated', schedule: p.schedule, pruneRatio: p.pruneRatio };
 }
 
 export class CalibrationState {

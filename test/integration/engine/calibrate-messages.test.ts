@@ -1,7 +1,7 @@
 // The engine's calibrate messages end to end through the host (worker thread, the embedded demo model): a run
 // reports progress in its three phases and the state after every measured schedule, and answers with a
 // Pareto front; a cancel stops it with 'cancelled' after the current image; a stopped run's state resumes.
-// Tiny on purpose: 6 DDIM steps at 128×128, 2 prompts, a few seconds of budget.
+// Tiny on purpose: 6 DDIM steps at 128×128, 3 prompts, a few seconds of budget.
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine, EngineError, resolveResources, spawnThread, type CalibrateRequest, type CalibrationState } from '../../../main/engine/index';
 import { buildEngineWorker } from '../services/studio-fixture';
@@ -12,7 +12,8 @@ afterAll(() => engine.close());
 
 const request: CalibrateRequest = {
   modelPath: resources.demoModel, provider: 'cpu', sampler: 'ddim', steps: 6, cfg: 5, width: 128, height: 128,
-  prompts: ['a red circle on a blue background', 'a small green triangle on a white background'], minutes: 0.12,
+  // three prompts: two to search on, one held out to validate the front on (the 'verify' phase)
+  prompts: ['a red circle on a blue background', 'a small green triangle on a white background', 'a yellow square on a black background'], minutes: 0.3,
 };
 
 describe('engine calibrate messages', () => {
@@ -49,7 +50,11 @@ describe('engine calibrate messages', () => {
     const result = await engine.calibrate({ ...request, resume: stopped! }, { onProgress: (p) => phases.add(p.phase) }).result;
     expect([...phases]).toEqual(['baseline', 'search', 'verify']);
     // the resumed run starts from what the stopped one measured
-    for (const key of Object.keys(stopped!.measured)) expect(result.state.measured[key]).toEqual(stopped!.measured[key]);
+    // (on the search half; validation may have added the held-out prompt's image since)
+    for (const [key, before] of Object.entries(stopped!.measured)) {
+      expect(result.state.measured[key]!.cost).toBe(before.cost);
+      expect(result.state.measured[key]!.images.slice(0, before.images.length)).toEqual(before.images);
+    }
     expect(result.candidates).toBeGreaterThanOrEqual(Object.keys(stopped!.measured).length);
     expect(result.front.length).toBeGreaterThan(0);
     for (const p of result.front) {
@@ -62,5 +67,30 @@ describe('engine calibrate messages', () => {
     const bySpeed = [...result.front].sort((a, b) => a.macSpeedup - b.macSpeedup);
     for (let i = 1; i < bySpeed.length; i++) expect(bySpeed[i]!.psnr).toBeLessThan(bySpeed[i - 1]!.psnr);
     console.log(`front: ${result.front.map((p) => `${p.macSpeedup.toFixed(2)}× ${p.psnr.toFixed(1)} dB`).join(', ')} (${result.candidates} schedules, ${result.seconds.toFixed(1)} s)`);
+  }, 120_000);
+
+  it('the adaptive rule is a candidate at 12 steps: its threshold is bisected toward the 4× target, its cost measured per image', async () => {
+    const adaptive = (state: CalibrationState) => Object.entries(state.measured).filter(([key]) => key.startsWith('adaptive|'));
+    let job: ReturnType<Engine['calibrate']> | undefined;
+    let last: CalibrationState | undefined;
+    job = engine.calibrate({ ...request, steps: 12, minutes: 5 }, {
+      onState: (s) => { last = s; if (adaptive(s).length === 4) engine.cancel(job!.id); },
+    });
+    expect(await job.result.then(() => null, (e: unknown) => (e as EngineError).code)).toBe('cancelled');
+    const measured = adaptive(last!).map(([key, m]) => ({ threshold: Number(key.split('|')[1]), m }));
+    expect(measured).toHaveLength(4);
+    // the default target (4×, with its margin) first: each threshold halves the bracket the others leave
+    expect(measured[0]!.threshold).toBe(0.2);
+    for (const { m } of measured) {
+      // measured on the search half (the first two prompts) until validated
+      expect(m.costs).toHaveLength(2);
+      expect(m.images).toHaveLength(2);
+      expect(m.cost).toBeCloseTo(m.costs!.reduce((a, b) => a + b, 0) / m.costs!.length, 12);
+      expect(1 / m.cost).toBeGreaterThan(1);
+    }
+    const speedups = measured.map(({ threshold, m }) => `${threshold}: ${(1 / m.cost).toFixed(2)}×`);
+    console.log(`adaptive thresholds bisected for 4×: ${speedups.join(', ')}`);
+    const sorted = [...measured].sort((a, b) => a.threshold - b.threshold);
+    for (let i = 1; i < sorted.length; i++) expect(1 / sorted[i]!.m.cost).toBeGreaterThanOrEqual(1 / sorted[i - 1]!.m.cost - 1e-9);
   }, 120_000);
 });

@@ -44,10 +44,13 @@ function peakRssMb(pid: number): number | undefined {
   }
 }
 
-interface Outcome { info?: ModelInfo; error?: EngineError; seconds: number; peakMb: number }
+interface Outcome<T = ModelInfo> { info?: T; error?: EngineError; seconds: number; peakMb: number }
 
-/** Check `path`, sampling the checker's peak RSS every 10 ms (the peak is reset first: clear_refs 5). */
-async function check(engine: Engine, path: string): Promise<Outcome> {
+/**
+ * Check `path` (as a model, or with `ask` as something else, e.g. an add-on), sampling the checker's peak RSS
+ * every 10 ms (the peak is reset first: clear_refs 5).
+ */
+async function check<T = ModelInfo>(engine: Engine, path: string, ask: (p: string) => Promise<T> = (p) => engine.inspect(p) as Promise<T>): Promise<Outcome<T>> {
   await engine.inspect(join(demoModelDir, 'model.safetensors')).catch(() => undefined); // started and warm
   const pid = checkerPid!;
   try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); } catch { /* older kernels: the peak then covers the whole life */ }
@@ -55,7 +58,7 @@ async function check(engine: Engine, path: string): Promise<Outcome> {
   const sampler = setInterval(() => { peakMb = Math.max(peakMb, peakRssMb(pid) ?? 0); }, 10);
   const started = performance.now();
   try {
-    const info = await engine.inspect(path);
+    const info = await ask(path);
     return { info, seconds: (performance.now() - started) / 1000, peakMb: Math.max(peakMb, peakRssMb(pid) ?? 0) };
   } catch (err) {
     if (!(err instanceof EngineError)) throw err;
@@ -179,6 +182,45 @@ describe('hostile model files, each answered within 5 s by a checker under 1 GB'
       if (c.expect.notice === null) expect(outcome.info!.notices).toEqual([]);
       else expect(outcome.info!.notices.join('\n')).toMatch(c.expect.notice);
     }
+  });
+});
+
+/** Run `make` with the corpus folder set to a subfolder (the same hostile file made again under another path). */
+function inFolder<T>(name: string, make: () => T): T {
+  const saved = dir;
+  dir = join(saved, name);
+  mkdirSync(dir, { recursive: true });
+  try { return make(); } finally { dir = saved; }
+}
+
+// The same files as LoRAs, embeddings or VAEs (the Models screen's add-on import asks inspectAddon), and add-on
+// layouts declaring absurd sizes: every one refused in one line, in time and under the memory cap.
+const ADDON_CASES: { name: string; make(): string }[] = [
+  ...CASES.filter((c) => 'code' in c.expect && !c.name.includes('config') && !c.name.includes('diffusers'))
+    .map((c) => ({ name: c.name, make: () => inFolder('addons', () => c.make() as string) })),
+  { name: 'a LoRA whose lora_down declares 10¹² rows', make: () => file('lora-rows.safetensors', rawSafetensors(JSON.stringify({
+    'lora_unet_down_blocks_0_attentions_0_proj_in.lora_down.weight': { dtype: 'F32', shape: [1e12, 4], data_offsets: [0, 16] },
+    'lora_unet_down_blocks_0_attentions_0_proj_in.lora_up.weight': { dtype: 'F32', shape: [4, 1], data_offsets: [16, 32] },
+  }), 32)) },
+  { name: 'an embedding of 10⁹ vectors', make: () => file('embedding-huge.safetensors', rawSafetensors(JSON.stringify({
+    emb_params: { dtype: 'F32', shape: [1e9, 768], data_offsets: [0, 16] },
+  }), 16)) },
+];
+
+describe('hostile add-on files, each answered within 5 s by a checker under 1 GB', () => {
+  let engine: Engine;
+  beforeAll(() => { engine = checker(); });
+
+  it.each(ADDON_CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const outcome = await check(engine, c.make(), (p) => engine.inspectAddon(p));
+    const what = outcome.error ? `${outcome.error.code}: ${outcome.error.message.slice(0, 300)}` : `accepted as ${JSON.stringify(outcome.info)}`;
+    console.log(`add-on ${c.name}: ${outcome.seconds.toFixed(2)} s, checker peak RSS ${outcome.peakMb.toFixed(0)} MB — ${what}`);
+    expect(outcome.seconds).toBeLessThan(TIME_LIMIT_S);
+    expect(outcome.peakMb).toBeLessThan(RSS_LIMIT_MB);
+    expect(outcome.error, what).toBeDefined();
+    expect(['model-corrupt', 'model-unsupported', 'model-refused']).toContain(outcome.error!.code);
+    expect(outcome.error!.message.length).toBeLessThan(1000);
+    expect(outcome.error!.message).not.toContain('\n');
   });
 });
 

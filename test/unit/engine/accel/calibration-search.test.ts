@@ -1,10 +1,11 @@
 // The calibration search's pure parts: the candidate space, moves, the Pareto front and picking a point.
 import { describe, expect, it } from 'vitest';
 import {
-  bestWithin, candidateFromKey, candidateKey, cautiousFidelity, imageFidelity, initialCandidates, neighbours, paretoFront,
+  adaptiveKey, adaptiveThresholdOf, ADAPTIVE_THRESHOLD_RANGE, nextAdaptiveThreshold, bestWithin, candidateFromKey, candidateKey, cautiousFidelity, imageFidelity, initialCandidates, neighbours, paretoFront,
   tooFewSteps, validationOrder, warpedSchedule,
 } from '../../../../main/engine/accel/calibration-search';
-import { chooseFrontPoint, nearestCalibration } from '../../../../main/engine/accel/calibrated-choice';
+import { chooseFrontPoint, frontPointSettings, nearestCalibration } from '../../../../main/engine/accel/calibrated-choice';
+import { planAcceleration } from '../../../../main/engine/accel/plan';
 import { demoGrammarPrompts } from '../../../../main/engine/accel/calibration-prompts';
 import { countKinds, formatSchedule } from '../../../../main/engine/accel/schedule';
 
@@ -111,5 +112,47 @@ describe('built-in demo calibration prompts', () => {
     expect(a).toEqual(demoGrammarPrompts(12));
     expect(new Set(a).size).toBe(12);
     for (const p of a) expect(p).toMatch(/(circle|square|triangle|ring)/);
+  });
+});
+
+describe('the adaptive rule as a calibration candidate', () => {
+  it('keys carry the threshold (3 significant digits) and are told apart from schedule keys', () => {
+    expect(adaptiveKey(0.123456)).toBe('adaptive|0.123');
+    expect(adaptiveThresholdOf(adaptiveKey(0.2))).toBe(0.2);
+    expect(adaptiveThresholdOf(candidateKey({ kinds: ['full', 'skip'], pruneRatio: 0 }))).toBeUndefined();
+  });
+
+  it('bisects the threshold for a target speed-up on a recorded speed-up curve, and stops at the precision', () => {
+    // speed-up grows with the threshold: a recorded curve, 3× at 0.16 and 4× at 0.25
+    const curve = (t: number): number => 3 * (t / 0.16) ** (Math.log(4 / 3) / Math.log(0.25 / 0.16));
+    const measured: { threshold: number; speedup: number }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const next = nextAdaptiveThreshold(measured, 4);
+      if (next === undefined) break;
+      expect(next).toBeGreaterThan(ADAPTIVE_THRESHOLD_RANGE.min);
+      expect(next).toBeLessThan(ADAPTIVE_THRESHOLD_RANGE.max);
+      measured.push({ threshold: next, speedup: curve(next) });
+    }
+    expect(measured.length).toBeLessThanOrEqual(8);
+    const reaching = measured.filter((m) => m.speedup >= 4).sort((a, b) => a.threshold - b.threshold)[0]!;
+    expect(reaching.threshold / 0.25).toBeLessThan(1.06);
+    expect(reaching.threshold).toBeGreaterThanOrEqual(0.25 * 0.999);
+    // contradicting measurements (noise): no bracket left, no further threshold
+    expect(nextAdaptiveThreshold([{ threshold: 0.2, speedup: 4.2 }, { threshold: 0.3, speedup: 3.9 }], 4)).toBeUndefined();
+  });
+
+  it('a front point of the adaptive rule runs as the rule at its threshold (every step planned full, decided at run time)', () => {
+    const point = { schedule: '', adaptiveThreshold: 0.25, pruneRatio: 0, macSpeedup: 4.1, psnr: 33 };
+    expect(frontPointSettings(point)).toEqual({ adaptiveThreshold: 0.25, pruneRatio: 0 });
+    const plan = planAcceleration({ mode: 'calibrated', ...frontPointSettings(point) }, 30);
+    expect(plan.adaptive).toEqual({ threshold: 0.25 });
+    expect(plan.forecast).toBe(true);
+    expect(plan.kinds.every((k) => k === 'full')).toBe(true);
+    expect(plan.pruneRatios.every((r) => r === 0)).toBe(true);
+    // a schedule point still runs its schedule, and plain calibrated is not adaptive
+    const scheduled = planAcceleration({ mode: 'calibrated', ...frontPointSettings({ schedule: 'F,K,K', pruneRatio: 0.3 }) }, 3);
+    expect(scheduled.adaptive).toBeUndefined();
+    expect(scheduled.kinds).toEqual(['full', 'skip', 'skip']);
+    expect(planAcceleration({ mode: 'calibrated' }, 30).adaptive).toBeUndefined();
   });
 });
