@@ -63,10 +63,11 @@ describe('engine calibrate messages', () => {
       expect(p.macSpeedup).toBeGreaterThan(1);
       expect(p.psnr).toBeGreaterThan(10);
     }
-    // Pareto: a faster point never also keeps more of the baseline
+    // Pareto in what the front is ranked by (the cautious fidelity; the mean PSNR need not follow it): a faster
+    // point never also keeps more of the baseline
     const bySpeed = [...result.front].sort((a, b) => a.macSpeedup - b.macSpeedup);
-    for (let i = 1; i < bySpeed.length; i++) expect(bySpeed[i]!.psnr).toBeLessThan(bySpeed[i - 1]!.psnr);
-    console.log(`front: ${result.front.map((p) => `${p.macSpeedup.toFixed(2)}× ${p.psnr.toFixed(1)} dB`).join(', ')} (${result.candidates} schedules, ${result.seconds.toFixed(1)} s)`);
+    for (let i = 1; i < bySpeed.length; i++) expect(bySpeed[i]!.fidelity).toBeLessThan(bySpeed[i - 1]!.fidelity);
+    console.log(`front: ${result.front.map((p) => `${p.macSpeedup.toFixed(2)}× ${p.psnr.toFixed(1)} dB (fidelity ${p.fidelity.toFixed(1)} dB)`).join(', ')} (${result.candidates} schedules, ${result.seconds.toFixed(1)} s)`);
   }, 120_000);
 
   it('the adaptive rule is a candidate at 12 steps: its threshold is bisected toward the 4× target, its cost measured per image', async () => {
