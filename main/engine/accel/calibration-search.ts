@@ -195,6 +195,11 @@ export function bestWithin<T extends { cost: number; error: number }>(points: re
   return best;
 }
 
+/** Target speed-ups nearest `first` (the default target) first; of two as near, the faster. */
+export function targetsByCloseness(targets: readonly number[], first = 4): number[] {
+  return [...targets].sort((a, b) => Math.abs(Math.log(a / first)) - Math.abs(Math.log(b / first)) || b - a);
+}
+
 /**
  * Which searched schedules to validate on the held-out prompts, in order: for each target speed-up (those
  * nearest `first` first) the `perTarget` best within its cost, then the rest of the search's front; each once.
@@ -204,7 +209,7 @@ export function validationOrder<T extends { key: string; cost: number; error: nu
 ): string[] {
   const order: string[] = [];
   const add = (key: string): void => { if (!order.includes(key)) order.push(key); };
-  const byCloseness = [...targets].sort((a, b) => Math.abs(Math.log(a / first)) - Math.abs(Math.log(b / first)) || b - a);
+  const byCloseness = targetsByCloseness(targets, first);
   const ranked = [...points].sort((a, b) => a.error - b.error || a.cost - b.cost);
   for (const target of byCloseness) {
     for (const p of ranked.filter((x) => x.cost <= 1 / target + 1e-9).slice(0, perTarget)) add(p.key);

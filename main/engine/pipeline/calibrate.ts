@@ -13,13 +13,12 @@
 // target speed-up on the search half first (cheap: a handful of runs per target), and its points are validated
 // and ranked like any schedule; a front point that is the rule carries `adaptiveThreshold` and no schedule.
 // Resumable: the caller stores `state` after every candidate and passes it back to continue.
-import { evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
+import { estimatePlanCost, evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
 import {
   adaptiveKey, adaptiveThresholdOf, bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours,
-  nextAdaptiveThreshold, paretoFront, PSNR_CAP, tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
+  nextAdaptiveThreshold, paretoFront, PSNR_CAP, targetsByCloseness, tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
 } from '../accel/calibration-search';
 import { foregroundColourShift } from '../accel/foreground-colour';
-import { estimatePlanCost } from '../accel/cost';
 import { planAcceleration, type AccelSettings } from '../accel/plan';
 import { formatSchedule } from '../accel/schedule';
 import { mean, psnr } from '../../common/stats';
@@ -179,7 +178,7 @@ export async function calibrateSchedules(
       costs.push(cost);
     }
     return adaptive
-      ? { cost: costs.reduce((a, b) => a + b, 0) / costs.length, images, costs }
+      ? { cost: mean(costs), images, costs }
       : { cost: known?.cost ?? costs[0]!, images };
   };
   const save = (): void => hooks.onState?.({ measured: { ...measured } });
@@ -206,8 +205,7 @@ export async function calibrateSchedules(
     const threshold = adaptiveThresholdOf(key);
     return threshold === undefined ? [] : [{ threshold, speedup: 1 / searchCost(m) }];
   });
-  const byCloseness = [...CALIBRATION_TARGETS].sort((a, b) => Math.abs(Math.log(a / 4)) - Math.abs(Math.log(b / 4)) || b - a);
-  for (const target of evaluations >= ADAPTIVE_MIN_EVALUATIONS ? byCloseness : []) {
+  for (const target of evaluations >= ADAPTIVE_MIN_EVALUATIONS ? targetsByCloseness(CALIBRATION_TARGETS) : []) {
     for (let i = 0; i < ADAPTIVE_STEPS_PER_TARGET; i++) {
       const threshold = nextAdaptiveThreshold(adaptiveMeasured(), target * ADAPTIVE_TARGET_MARGIN);
       if (threshold === undefined || !fits(searchPrompts, searchEnd)) break;
