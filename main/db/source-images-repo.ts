@@ -46,6 +46,7 @@ export class SourceImagesRepo {
   private readonly linkStmt;
   private readonly ofGenerationStmt;
   private readonly ofLibraryImageStmt;
+  private readonly deleteUnusedStmt;
 
   constructor(db: Database.Database) {
     this.insertStmt = db.prepare(`
@@ -59,6 +60,10 @@ export class SourceImagesRepo {
       'SELECT image_id, mask_id, settings FROM generation_sources WHERE generation_id = ?');
     this.ofLibraryImageStmt = db.prepare<[string], { generation_id: number }>(`
       SELECT s.generation_id FROM images i JOIN generation_sources s ON s.generation_id = i.generation_id WHERE i.sha256 = ? LIMIT 1`);
+    this.deleteUnusedStmt = db.prepare<[number], { path: string }>(`
+      DELETE FROM source_images WHERE created_at < ?
+        AND NOT EXISTS (SELECT 1 FROM generation_sources s WHERE s.image_id = source_images.id OR s.mask_id = source_images.id)
+      RETURNING path`);
   }
 
   /** The stored row for this file (same kind and hash), or a new one. */
@@ -96,5 +101,15 @@ export class SourceImagesRepo {
   ofLibraryImage(sha256: string): GenerationSource | null {
     const row = this.ofLibraryImageStmt.get(sha256);
     return row ? this.ofGeneration(row.generation_id) : null;
+  }
+
+  /**
+   * Remove the rows of sources no generation uses any more (their generations were purged, or the picture was
+   * dropped in and never run) that were stored before `createdBefore`; returns their files for the caller to
+   * delete. The age keeps a source another process (the CLI on the same library) has just stored and not yet
+   * linked to its generation.
+   */
+  deleteUnused(createdBefore: number): string[] {
+    return this.deleteUnusedStmt.all(createdBefore).map((r) => r.path);
   }
 }

@@ -1,7 +1,9 @@
 // One calibration run against the library, the same for `dato-studio calibrate` and the app: resume what a
 // stopped run of the same key measured, store the search state after every candidate (so a cancel or a crash
 // loses at most one image), and store the front when it is done. A finished calibration stays listed (and
-// used by `calibrated`) while a new run of the same key searches again, until that run has a front.
+// used by `calibrated`) while a new run of the same key searches again, until that run has a front. The fronts of
+// this model's complete calibrations (any sampler, steps, size; this key's too) go to the search as priors: it
+// measures them first.
 import type { StudioDb } from '../db';
 import type { CalibrationKey, FrontPoint } from '../db/calibrations-repo';
 import {
@@ -39,7 +41,9 @@ export function runStoredCalibration(
   const resume = previous?.state ? previous.state as CalibrationState : undefined;
   const before = previous && !previous.complete ? previous.seconds : 0;
   const kept = previous?.complete ? { front: previous.front, complete: true, seconds: previous.seconds } : { front: [], complete: false, seconds: before };
-  const job = engine.calibrate({ ...request, ...(resume ? { resume } : {}) }, {
+  const priors = db.calibrations.listForModel(key.fingerprint)
+    .flatMap((c) => c.front.map((p) => ({ schedule: p.schedule, pruneRatio: p.pruneRatio })));
+  const job = engine.calibrate({ ...request, priors, ...(resume ? { resume } : {}) }, {
     ...(onProgress ? { onProgress } : {}),
     onState: (state) => db.calibrations.save(key, { ...kept, state }),
   });

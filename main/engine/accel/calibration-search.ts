@@ -3,7 +3,7 @@
 // The space is deliberately small so that what is found generalises beyond the calibration prompts:
 // where the full steps sit (a power warp of evenly spaced positions, then moves of single steps), what the
 // steps in between do (forecast skip, medium or shallow), and one prune ratio for the computed steps.
-import { countKinds, parseScheduleString, formatSchedule, type StepKind } from './schedule';
+import { countKinds, parseScheduleString, formatSchedule, resampleKinds, type StepKind } from './schedule';
 
 export interface Candidate {
   readonly kinds: readonly StepKind[];
@@ -135,6 +135,28 @@ export function initialCandidates(steps: number): Candidate[] {
     .sort((a, b) => a.rank - b.rank || a.ci - b.ci);
   for (const { fulls, warp } of pairs) {
     const c = { kinds: warpedSchedule(steps, fulls, warp), pruneRatio: 0 };
+    if (!seen.has(candidateKey(c))) seen.set(candidateKey(c), c);
+  }
+  return [...seen.values()];
+}
+
+/** A schedule known to be good elsewhere: a point of an earlier calibration's front. */
+export interface PriorSchedule {
+  /** `F,M,S,K` letters at its own step count; empty for the adaptive rule (not a prior: it is bisected anyway). */
+  readonly schedule: string;
+  readonly pruneRatio: number;
+}
+
+/**
+ * Prior schedules resampled to `steps` evaluations (schedule.ts's rule), each once, in the order given. Measured
+ * before the search so that a budget cut short by a busy machine has tried them: a placement that held on other
+ * prompts and settings is a better first guess than any one warp (the search keeps it only if it measures well).
+ */
+export function priorCandidates(priors: readonly PriorSchedule[], steps: number): Candidate[] {
+  const seen = new Map<string, Candidate>();
+  for (const p of priors) {
+    if (p.schedule === '') continue;
+    const c = { kinds: resampleKinds(parseScheduleString(p.schedule), steps), pruneRatio: p.pruneRatio };
     if (!seen.has(candidateKey(c))) seen.set(candidateKey(c), c);
   }
   return [...seen.values()];

@@ -4,7 +4,9 @@
 // PSNR of the decoded image against the baseline's, lowered to what its foreground colour shift is worth
 // when that is worse, and per schedule the mean over the worse half of the images (calibration-search.ts:
 // a schedule that spoils one image in six spoils colours on other prompts too).
-// Search (calibration-search.ts): warped placements of the full steps first, then hill-climbing from the best
+// Search (calibration-search.ts): prior schedules first (the caller's — earlier calibrations of this model — then
+// the shipped demo front, each resampled to the step count; a busy machine's short budget still tries them), then
+// the adaptive rule (below), then warped placements of the full steps, then hill-climbing from the best
 // schedule under each target speed-up, on the first half of the prompts (the search half), until 80 % of the
 // time budget is spent. Validation: the best few schedules under each target are then measured on the other
 // half too, and the front is built from the validated ones on every prompt — a schedule that only suited
@@ -16,11 +18,13 @@
 import { estimatePlanCost, evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
 import {
   adaptiveKey, adaptiveThresholdOf, bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours,
-  nextAdaptiveThreshold, paretoFront, PSNR_CAP, targetsByCloseness, tooFewSteps, validationOrder, type Candidate, type ImageFidelity,
+  nextAdaptiveThreshold, paretoFront, priorCandidates, PSNR_CAP, targetsByCloseness, tooFewSteps, validationOrder, type Candidate,
+  type ImageFidelity, type PriorSchedule,
 } from '../accel/calibration-search';
 import { foregroundColourShift } from '../accel/foreground-colour';
 import { planAcceleration, type AccelSettings } from '../accel/plan';
 import { formatSchedule } from '../accel/schedule';
+import { SHIPPED_DEMO_CALIBRATION } from '../accel/shipped-calibration';
 import { mean, psnr } from '../../common/stats';
 import { EngineError } from '../errors';
 import { createScheduler } from '../schedulers/index';
@@ -37,6 +41,8 @@ export interface CalibrationParams {
   readonly prompts: readonly string[];
   /** Wall-clock budget of this run (a resumed run gets a fresh budget). */
   readonly minutes: number;
+  /** Schedules to measure first (earlier calibrations of this model at any settings), before the shipped demo front's. */
+  readonly priors?: readonly PriorSchedule[];
 }
 
 /** One measured candidate: its cost and, per prompt from the first on, how its image compares. */
@@ -200,6 +206,11 @@ export async function calibrateSchedules(
   const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: searchCost(m), error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
   const scoredSchedules = () => scored().filter((p) => adaptiveThresholdOf(p.key) === undefined);
 
+  // prior schedules first: what a budget cut short must not miss
+  for (const c of priorCandidates([...params.priors ?? [], ...SHIPPED_DEMO_CALIBRATION.front], evaluations)) {
+    if (!fits(searchPrompts, searchEnd)) break;
+    await measure(c);
+  }
   // the adaptive rule: its threshold bisected for each target, the default target's first
   const adaptiveMeasured = () => Object.entries(measured).flatMap(([key, m]) => {
     const threshold = adaptiveThresholdOf(key);

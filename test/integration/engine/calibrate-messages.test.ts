@@ -23,7 +23,8 @@ describe('engine calibrate messages', () => {
     const phases: string[] = [];
     const states: CalibrationState[] = [];
     let job: ReturnType<Engine['calibrate']> | undefined;
-    job = engine.calibrate({ ...request, minutes: 5 }, {
+    // a prior (an earlier calibration's schedule, here at 12 steps) is measured first, resampled to 6 steps
+    job = engine.calibrate({ ...request, minutes: 5, priors: [{ schedule: 'F,K,K,K,K,K,F,K,K,K,K,K', pruneRatio: 0.3 }] }, {
       onProgress: (p) => {
         phases.push(p.phase);
         expect(p.fraction).toBeGreaterThanOrEqual(0);
@@ -40,6 +41,7 @@ describe('engine calibrate messages', () => {
     expect(phases).toContain('search');
     expect(phases).not.toContain('verify');
     expect(states.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(states[0]!.measured)).toEqual(['F,K,K,F,K,K|0.3']);
     stopped = states.at(-1);
     console.log(`cancelled after ${Object.keys(stopped!.measured).length} schedules measured`);
   }, 120_000);

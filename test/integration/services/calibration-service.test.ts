@@ -5,6 +5,8 @@
 // that exact schedule, and `calibrated` says what it expects before running (or that it has no calibration).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalibrateParams, CalibrationRunDto, JobDto, Result } from '../../../preload/contract';
+import { candidateKey, priorCandidates } from '../../../main/engine/accel/calibration-search';
+import { SHIPPED_DEMO_CALIBRATION } from '../../../main/engine/index';
 import { openTestStudio, quickParams, settled, type TestStudio } from './studio-fixture';
 
 const ok = <T>(r: Result<unknown>): T => {
@@ -113,4 +115,25 @@ describe('calibration service', () => {
     expect(finished.state).toBe('done');
     expect(finished.result!.schedule).toBe(point.schedule);
   }, 180_000);
+
+  it('a calibration at other settings measures this model\'s stored fronts first (priors), then searches', async () => {
+    const [stored] = ok<{ front: { schedule: string; pruneRatio: number }[] }[]>(await call('calibration.list', { modelId: null }));
+    // the stored front, then the shipped demo front, resampled to 12 steps (those slower than 2.5× are not measured)
+    const priors = priorCandidates([...stored!.front, ...SHIPPED_DEMO_CALIBRATION.front], 12).map(candidateKey);
+    const run = ok<CalibrationRunDto>(await call('calibration.start', { ...params, steps: 12, minutes: 5 }));
+    await new Promise<void>((resolve) => {
+      const off = t.studio.events.connect((event, payload) => {
+        const p = (payload as { run?: CalibrationRunDto }).run?.progress;
+        if (event === 'onCalibrationEvent' && p?.phase === 'search' && p.candidates > priors.length) { off(); resolve(); }
+      });
+    });
+    ok(await call('calibration.cancel', { runId: run.id }));
+    expect((await untilFinished(run.id)).state).toBe('cancelled');
+    const state = t.studio.db.db.prepare('SELECT state FROM calibrations WHERE steps = 12').pluck().get() as string;
+    const measured = Object.keys((JSON.parse(state) as { measured: Record<string, unknown> }).measured);
+    const firstOther = measured.findIndex((k) => !priors.includes(k));
+    expect(firstOther).toBeGreaterThan(0);
+    expect(measured.slice(0, firstOther)).toEqual(priors.filter((k) => measured.includes(k)));
+    console.log(`priors measured first at 12 steps: ${measured.slice(0, firstOther).join('  ')}`);
+  }, 120_000);
 });

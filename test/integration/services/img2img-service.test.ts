@@ -2,7 +2,9 @@
 // library (checked, one row per file), requests checked before they queue, outpainting (size from the
 // picture, the original area kept exactly), and a library PNG read back with its settings and source.
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageParametersFromBytes } from '../../../main/images/external-image';
@@ -88,4 +90,38 @@ describe('image-to-image in the app', () => {
     console.log(`img2img cached vs its img2img baseline: ${psnr?.toFixed(2)} dB (baseline generation ${baseline.generationId})`);
     expect(psnr).toBeGreaterThan(15);
   });
+
+  it('at the next start, removes the sources no generation uses any more (a day old at least), and keeps the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dato-sources-sweep-'));
+    try {
+      const first = await openTestStudio({ dir });
+      const { sources, generation, gallery } = first.studio;
+      const [used, purged, unused, fresh] = await Promise.all(['#c02020', '#20c020', '#2020c0', '#c0c020'].map(async (c) => sources.store(await png(64, 64, c), 'image')));
+      const run = async (imageId: number): Promise<number> => {
+        const [job] = generation.enqueue(quickParams({ steps: 2, source: source(imageId) }));
+        return (await settled(first.studio, job!.id)).result!.generationId;
+      };
+      await run(used!.id);
+      await gallery.delete([await run(purged!.id)], true); // permanently: its source is used by nothing now
+      const path = (id: number) => sources.filePath(id)!;
+      const paths = { used: path(used!.id), purged: path(purged!.id), unused: path(unused!.id), fresh: path(fresh!.id) };
+      // stored two days ago, except `fresh` (dropped in a moment ago, not yet run: it stays)
+      first.studio.db.db.prepare('UPDATE source_images SET created_at = ? WHERE id <> ?').run(Date.now() - 2 * 24 * 3600 * 1000, fresh!.id);
+      await first.close();
+
+      const second = await openTestStudio({ dir });
+      try {
+        expect(second.studio.startup.sourcesRemoved).toBe(2);
+        expect(second.studio.sources.filePath(used!.id)).toBe(paths.used);
+        expect(second.studio.sources.filePath(fresh!.id)).toBe(paths.fresh);
+        expect(second.studio.sources.filePath(purged!.id)).toBeNull();
+        expect(second.studio.sources.filePath(unused!.id)).toBeNull();
+        expect([paths.used, paths.purged, paths.unused, paths.fresh].map(existsSync)).toEqual([true, false, false, true]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   adaptiveKey, adaptiveThresholdOf, ADAPTIVE_THRESHOLD_RANGE, nextAdaptiveThreshold, bestWithin, candidateFromKey, candidateKey, cautiousFidelity, imageFidelity, initialCandidates, neighbours, paretoFront,
-  tooFewSteps, validationOrder, warpedSchedule,
+  priorCandidates, tooFewSteps, validationOrder, warpedSchedule,
 } from '../../../../main/engine/accel/calibration-search';
 import { chooseFrontPoint, frontPointSettings, nearestCalibration } from '../../../../main/engine/accel/calibrated-choice';
 import { planAcceleration } from '../../../../main/engine/accel/plan';
@@ -20,6 +20,24 @@ describe('calibration search space', () => {
     // diagonal order: the counts nearest 4× (8, then 7 of 30) get several placements before far counts get one
     const first = initialCandidates(30).slice(0, 6).map((c) => countKinds(c.kinds).full);
     expect(first).toEqual([8, 8, 7, 8, 7, 9]);
+  });
+
+  it('prior schedules: resampled to the step count, each once, in the order given, the adaptive rule left out', () => {
+    const priors = [
+      { schedule: 'F,K,K,F,K,K,F,K,K,F,K,K', pruneRatio: 0 },
+      { schedule: '', adaptiveThreshold: 0.3, pruneRatio: 0 },
+      { schedule: 'FKKKKKFKKKKKFKKKKKFKKKKK', pruneRatio: 0 }, // the same placement at 24 steps: resampled to 12 it is the first one
+      { schedule: 'F,K,K,F,K,K,F,K,K,F,K,K', pruneRatio: 0.5 },
+    ];
+    const out = priorCandidates(priors, 12);
+    expect(out.map((c) => `${formatSchedule(c.kinds).replace(/,/g, '')}|${c.pruneRatio}`)).toEqual(['FKKFKKFKKFKK|0', 'FKKFKKFKKFKK|0.5']);
+    const at30 = priorCandidates(priors, 30);
+    expect(at30.length).toBeGreaterThanOrEqual(2); // the 12- and 24-step placements need not meet at 30
+    for (const c of at30) {
+      expect(c.kinds).toHaveLength(30);
+      expect(countKinds(c.kinds).full).toBe(4);
+      expect(c.kinds[0]).toBe('full');
+    }
   });
 
   it('candidate keys round-trip; moves keep step 0 full and the length', () => {
