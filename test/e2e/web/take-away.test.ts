@@ -107,12 +107,12 @@ describe.skipIf(!chromiumAvailable())('Images you can take away (web mode)', () 
     page.on('download', (d) => downloads.push(d.suggestedFilename()));
     await bulk.getByRole('button', { name: 'Export' }).click();
     await page.waitForFunction(() => document.querySelector('.toasts')?.textContent?.includes('3 images sent to your downloads'));
-    await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(3);
     await bulk.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('3 images deleted.').waitFor();
-    await expect.poll(() => tiles.count()).toBe(total - 3); // the grid re-renders after the toast
+    await expect.poll(() => tiles.count(), { timeout: 30_000 }).toBe(total - 3); // the grid re-renders after the toast (slow on a loaded machine)
     await page.getByRole('button', { name: 'Undo' }).click();
-    await expect.poll(() => tiles.count()).toBe(total);
+    await expect.poll(() => tiles.count(), { timeout: 30_000 }).toBe(total);
     await bulk.waitFor({ state: 'detached' });
     expect(problems).toEqual([]);
   });
