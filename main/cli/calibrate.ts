@@ -24,7 +24,7 @@ export const CALIBRATE_USAGE = `usage: dato-studio calibrate [options]   search 
   --minutes M             time budget of this run (default 10); running the same command again resumes
   --ep auto|cpu|cuda|dml|webgpu   execution provider (default cpu)
   --threads N             CPU threads (default: every core)
-  --json                  one JSON line: the key, the candidates measured and the front`;
+  --json                  one JSON line: the key, the candidates measured, the front and the plain sampler's line`;
 
 const CALIBRATE_FLAGS: FlagSpec = {
   model: 'string', sampler: 'string', steps: 'integer', cfg: 'number', width: 'integer', height: 'integer',
@@ -84,7 +84,7 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
       return 1;
     }
     if (quiet) {
-      process.stdout.write(`${JSON.stringify({ ...key, prompts: prompts.length, candidates: result.candidates, seconds: result.seconds, front: result.front })}\n`);
+      process.stdout.write(`${JSON.stringify({ ...key, prompts: prompts.length, candidates: result.candidates, seconds: result.seconds, front: result.front, plain: result.plain })}\n`);
     } else {
       process.stderr.write('\n');
       console.log(`calibrated ${sampler} ${key.steps} steps, CFG ${key.cfg}, ${key.width}×${key.height}: ${result.candidates} schedules in ${result.seconds.toFixed(0)} s; front:`);
@@ -93,6 +93,8 @@ export async function runCalibrate(argv: readonly string[]): Promise<number> {
         const what = p.adaptiveThreshold !== undefined ? `adaptive rule, threshold ${p.adaptiveThreshold}` : p.schedule.replace(/,/g, '');
         console.log(`  ${p.macSpeedup.toFixed(2)}×  ${p.psnr.toFixed(1)} dB  ${p.fidelity?.toFixed(1) ?? '–'} dB  prune ${p.pruneRatio}  ${what}`);
       }
+      console.log(`plain ${sampler} at fewer steps on the same prompts and seeds (what the front must beat):`);
+      for (const p of result.plain) console.log(`  ${p.macSpeedup.toFixed(2)}×  ${p.psnr.toFixed(1)} dB  ${p.fidelity.toFixed(1)} dB  ${p.steps} steps`);
     }
     return 0;
   } finally {

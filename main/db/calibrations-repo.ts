@@ -25,9 +25,21 @@ export interface FrontPoint {
   fidelity?: number;
 }
 
+/** The plain sampler at fewer steps on the calibration's prompts and seeds. */
+export interface PlainPoint {
+  steps: number;
+  macSpeedup: number;
+  /** Mean PSNR vs the baseline images, dB. */
+  psnr: number;
+  /** Cautious fidelity, as FrontPoint's. */
+  fidelity: number;
+}
+
 export interface CalibrationRecord extends CalibrationKey {
   id: number;
   front: FrontPoint[];
+  /** Most steps first; empty for calibrations stored before migration 5. */
+  plain: PlainPoint[];
   state: unknown;
   complete: boolean;
   seconds: number;
@@ -36,13 +48,13 @@ export interface CalibrationRecord extends CalibrationKey {
 
 interface CalibrationRow {
   id: number; fingerprint: string; sampler: string; steps: number; cfg: number; width: number; height: number;
-  front: string; state: string | null; complete: number; seconds: number; updated_at: number;
+  front: string; plain: string; state: string | null; complete: number; seconds: number; updated_at: number;
 }
 
 function toRecord(r: CalibrationRow): CalibrationRecord {
   return {
     id: r.id, fingerprint: r.fingerprint, sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height,
-    front: fromJsonColumn<FrontPoint[]>(r.front, []), state: r.state === null ? null : fromJsonColumn<unknown>(r.state, null),
+    front: fromJsonColumn<FrontPoint[]>(r.front, []), plain: fromJsonColumn<PlainPoint[]>(r.plain, []), state: r.state === null ? null : fromJsonColumn<unknown>(r.state, null),
     complete: r.complete === 1, seconds: r.seconds, updatedAt: r.updated_at,
   };
 }
@@ -64,15 +76,15 @@ export class CalibrationsRepo {
       .all(fingerprint) as CalibrationRow[]).map(toRecord);
   }
 
-  /** Store progress (state, seconds so far) or a finished front; one row per key. */
-  save(key: CalibrationKey, fields: { front: FrontPoint[]; state: unknown; complete: boolean; seconds: number }, now = Date.now()): void {
+  /** Store progress (state, seconds so far) or a finished front and its plain line; one row per key. */
+  save(key: CalibrationKey, fields: { front: FrontPoint[]; plain?: PlainPoint[]; state: unknown; complete: boolean; seconds: number }, now = Date.now()): void {
     this.db.prepare(`
-      INSERT INTO calibrations (fingerprint, sampler, steps, cfg, width, height, front, state, complete, seconds, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      INSERT INTO calibrations (fingerprint, sampler, steps, cfg, width, height, front, plain, state, complete, seconds, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (fingerprint, sampler, steps, cfg, width, height)
-      DO UPDATE SET front = excluded.front, state = excluded.state, complete = excluded.complete,
+      DO UPDATE SET front = excluded.front, plain = excluded.plain, state = excluded.state, complete = excluded.complete,
                     seconds = excluded.seconds, updated_at = excluded.updated_at`)
-      .run(...keyValues(key), toJsonColumn(fields.front), fields.state === null ? null : toJsonColumn(fields.state),
+      .run(...keyValues(key), toJsonColumn(fields.front), toJsonColumn(fields.plain ?? []), fields.state === null ? null : toJsonColumn(fields.state),
         fields.complete ? 1 : 0, fields.seconds, now);
   }
 }

@@ -5,7 +5,7 @@
 // this model's complete calibrations (any sampler, steps, size; this key's too) go to the search as priors: it
 // measures them first.
 import type { StudioDb } from '../db';
-import type { CalibrationKey, FrontPoint } from '../db/calibrations-repo';
+import type { CalibrationKey, FrontPoint, PlainPoint } from '../db/calibrations-repo';
 import {
   demoGrammarPrompts, GENERAL_CALIBRATION_PROMPTS, type CalibrateRequest, type CalibrationHooks, type CalibrationResult, type CalibrationState,
   type Engine,
@@ -19,7 +19,7 @@ export function defaultCalibrationPrompts(isDemo: boolean): string[] {
 }
 
 export type CalibrationOutcome =
-  | { readonly kind: 'front'; readonly front: FrontPoint[]; readonly candidates: number; readonly seconds: number }
+  | { readonly kind: 'front'; readonly front: FrontPoint[]; readonly plain: PlainPoint[]; readonly candidates: number; readonly seconds: number }
   /** The budget ran out before a schedule was measured; the state is stored, a new run continues. */
   | { readonly kind: 'out-of-time'; readonly candidates: number };
 
@@ -40,7 +40,9 @@ export function runStoredCalibration(
   // A finished run clears its state; a stored state is a stopped run's to continue.
   const resume = previous?.state ? previous.state as CalibrationState : undefined;
   const before = previous && !previous.complete ? previous.seconds : 0;
-  const kept = previous?.complete ? { front: previous.front, complete: true, seconds: previous.seconds } : { front: [], complete: false, seconds: before };
+  const kept = previous?.complete
+    ? { front: previous.front, plain: previous.plain, complete: true, seconds: previous.seconds }
+    : { front: [], complete: false, seconds: before };
   const priors = db.calibrations.listForModel(key.fingerprint)
     .flatMap((c) => c.front.map((p) => ({ schedule: p.schedule, pruneRatio: p.pruneRatio })));
   const job = engine.calibrate({ ...request, priors, ...(resume ? { resume } : {}) }, {
@@ -53,8 +55,8 @@ export function runStoredCalibration(
       return { kind: 'out-of-time', candidates: result.candidates };
     }
     const seconds = before + result.seconds;
-    db.calibrations.save(key, { front: result.front, state: null, complete: true, seconds });
-    return { kind: 'front', front: result.front, candidates: result.candidates, seconds };
+    db.calibrations.save(key, { front: result.front, plain: result.plain, state: null, complete: true, seconds });
+    return { kind: 'front', front: result.front, plain: result.plain, candidates: result.candidates, seconds };
   });
   return { id: job.id, resumedFrom: resume ? Object.keys(resume.measured).length : 0, outcome };
 }

@@ -41,6 +41,7 @@ export function calibrationDto(r: CalibrationRecord): CalibrationDto {
   return {
     id: r.id, sampler: r.sampler as SamplerName, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seconds: r.seconds,
     updatedAt: r.updatedAt, front: [...r.front].sort((a, b) => b.macSpeedup - a.macSpeedup),
+    plain: [...r.plain].sort((a, b) => a.steps - b.steps).map(({ steps, macSpeedup, psnr }) => ({ steps, macSpeedup, psnr })),
   };
 }
 

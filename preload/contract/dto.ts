@@ -290,6 +290,15 @@ export interface FrontPointDto {
   readonly psnr: number;
 }
 
+/** The plain sampler at fewer steps, measured by the calibration on its prompts and seeds. */
+export interface PlainPointDto {
+  readonly steps: number;
+  /** The calibrated step count's UNet evaluations over this one's. */
+  readonly macSpeedup: number;
+  /** Mean PSNR vs the baseline images, dB. */
+  readonly psnr: number;
+}
+
 /** A finished calibration stored in the library. */
 export interface CalibrationDto {
   readonly id: number;
@@ -303,6 +312,8 @@ export interface CalibrationDto {
   readonly updatedAt: number;
   /** Fastest first. */
   readonly front: readonly FrontPointDto[];
+  /** The plain sampler at fewer steps (the line the front must beat), fewest steps first; empty for older calibrations. */
+  readonly plain: readonly PlainPointDto[];
 }
 
 export interface CalibrationProgressDto {

@@ -125,6 +125,15 @@ export function fullCounts(steps: number): number[] {
 }
 
 /**
+ * Step counts of the plain sampler a calibration measures beside its schedules (the "fewer steps" line its front
+ * is judged against): ⌈steps / t⌉ for each target speed-up t, at least 2, each once, fewest last.
+ */
+export function plainStepCounts(steps: number, targets: readonly number[]): number[] {
+  const counts = targets.map((t) => Math.max(MIN_FULL_STEPS, Math.ceil(steps / t))).filter((k) => k < steps);
+  return [...new Set(counts)].sort((a, b) => b - a);
+}
+
+/**
  * The first round: every full-step count × every warp, forecast skips between, no pruning; in diagonal order
  * (count rank + warp rank, counts nearest 4× first) so that a budget cut short by a busy machine has tried
  * several placements of the counts that matter most rather than one placement of every count.

@@ -18,7 +18,7 @@
 import { estimatePlanCost, evaluationMacs, macFraction, prunedTokenCount } from '../accel/cost';
 import {
   adaptiveKey, adaptiveThresholdOf, bestWithin, cautiousFidelity, candidateFromKey, candidateKey, initialCandidates, neighbours,
-  nextAdaptiveThreshold, paretoFront, priorCandidates, PSNR_CAP, targetsByCloseness, tooFewSteps, validationOrder, type Candidate,
+  nextAdaptiveThreshold, paretoFront, plainStepCounts, priorCandidates, PSNR_CAP, targetsByCloseness, tooFewSteps, validationOrder, type Candidate,
   type ImageFidelity, type PriorSchedule,
 } from '../accel/calibration-search';
 import { foregroundColourShift } from '../accel/foreground-colour';
@@ -81,8 +81,21 @@ export interface CalibratedPoint {
   readonly fidelity: number;
 }
 
+/** The plain sampler at fewer steps on the same prompts and seeds: what a schedule must beat at its cost. */
+export interface PlainPoint {
+  readonly steps: number;
+  /** UNet evaluations of the calibrated step count over this one's. */
+  readonly macSpeedup: number;
+  /** Mean PSNR vs the baseline images over every calibration prompt, dB. */
+  readonly psnr: number;
+  /** Cautious fidelity (as the front's) over every prompt, dB. */
+  readonly fidelity: number;
+}
+
 export interface CalibrationResult {
   readonly front: CalibratedPoint[];
+  /** The plain sampler at ⌈steps / target⌉ steps for each target speed-up (those the budget allowed), most steps first. */
+  readonly plain: PlainPoint[];
   readonly candidates: number;
   readonly seconds: number;
   readonly state: CalibrationState;
@@ -146,11 +159,11 @@ export async function calibrateSchedules(
     return { mode: 'calibrated', schedule: formatSchedule(c.kinds), pruneRatio: c.pruneRatio };
   };
   /** One image and the MAC fraction of the kinds that ran (the adaptive rule decides them per image). */
-  const sample = async (settings: AccelSettings, prompt: number): Promise<{ rgb: Uint8Array; cost: number }> => {
+  const sample = async (settings: AccelSettings, prompt: number, steps = params.steps): Promise<{ rgb: Uint8Array; cost: number }> => {
     cancelled();
-    const accel = planAcceleration(settings, evaluations);
+    const accel = planAcceleration(settings, steps === params.steps ? evaluations : createScheduler(params.sampler, { steps }).timesteps.length);
     const r = await txt2img(rt, {
-      prompt: params.prompts[prompt]!, negativePrompt: '', sampler: params.sampler, steps: params.steps, cfg: params.cfg, eta: 0,
+      prompt: params.prompts[prompt]!, negativePrompt: '', sampler: params.sampler, steps, cfg: params.cfg, eta: 0,
       width: params.width, height: params.height, seed: prompt, images: 1, accel, previewEvery: 0,
     }, { isCancelled: hooks.isCancelled });
     const cost = estimatePlanCost(rt.model, { ...accel, kinds: r.steps.map((x) => x.kind) }, lh, lw).macFraction;
@@ -163,6 +176,8 @@ export async function calibrateSchedules(
     progress('baseline', `baseline image ${i + 1}/${params.prompts.length}`);
     baseline.push((await sample({ mode: 'baseline' }, i)).rgb);
   }
+  const fidelityOf = (rgb: Uint8Array, i: number): ImageFidelity =>
+    ({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
   const searchPrompts = Math.max(2, Math.ceil(params.prompts.length / 2));
   // time per accelerated image so far, so that no candidate starts that would end past its deadline
   let sampledMs = 0;
@@ -180,7 +195,7 @@ export async function calibrateSchedules(
       const { rgb, cost } = await sample(settingsOf(key), i);
       sampledMs += performance.now() - started;
       sampledImages++;
-      images.push({ psnr: Math.min(PSNR_CAP, psnr(rgb, baseline[i]!)), colourShift: foregroundColourShift(rgb, baseline[i]!, params.width, params.height) });
+      images.push(fidelityOf(rgb, i));
       costs.push(cost);
     }
     return adaptive
@@ -206,6 +221,16 @@ export async function calibrateSchedules(
   const scored = () => Object.entries(measured).map(([key, m]) => ({ key, cost: searchCost(m), error: -cautiousFidelity(m.images.slice(0, searchPrompts)) }));
   const scoredSchedules = () => scored().filter((p) => adaptiveThresholdOf(p.key) === undefined);
 
+  // the plain sampler at fewer steps on every prompt: the line the front is judged against. Always measured, like
+  // the baseline (cheap: under two baseline passes for the default targets); not part of the resumable state.
+  const plain: PlainPoint[] = [];
+  for (const steps of plainStepCounts(params.steps, CALIBRATION_TARGETS)) {
+    const plainEvaluations = createScheduler(params.sampler, { steps }).timesteps.length;
+    progress('baseline', `plain ${params.sampler}, ${steps} steps`);
+    const images: ImageFidelity[] = [];
+    for (let i = 0; i < params.prompts.length; i++) images.push(fidelityOf((await sample({ mode: 'baseline' }, i, steps)).rgb, i));
+    plain.push({ steps, macSpeedup: evaluations / plainEvaluations, psnr: mean(images.map((x) => x.psnr)), fidelity: cautiousFidelity(images) });
+  }
   // prior schedules first: what a budget cut short must not miss
   for (const c of priorCandidates([...params.priors ?? [], ...SHIPPED_DEMO_CALIBRATION.front], evaluations)) {
     if (!fits(searchPrompts, searchEnd)) break;
@@ -276,6 +301,6 @@ export async function calibrateSchedules(
   });
   return {
     front: paretoFront(points.map((p) => ({ ...p, cost: 1 / p.macSpeedup, error: -p.fidelity }))).map(({ cost: _c, error: _e, ...p }) => p),
-    candidates: Object.keys(measured).length, seconds: elapsed() / 1000, state: { measured },
+    plain, candidates: Object.keys(measured).length, seconds: elapsed() / 1000, state: { measured },
   };
 }

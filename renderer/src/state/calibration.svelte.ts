@@ -3,7 +3,8 @@
 // and the front being viewed, and saving a front point as a preset.
 import {
   LIMITS,
-  type CalibrateParams, type CalibrationDto, type CalibrationRunDto, type FrontPointDto, type PresetDto, type SamplerName, type StudioApi,
+  type CalibrateParams, type CalibrationDto, type CalibrationRunDto, type FrontPointDto, type PlainPointDto, type PresetDto, type SamplerName,
+  type StudioApi,
 } from '../../../preload/contract';
 import { errorMessage } from '../lib/error-message';
 import type { GenerateForm } from './generate-form.svelte';
@@ -15,6 +16,16 @@ const DEFAULT_MINUTES = 10;
 /** A front point's preset name: its speed-up and fidelity ("4.1×, 31 dB"). */
 export function pointName(p: FrontPointDto): string {
   return `${p.macSpeedup.toFixed(1)}×, ${p.psnr.toFixed(0)} dB`;
+}
+
+/**
+ * The plain sampler run a front point is judged against: the fastest measured plain step count that costs at
+ * least as much as the point (its speed-up ≤ the point's; ⌈steps / speed-up⌉ steps when that was measured).
+ */
+export function plainAtSameCost(plain: readonly PlainPointDto[], point: FrontPointDto): PlainPointDto | null {
+  let best: PlainPointDto | null = null;
+  for (const p of plain) if (p.macSpeedup <= point.macSpeedup + 1e-9 && (!best || p.macSpeedup > best.macSpeedup)) best = p;
+  return best;
 }
 
 /** A front point's identity (its schedule, or the adaptive rule's threshold, and prune ratio). */

@@ -56,6 +56,9 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
     expect(count).toBeGreaterThan(0);
     await panel.getByRole('heading', { name: `DDIM 6 steps, CFG 5, 128×128: ${count} schedule${count === 1 ? '' : 's'} on the front` }).waitFor();
     await expect(panel.getByRole('region', { name: 'Past calibrations' }).getByRole('button').count()).resolves.toBe(1);
+    // beside the front, the plain sampler at fewer steps on the same prompts: ⌈6 / target⌉ = 3 and 2 steps
+    const plainLine = plot.getByTestId('plain-line');
+    await expect(plainLine.locator('text').allTextContents()).resolves.toEqual(['3', '2']);
 
     // choose the most faithful point (last along x), save it under its speed-up and fidelity
     const point = points.nth(count - 1);
@@ -65,6 +68,9 @@ describe.skipIf(!chromiumAvailable())('Calibrate (web mode, demo model)', () => 
     expect(name).toMatch(/^\d+\.\d×, \d+ dB$/);
     const nameField = panel.getByLabel('Preset name');
     await expect(nameField.inputValue()).resolves.toBe(name);
+    // judged against the plain run with at least its cost, measured by the same calibration
+    await expect(panel.getByTestId('plain-comparison').textContent().then((t) => t!.replace(/\s+/g, ' ')))
+      .resolves.toMatch(/Plain DDIM at [23] steps \([23]\.00×, at least this cost\): \d+\.\d dB — (this schedule|fewer steps) keeps? \d+\.\d dB more/);
     const letters = (await panel.getByTestId('point-schedule').textContent())!;
     expect(letters).toMatch(/^F[FMSK]{5}$/);
     const pointStrip = await panel.getByRole('form', { name: 'Selected schedule' }).getByRole('img').getAttribute('aria-label');

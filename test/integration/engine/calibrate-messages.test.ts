@@ -59,6 +59,9 @@ describe('engine calibrate messages', () => {
     }
     expect(result.candidates).toBeGreaterThanOrEqual(Object.keys(stopped!.measured).length);
     expect(result.front.length).toBeGreaterThan(0);
+    // the plain sampler at ⌈6 / target⌉ steps on every prompt: 3 and 2 steps (2× and 3× fewer evaluations)
+    expect(result.plain.map((p) => [p.steps, p.macSpeedup])).toEqual([[3, 2], [2, 3]]);
+    for (const p of result.plain) expect(p.psnr).toBeGreaterThan(5);
     for (const p of result.front) {
       expect(p.schedule.split(',')).toHaveLength(request.steps);
       expect(p.schedule).toMatch(/^F(,[FMSK])*$/);

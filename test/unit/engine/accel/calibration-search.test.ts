@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   adaptiveKey, adaptiveThresholdOf, ADAPTIVE_THRESHOLD_RANGE, nextAdaptiveThreshold, bestWithin, candidateFromKey, candidateKey, cautiousFidelity, imageFidelity, initialCandidates, neighbours, paretoFront,
-  priorCandidates, tooFewSteps, validationOrder, warpedSchedule,
+  plainStepCounts, priorCandidates, tooFewSteps, validationOrder, warpedSchedule,
 } from '../../../../main/engine/accel/calibration-search';
 import { chooseFrontPoint, frontPointSettings, nearestCalibration } from '../../../../main/engine/accel/calibrated-choice';
 import { planAcceleration } from '../../../../main/engine/accel/plan';
@@ -20,6 +20,14 @@ describe('calibration search space', () => {
     // diagonal order: the counts nearest 4× (8, then 7 of 30) get several placements before far counts get one
     const first = initialCandidates(30).slice(0, 6).map((c) => countKinds(c.kinds).full);
     expect(first).toEqual([8, 8, 7, 8, 7, 9]);
+  });
+
+  it('plain step counts: ⌈steps / target⌉ for each target, at least 2, below the calibrated count, each once, most first', () => {
+    const targets = [2.5, 3, 3.5, 4, 4.5, 5];
+    expect(plainStepCounts(30, targets)).toEqual([12, 10, 9, 8, 7, 6]);
+    expect(plainStepCounts(20, targets)).toEqual([8, 7, 6, 5, 4]);
+    expect(plainStepCounts(6, targets)).toEqual([3, 2]);
+    expect(plainStepCounts(2, targets)).toEqual([]);
   });
 
   it('prior schedules: resampled to the step count, each once, in the order given, the adaptive rule left out', () => {
