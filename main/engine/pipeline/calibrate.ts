@@ -3,7 +3,8 @@
 // the calibration prompts; cost is the MAC fraction the engine computes (cost.ts), fidelity per image the
 // PSNR of the decoded image against the baseline's, lowered to what its foreground colour shift is worth
 // when that is worse, and per schedule the mean over the worse half of the images (calibration-search.ts:
-// a schedule that spoils one image in six spoils colours on other prompts too).
+// a schedule that spoils one image in six spoils colours on other prompts too). Beside the baseline, the plain
+// sampler at fewer steps is measured on every prompt: the line the front has to beat (stored and drawn with it).
 // Search (calibration-search.ts): prior schedules first (the caller's — earlier calibrations of this model — then
 // the shipped demo front, each resampled to the step count; a busy machine's short budget still tries them), then
 // the adaptive rule (below), then warped placements of the full steps, then hill-climbing from the best
@@ -94,7 +95,7 @@ export interface PlainPoint {
 
 export interface CalibrationResult {
   readonly front: CalibratedPoint[];
-  /** The plain sampler at ⌈steps / target⌉ steps for each target speed-up (those the budget allowed), most steps first. */
+  /** The plain sampler at ⌈steps / target⌉ steps for each target speed-up, most steps first. */
   readonly plain: PlainPoint[];
   readonly candidates: number;
   readonly seconds: number;
