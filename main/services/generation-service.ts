@@ -239,7 +239,7 @@ export class GenerationService {
       ...(source ? { init: source.init } : {}),
       ...(p.hires ? { hires: p.hires } : {}),
     };
-    const tracker = new ProgressTracker(control);
+    const tracker = new ProgressTracker(control, p.hires ? evaluationCount(p.sampler, p.hires.steps || p.steps) : 0);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
     // The hook stays registered for the whole job, so it must do nothing once the engine has answered: a
     // timer armed then would stop whatever job the engine runs 20 s later. The kill itself is scoped to

@@ -152,6 +152,10 @@ export const IMG2IMG_LIMITS = {
  */
 export const HIRES_UPSCALERS = ['latent', 'latent-nearest', 'lanczos'] as const;
 export type HiresUpscaler = (typeof HIRES_UPSCALERS)[number];
+/** A1111's names: the `Hires upscaler` metadata field, and the app's labels. */
+export const HIRES_UPSCALER_LABELS: Record<HiresUpscaler, string> = {
+  latent: 'Latent', 'latent-nearest': 'Latent (nearest-exact)', lanczos: 'Lanczos',
+};
 
 /** Hires fix's target size: base × scale, rounded down to multiples of 8 (the latent grid), as A1111. */
 export function hiresTargetSize(width: number, height: number, scale: number): { width: number; height: number } {

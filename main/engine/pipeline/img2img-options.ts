@@ -1,17 +1,13 @@
 // The choices image-to-image and hires fix offer, without the pipeline behind them: the engine's public entry
 // exports these to the CLI, the metadata writer and the UI, which must not load the runtime to list them.
-import { HIRES_UPSCALERS, hiresTargetSize, IMG2IMG_LIMITS, LIMITS, type HiresUpscaler } from '../../../preload/contract/vocabulary';
+import { HIRES_UPSCALER_LABELS, HIRES_UPSCALERS, hiresTargetSize, IMG2IMG_LIMITS, LIMITS, type HiresUpscaler } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
 
 /** What the repaint region starts from (A1111's "masked content"): the shared vocabulary's words. */
 export { MASKED_CONTENTS, type MaskedContent } from '../../../preload/contract/vocabulary';
 
-/** How hires fix upscales: the shared vocabulary's words. */
-export { HIRES_UPSCALERS, type HiresUpscaler };
-/** A1111's names, for the `Hires upscaler` metadata field. */
-export const HIRES_UPSCALER_LABELS: Record<HiresUpscaler, string> = {
-  latent: 'Latent', 'latent-nearest': 'Latent (nearest-exact)', lanczos: 'Lanczos',
-};
+/** How hires fix upscales, and A1111's names for it: the shared vocabulary's. */
+export { HIRES_UPSCALER_LABELS, HIRES_UPSCALERS, type HiresUpscaler };
 
 export interface HiresSettings {
   /** Size factor (A1111 `Hires upscale`), > 1. */
