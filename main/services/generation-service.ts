@@ -307,7 +307,9 @@ export class GenerationService {
     const fidelity = job.comparisonId === null ? await this.fidelity.afterRun(generationId) : null;
     return {
       generationId, width: image.width, height: image.height, provider: result.provider.provider,
-      timings: timingsDto(timings), schedule: result.plan.schedule, speedup, fidelity, addons,
+      timings: timingsDto(timings), speedup, fidelity, addons,
+      // every evaluation as run: with hires fix, the second pass's after the first's
+      schedule: result.hires ? `${result.plan.schedule},${result.hires.plan.schedule}` : result.plan.schedule,
     };
   }
 }
