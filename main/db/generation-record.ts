@@ -1,7 +1,6 @@
 // The typed shape of a generation (one image of one job) and how it maps to and from its SQL row,
 // joined with its image row and the model's display name.
-import type { HiresParamsDto } from '../../preload/contract/dto';
-import type { AccelSettings } from '../engine/index';
+import type { AccelSettings, HiresSettings } from '../engine/index';
 import { ACCEL_MODES, type AccelMode, type SamplerName } from '../../preload/contract/vocabulary';
 import { fromJsonColumn } from './json-column';
 
@@ -44,7 +43,7 @@ export interface NewGeneration {
   accel: AccelParams;
   comparisonGroupId?: number | null;
   /** Hires fix's second pass (migration 5); width × height are then the first pass's size. */
-  hires?: HiresParamsDto | null;
+  hires?: HiresSettings | null;
 }
 
 export interface ImageRecord {
@@ -167,7 +166,7 @@ export function toGenerationRecord(row: GenerationRow): GenerationRecord {
     error: row.error,
     favourite: row.favourite === 1,
     comparisonGroupId: row.comparison_group_id,
-    hires: fromJsonColumn<HiresParamsDto | null>(row.hires, null),
+    hires: fromJsonColumn<HiresSettings | null>(row.hires, null),
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     image: toImage(row),
