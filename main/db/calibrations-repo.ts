@@ -38,7 +38,7 @@ export interface PlainPoint {
 export interface CalibrationRecord extends CalibrationKey {
   id: number;
   front: FrontPoint[];
-  /** Most steps first; empty for calibrations stored before migration 5. */
+  /** Most steps first; empty for calibrations stored before migration 6. */
   plain: PlainPoint[];
   state: unknown;
   complete: boolean;

@@ -1,6 +1,6 @@
 // The typed shape of a generation (one image of one job) and how it maps to and from its SQL row,
 // joined with its image row and the model's display name.
-import type { AccelSettings } from '../engine/index';
+import type { AccelSettings, HiresSettings } from '../engine/index';
 import { ACCEL_MODES, type AccelMode, type SamplerName } from '../../preload/contract/vocabulary';
 import { fromJsonColumn } from './json-column';
 
@@ -42,6 +42,8 @@ export interface NewGeneration {
   schedule: string | null;
   accel: AccelParams;
   comparisonGroupId?: number | null;
+  /** Hires fix's second pass (migration 5); width × height are then the first pass's size. */
+  hires?: HiresSettings | null;
 }
 
 export interface ImageRecord {
@@ -109,6 +111,7 @@ export interface GenerationRow {
   error: string | null;
   favourite: number;
   comparison_group_id: number | null;
+  hires: string | null;
   created_at: number;
   deleted_at: number | null;
   image_id: number | null;
@@ -163,6 +166,7 @@ export function toGenerationRecord(row: GenerationRow): GenerationRecord {
     error: row.error,
     favourite: row.favourite === 1,
     comparisonGroupId: row.comparison_group_id,
+    hires: fromJsonColumn<HiresSettings | null>(row.hires, null),
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
     image: toImage(row),

@@ -30,6 +30,11 @@ export interface PurgeResult {
   files: string[];
 }
 
+/** The hires column's text, keys in one order, so equal settings are equal text (sameSeedRuns compares it). */
+function hiresColumn(h: NewGeneration['hires']): string | null {
+  return h ? toJsonColumn({ scale: h.scale, steps: h.steps, strength: h.strength, upscaler: h.upscaler }) : null;
+}
+
 export class GenerationsRepo {
   private readonly insertStmt;
   private readonly getStmt;
@@ -51,9 +56,9 @@ export class GenerationsRepo {
   constructor(private readonly db: Database.Database, private readonly images: ImagesRepo) {
     this.insertStmt = db.prepare<[Record<string, unknown>]>(`
       INSERT INTO generations (job_id, batch_index, model_id, prompt, negative_prompt, sampler, steps, cfg,
-        width, height, seed, mode, schedule, accel, comparison_group_id, status, created_at)
+        width, height, seed, mode, schedule, accel, comparison_group_id, hires, status, created_at)
       VALUES (@jobId, @batchIndex, @modelId, @prompt, @negativePrompt, @sampler, @steps, @cfg,
-        @width, @height, @seed, @mode, @schedule, @accel, @comparisonGroupId, 'pending', @createdAt)`);
+        @width, @height, @seed, @mode, @schedule, @accel, @comparisonGroupId, @hires, 'pending', @createdAt)`);
     this.getStmt = db.prepare<[number], GenerationRow>(`${GENERATION_SELECT} WHERE g.id = ?`);
     this.completeStmt = db.prepare(`
       UPDATE generations SET status = 'complete', error = NULL, provider = @provider, timings = @timings,
@@ -74,12 +79,12 @@ export class GenerationsRepo {
     this.sameSeedStmt = db.prepare<[Record<string, unknown>], GenerationRow>(`${GENERATION_SELECT}
       WHERE g.status = 'complete' AND g.deleted_at IS NULL AND g.model_id = @modelId AND g.prompt = @prompt
         AND g.negative_prompt = @negativePrompt AND g.sampler = @sampler AND g.steps = @steps AND g.cfg = @cfg
-        AND g.width = @width AND g.height = @height AND g.seed = @seed
+        AND g.width = @width AND g.height = @height AND g.seed = @seed AND g.hires IS @hires
       ORDER BY g.id`);
     this.psnrStmt = db.prepare('UPDATE generations SET psnr_vs_baseline = ? WHERE id = ?');
     this.withPsnrStmt = db.prepare<[number, string, number], GenerationRow>(`${GENERATION_SELECT}
       WHERE g.status = 'complete' AND g.deleted_at IS NULL AND g.model_id = ? AND g.sampler = ? AND g.steps = ?
-        AND g.psnr_vs_baseline IS NOT NULL
+        AND g.psnr_vs_baseline IS NOT NULL AND g.hires IS NULL
       ORDER BY g.id`);
     this.gallery = new GalleryQueries(db);
     this.prompts = new PromptHistory(db);
@@ -91,6 +96,7 @@ export class GenerationsRepo {
       ...generation,
       accel: toJsonColumn(generation.accel),
       comparisonGroupId: generation.comparisonGroupId ?? null,
+      hires: hiresColumn(generation.hires),
       createdAt,
     }).lastInsertRowid);
   }
@@ -152,11 +158,11 @@ export class GenerationsRepo {
     return row && toGenerationRecord(row);
   }
 
-  /** Finished, not deleted generations with the same model, prompts, sampling, size and seed as `g` (itself included). */
+  /** Finished, not deleted generations with the same model, prompts, sampling, size, seed and hires fix as `g` (itself included). */
   sameSeedRuns(g: GenerationRecord): GenerationRecord[] {
     return this.sameSeedStmt.all({
       modelId: g.modelId, prompt: g.prompt, negativePrompt: g.negativePrompt, sampler: g.sampler, steps: g.steps, cfg: g.cfg,
-      width: g.width, height: g.height, seed: g.seed,
+      width: g.width, height: g.height, seed: g.seed, hires: hiresColumn(g.hires),
     }).map(toGenerationRecord);
   }
 
@@ -164,7 +170,10 @@ export class GenerationsRepo {
     return this.psnrStmt.run(psnr, id).changes === 1;
   }
 
-  /** Finished generations of a model, sampler and step count that have a PSNR against a same-seed baseline. */
+  /**
+   * Finished generations of a model, sampler and step count that have a PSNR against a same-seed baseline
+   * (not hires-fix runs: they ran a second pass at another size and step count).
+   */
   listWithPsnr(modelId: number, sampler: string, steps: number): GenerationRecord[] {
     return this.withPsnrStmt.all(modelId, sampler, steps).map(toGenerationRecord);
   }

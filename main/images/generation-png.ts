@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../common/atomic-file';
 import { exifWithUserComment, insertJpegExif, insertWebpExif } from './exif-user-comment';
 import { formatA1111Parameters } from './parameters';
 import { insertTextChunks, type TextEntry } from './png-text';
-import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata } from './studio-metadata';
+import { PARAMETERS_CHUNK_KEYWORD, STUDIO_CHUNK_KEYWORD, formatStudioMetadata, hiresMetadata } from './studio-metadata';
 
 export interface GenerationPngContext {
   request: GenerateRequest;
@@ -63,7 +63,7 @@ export function generationTextEntries(context: GenerationPngContext): TextEntry[
     prompt: request.prompt,
     negativePrompt: request.negativePrompt,
     ...(result.img2img && request.init ? { img2img: { strength: request.init.strength, ...withoutNoiseFlag(result.img2img) } } : {}),
-    ...(result.hires ? { hires: { width: result.hires.width, height: result.hires.height, schedule: result.hires.plan.schedule, stepsRun: result.hires.start.stepsRun } } : {}),
+    ...(result.hires ? { hires: hiresMetadata(result.hires) } : {}),
   });
   return [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

@@ -38,6 +38,8 @@ export interface SaveImageRequest {
   addons?: AppliedAddonsDto;
   /** Image-to-image: the strength and steps that ran, for our own chunk. */
   img2img?: StudioMetadata['img2img'];
+  /** Hires fix: the final size and the second pass's schedule, for our own chunk. */
+  hires?: StudioMetadata['hires'];
   onProgress?: (step: SaveStep) => void;
 }
 
@@ -69,8 +71,9 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     sampler: record.sampler,
     cfg: record.cfg,
     seed: record.seed,
-    width,
-    height,
+    // the generation's size (A1111 `Size`): with hires fix the first pass's, the picture is larger
+    width: record.width,
+    height: record.height,
     modelHash: request.modelHash ?? null,
     modelName: record.modelName,
     ...(request.extraParameters ? { extra: request.extraParameters } : {}),
@@ -90,6 +93,7 @@ async function encodePng(request: SaveImageRequest, record: GenerationRecord): P
     negativePrompt: record.negativePrompt,
     ...(request.addons ? { addons: request.addons } : {}),
     ...(request.img2img ? { img2img: request.img2img } : {}),
+    ...(request.hires ? { hires: request.hires } : {}),
   });
   return insertTextChunks(png, [
     { keyword: PARAMETERS_CHUNK_KEYWORD, text: parameters },

@@ -31,6 +31,13 @@ export interface StudioMetadata {
   addons?: AppliedAddonsDto;
 }
 
+/** Our chunk's hires entry from what the engine reports of the second pass (GenerateResult['hires']). */
+export function hiresMetadata(h: {
+  readonly width: number; readonly height: number; readonly plan: { readonly schedule: string }; readonly start: { readonly stepsRun: number };
+}): NonNullable<StudioMetadata['hires']> {
+  return { width: h.width, height: h.height, schedule: h.plan.schedule, stepsRun: h.start.stepsRun };
+}
+
 export function formatStudioMetadata(metadata: StudioMetadata): string {
   return JSON.stringify(metadata);
 }

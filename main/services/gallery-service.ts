@@ -18,7 +18,7 @@ import { heatmapPathFor } from './heatmap-path';
 import { speedupFromRecord, timingsDto, type RecordedTimings } from './recorded-timings';
 import { notFound } from './service-error';
 import { sourceParams, sourceSettings } from './source-images-service';
-import { sourceParameterFields } from '../images/img2img-parameters';
+import { hiresParameterFields, sourceParameterFields } from '../images/img2img-parameters';
 
 export function galleryItem(r: GenerationRecord): GalleryItemDto {
   return {
@@ -59,10 +59,13 @@ export class GalleryService {
       parametersText: formatA1111Parameters({
         prompt: r.prompt, negativePrompt: r.negativePrompt, steps: r.steps, sampler: r.sampler, cfg: r.cfg, seed: r.seed,
         width: r.width, height: r.height, modelName: r.modelName,
-        extra: { ...appliedAddonFields(addons), ...(source ? sourceParameterFields(sourceSettings(source)) : {}) },
+        extra: {
+          ...appliedAddonFields(addons), ...(source ? sourceParameterFields(sourceSettings(source)) : {}),
+          ...(r.hires ? hiresParameterFields(r.hires) : {}),
+        },
       }),
       addons, // issue 11
-      source, // issue 9
+      source, hires: r.hires, // issue 9
     };
   }
 
@@ -110,7 +113,7 @@ export class GalleryService {
       modelId: r.modelId, prompt: r.prompt, negativePrompt: r.negativePrompt, accel: accelFromColumns(r.mode, r.schedule, r.accel),
       sampler: r.sampler, steps: r.steps, cfg: r.cfg, width: r.width, height: r.height, seed: { mode: 'fixed', value: r.seed }, batchCount: 1,
       ...this.reusedAddons(id), // issue 11
-      ...this.sourceOf(id), // issue 9
+      ...this.sourceOf(id), ...(r.hires ? { hires: r.hires } : {}), // issue 9
     };
   }
 

@@ -10,16 +10,18 @@ import type {
   PresetFidelityDto, PresetFidelityParams, SeedChoice,
 } from '../../preload/contract';
 import type { SavePresetParams } from '../../preload/contract';
-import { LIMITS } from '../../preload/contract';
+import { hiresTargetSize, LIMITS } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 import type { StudioDb } from '../db/index';
 import {
   EngineError, evaluationCount, planAcceleration, type AccelSettings, type Engine, type GenerateRequest, type GenerateResult,
   type PlanCost, type PlanCostQuery,
 } from '../engine/index';
+import { hiresParameterFields } from '../images/img2img-parameters';
 import { assertFreeSpace, estimateImageBytes } from '../images/free-space';
 import { appliedAddonFields } from '../images/addon-parameters';
 import { saveGeneratedImage } from '../images/image-store';
+import { hiresMetadata } from '../images/studio-metadata';
 import { accelFromColumns, accelParams, isBaselinePlan, toAccelSettings } from './accel-mapping';
 import type { EngineGate } from './engine-gate';
 import { appliedAddons, type AddonsService } from './addons-service';
@@ -30,12 +32,11 @@ import { resolveCalibrated } from './calibrated-schedule';
 import type { ModelsService, ResolvedModel } from './models-service';
 import { ProgressTracker } from './progress-tracker';
 import type { ProviderReports } from './provider-report';
-import { recordedTimings, timingsDto } from './recorded-timings';
+import { recordedTimings, steadyRunSeconds, timingsDto } from './recorded-timings';
 import { ServiceError } from './service-error';
 import type { SettingsService } from './settings-service';
 import { linkSource, type SourceImagesService } from './source-images-service';
 import { sizeOptions, samplingDefaults } from './size-options';
-import { steadyLoopSeconds } from './steady-time';
 import type { SpeedupBook } from './speedup-book';
 
 /** A running job that ignores a cancel this long (a stuck native call) is stopped by restarting the engine (G-03). */
@@ -119,6 +120,9 @@ export class GenerationService {
       const model = this.opts.models.describe(plan.modelId);
       try {
         planAcceleration(toAccelSettings(plan.accel), evaluationCount(plan.params.sampler, plan.params.steps));
+        // hires fix: the same acceleration stretched over the second pass's steps (engine-service.ts)
+        const hires = plan.params.hires;
+        if (hires) planAcceleration(toAccelSettings(plan.accel), evaluationCount(plan.params.sampler, hires.steps || plan.params.steps));
       } catch (err) {
         throw new EngineError('invalid-parameters', (err as Error).message);
       }
@@ -129,6 +133,7 @@ export class GenerationService {
         jobId: batchId, batchIndex, modelId: model.id, prompt: params.prompt, negativePrompt: params.negativePrompt,
         sampler: params.sampler, steps: params.steps, cfg: params.cfg, width: params.width, height: params.height, seed: params.seed,
         mode: params.accel.mode, schedule: params.accel.schedule ?? null, accel: accelParams(params.accel), comparisonGroupId: plan.comparisonId,
+        hires: params.hires ?? null,
       });
       if (params.source) linkSource(this.opts.db, generationId, params.source);
       return { id: `${batchId}-${batchIndex}`, params, comparisonId: plan.comparisonId, generationId };
@@ -146,14 +151,26 @@ export class GenerationService {
     };
   }
 
-  /** A preset's or custom schedule's cost before it runs (bad schedules/ratios → invalid-parameters). */
+  /**
+   * A preset's or custom schedule's cost before it runs (bad schedules/ratios → invalid-parameters); with hires
+   * fix, its second pass's too: the same acceleration at the target size and the hires steps.
+   */
   async planCost(p: PlanCostParams): Promise<PlanCostDto> {
     const model = this.opts.models.describe(p.modelId);
     const accel = await this.calibrated(toAccelSettings(p.accel), model, p);
-    const { evaluations, schedule, counts, macFraction, idealSpeedup } = await this.opts.planCost({
-      modelPath: model.path, accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height,
-    });
-    return { evaluations, schedule, counts, macFraction, idealSpeedup };
+    const [first, second] = await this.passCosts({ ...p, accel }, model.path);
+    const dto = ({ evaluations, schedule, counts, macFraction, idealSpeedup }: PlanCost) => ({ evaluations, schedule, counts, macFraction, idealSpeedup });
+    return { ...dto(first!), ...(second ? { hiresPass: dto(second) } : {}) };
+  }
+
+  /** The engine's cost of each pass: the first at width × height, hires fix's second (if any) at its target size. */
+  private passCosts(p: Omit<PlanCostParams, 'accel' | 'modelId'> & { accel: AccelSettings }, modelPath: string): Promise<PlanCost[]> {
+    const query = { modelPath, accel: p.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height };
+    const hires = p.hires;
+    return Promise.all([
+      this.opts.planCost(query),
+      ...(hires ? [this.opts.planCost({ ...query, ...hiresTargetSize(p.width, p.height, hires.scale), steps: hires.steps || p.steps })] : []),
+    ]);
   }
 
   /** `calibrated` without a schedule → the stored (or shipped) calibration's schedule for this model. */
@@ -206,7 +223,8 @@ export class GenerationService {
     const model = await this.opts.models.resolve(p.modelId);
     const settings = this.opts.settings.get();
     await mkdir(settings.outputDir, { recursive: true });
-    await assertFreeSpace(settings.outputDir, estimateImageBytes(p.width, p.height));
+    const size = p.hires ? hiresTargetSize(p.width, p.height, p.hires.scale) : p;
+    await assertFreeSpace(settings.outputDir, estimateImageBytes(size.width, size.height));
     await this.opts.gate.free((what) => control.loadStage(`Waiting: the engine is ${what}`), new Promise((stop) => control.onCancel(stop)));
     if (control.cancelRequested) throw new EngineError('cancelled', 'Cancelled.');
     const source = p.source ? await this.opts.sources.prepare(p.source, p.width, p.height) : null;
@@ -219,8 +237,9 @@ export class GenerationService {
       // embeddings, VAE, clip skip
       ...this.opts.addons.forGeneration(p),
       ...(source ? { init: source.init } : {}),
+      ...(p.hires ? { hires: p.hires } : {}),
     };
-    const tracker = new ProgressTracker(control);
+    const tracker = new ProgressTracker(control, p.hires ? evaluationCount(p.sampler, p.hires.steps || p.steps) : 0);
     const engineJob = this.opts.engine.generate(request, (step) => tracker.step(step), (stage) => control.loadStage(stage.label));
     // The hook stays registered for the whole job, so it must do nothing once the engine has answered: a
     // timer armed then would stop whatever job the engine runs 20 s later. The kill itself is scoped to
@@ -246,12 +265,18 @@ export class GenerationService {
     control.setState('saving');
     this.opts.reports.record(settings.executionProvider, result.provider);
     const speedup = await this.opts.speedups.measure({
-      key: { modelId: model.id, provider: result.provider.provider, width: p.width, height: p.height, sampler: p.sampler, steps: p.steps },
+      key: {
+        modelId: model.id, provider: result.provider.provider, width: p.width, height: p.height, sampler: p.sampler, steps: p.steps,
+        ...(p.hires ? { hires: p.hires } : {}),
+      },
       evaluations: result.steps.length,
-      unetSeconds: steadyLoopSeconds(result.steps),
-      isBaseline: isBaselinePlan(result.plan),
-      macFraction: () => this.opts.planCost({ modelPath: model.path, accel: request.accel, sampler: p.sampler, steps: p.steps, width: p.width, height: p.height })
-        .then((cost) => cost.macFraction, () => 0),
+      unetSeconds: steadyRunSeconds(result),
+      isBaseline: isBaselinePlan(result.plan) && (!result.hires || isBaselinePlan(result.hires.plan)),
+      // with hires fix, both passes' multiply-accumulates (each pass's evaluations at its own size)
+      macFraction: () => this.passCosts({ ...p, accel: request.accel }, model.path).then((costs) => {
+        const macs = (c: PlanCost): number => c.fullMacs * c.evaluations;
+        return costs.reduce((t, c) => t + macs(c) * c.macFraction, 0) / costs.reduce((t, c) => t + macs(c), 0);
+      }, () => 0),
     });
     const image = source ? (await source.finish(result.images))[0] : result.images[0];
     if (!image) throw new EngineError('internal', 'Internal error: the engine returned no image.');
@@ -263,8 +288,9 @@ export class GenerationService {
       generations: this.opts.db.generations, outputDir: settings.outputDir, generation: { pendingId: generationId },
       completion: { provider: result.provider.provider, timings, unetSeconds: result.timings.unetLoop, speedup: speedup?.value ?? null },
       rgb: image.rgb, width: image.width, height: image.height, appVersion: this.opts.appVersion,
-      // A1111 fields of the add-ons (issue 11) and of image-to-image (issue 9)
-      extraParameters: { ...appliedAddonFields(addons), ...source?.parameters }, ...(addons ? { addons } : {}),
+      // A1111 fields of the add-ons (issue 11), of image-to-image and of hires fix (issue 9)
+      extraParameters: { ...appliedAddonFields(addons), ...source?.parameters, ...(p.hires ? hiresParameterFields(p.hires) : {}) },
+      ...(addons ? { addons } : {}), ...(result.hires ? { hires: hiresMetadata(result.hires) } : {}),
       ...(p.source && result.img2img ? {
         img2img: { strength: p.source.strength, scheduleSteps: result.img2img.scheduleSteps, startStep: result.img2img.startStep, stepsRun: result.img2img.stepsRun },
       } : {}),
@@ -281,7 +307,9 @@ export class GenerationService {
     const fidelity = job.comparisonId === null ? await this.fidelity.afterRun(generationId) : null;
     return {
       generationId, width: image.width, height: image.height, provider: result.provider.provider,
-      timings: timingsDto(timings), schedule: result.plan.schedule, speedup, fidelity, addons,
+      timings: timingsDto(timings), speedup, fidelity, addons,
+      // every evaluation as run: with hires fix, the second pass's after the first's
+      schedule: result.hires ? `${result.plan.schedule},${result.hires.plan.schedule}` : result.plan.schedule,
     };
   }
 }

@@ -21,9 +21,19 @@ export function recordedTimings(result: GenerateResult, speedup: SpeedupDto | nu
   return {
     load: t.load, textEncode: t.textEncode, unetLoop: t.unetLoop, decode: t.decode, total: t.total,
     steps: result.steps.map((s) => s.seconds),
-    steadyUnetSeconds: steadyLoopSeconds(result.steps),
+    steadyUnetSeconds: steadyRunSeconds(result),
     ...(speedup ? { baseline: { unetSeconds: speedup.baselineUnetSeconds, basis: speedup.basis } } : {}),
   };
+}
+
+/**
+ * Steady-state UNet seconds of a run (steady-time.ts). Hires fix's second-pass evaluations run at another size,
+ * so their medians are taken apart from the first pass's.
+ */
+export function steadyRunSeconds(result: Pick<GenerateResult, 'steps' | 'plan' | 'hires'>): number {
+  if (!result.hires) return steadyLoopSeconds(result.steps);
+  const firstPass = result.plan.schedule.split(',').length;
+  return steadyLoopSeconds(result.steps.map((s, i) => (i < firstPass ? s : { ...s, kind: `hires-${s.kind}` })));
 }
 
 export function timingsDto(t: RecordedTimings): StageTimingsDto {

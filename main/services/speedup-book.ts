@@ -4,8 +4,9 @@
 // UNet-loop seconds ('measured'; steady-time.ts says why steady-state). Without a record the baseline is
 // estimated from this run itself: its seconds per full-evaluation equivalent (steady seconds / (evaluations
 // × MAC fraction)) × evaluations, i.e. speed-up = 1 / MAC fraction ('estimated'). Records keep the last few
-// baseline runs and use their mean.
-import type { SpeedupDto } from '../../preload/contract';
+// baseline runs and use their mean. A hires-fix run is keyed by its second pass's settings too: only a baseline
+// with the same two passes ran the same evaluations at the same sizes.
+import type { HiresParamsDto, SpeedupDto } from '../../preload/contract';
 import type { AppStateRepo } from '../db/app-state-repo';
 
 export interface SpeedupKey {
@@ -15,6 +16,7 @@ export interface SpeedupKey {
   height: number;
   sampler: string;
   steps: number;
+  hires?: HiresParamsDto;
 }
 
 export interface RunMeasurement {
@@ -38,7 +40,8 @@ function isRecord(v: unknown): v is BaselineRecord {
 }
 
 const stateKey = (k: SpeedupKey): string =>
-  `baseline:${k.modelId}|${k.provider}|${k.width}x${k.height}|${k.sampler}|${k.steps}`;
+  `baseline:${k.modelId}|${k.provider}|${k.width}x${k.height}|${k.sampler}|${k.steps}`
+  + (k.hires ? `|hires:${k.hires.scale}|${k.hires.steps}|${k.hires.strength}|${k.hires.upscaler}` : '');
 
 export class SpeedupBook {
   constructor(private readonly state: AppStateRepo) {}

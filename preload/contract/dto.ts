@@ -7,7 +7,7 @@
 export * from './vocabulary';
 import type { AccelMode, AddonKind, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
-import type { InpaintArea, MaskedContent, ResizeMode, SourceImageKind } from './vocabulary';
+import type { HiresUpscaler, InpaintArea, MaskedContent, ResizeMode, SourceImageKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -80,6 +80,8 @@ export interface GenerateParams {
   clipSkip?: number;
   /** Image-to-image / inpainting / outpainting (issue 9); absent = text-to-image. */
   source?: SourceParamsDto;
+  /** Hires fix (issue 9): a second image-to-image pass at a larger size; text-to-image only. */
+  hires?: HiresParamsDto;
 }
 
 /** One LoRA of a generation: the library entry and its UNet and text-encoder multipliers. */
@@ -113,6 +115,8 @@ export interface PlanCostParams {
   readonly steps: number;
   readonly width: number;
   readonly height: number;
+  /** Hires fix: cost its second pass too (the same acceleration, at the target size and its steps). */
+  readonly hires?: HiresParamsDto;
 }
 
 export interface PlanCostDto {
@@ -125,6 +129,8 @@ export interface PlanCostDto {
   readonly macFraction: number;
   /** 1 / macFraction: the speed-up the arithmetic allows. */
   readonly idealSpeedup: number;
+  /** Hires fix's second pass, when asked for (the fields above are the first pass's). */
+  readonly hiresPass?: Omit<PlanCostDto, 'hiresPass'>;
 }
 
 export interface PresetDto {
@@ -366,6 +372,8 @@ export interface JobParamsDto {
   readonly clipSkip?: number;
   /** Image-to-image (issue 9). */
   readonly source?: SourceParamsDto;
+  /** Hires fix (issue 9): width × height is the first pass's size. */
+  readonly hires?: HiresParamsDto;
 }
 
 export interface JobDto {
@@ -411,6 +419,8 @@ export interface ImageParametersDto {
   readonly notes: readonly string[];
   /** Image-to-image settings the image names (issue 9); absent for text-to-image. */
   readonly img2img?: Img2ImgSettingsDto;
+  /** Hires-fix settings the image names (issue 9; its size is then the first pass's). */
+  readonly hires?: HiresParamsDto;
 }
 
 /** Add-ons an image's parameters name (issue 11): our chunk gives the weights; A1111's text only names and hashes. */
@@ -551,6 +561,8 @@ export interface GenerationDetailDto extends GalleryItemDto {
   readonly addons?: AppliedAddonsDto | null;
   /** The picture it was made from, kept in the library (issue 9); null for text-to-image. */
   readonly source: SourceParamsDto | null;
+  /** Hires fix (issue 9): width × height above is the first pass's, the image is the target size; null without. */
+  readonly hires: HiresParamsDto | null;
 }
 
 // ---------------------------------------------------------------------------------------------- models
@@ -758,4 +770,18 @@ export interface Img2ImgSettingsDto {
   readonly padding: number | null;
   readonly source: SourceImageDto | null;
   readonly maskId: number | null;
+}
+
+/**
+ * Hires fix (A1111's): generate at width × height, upscale by `scale` (hiresTargetSize), then image-to-image at
+ * that size with its own steps and denoising strength. The acceleration applies to both passes.
+ */
+export interface HiresParamsDto {
+  /** More than 1, at most IMG2IMG_LIMITS.maxHiresScale (A1111 `Hires upscale`). */
+  scale: number;
+  /** Steps of the second pass; 0 = the first pass's (A1111 `Hires steps`). */
+  steps: number;
+  /** Denoising strength of the second pass. */
+  strength: number;
+  upscaler: HiresUpscaler;
 }

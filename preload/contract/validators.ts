@@ -3,14 +3,14 @@
 import {
   THEMES,
   type AccelDto, type CompareParams, type LoraUseDto, type GalleryQueryDto, type GenerateParams, type PlanCostParams, type SeedChoice, type SettingsPatch,
-  type SourceParamsDto,
+  type HiresParamsDto, type SourceParamsDto,
 } from './dto';
 import type { CalibrateParams, ExpectedQualityParams, SavePresetParams } from './dto';
 import {
   arrayOf, bool, bytes, int, nullable, num, object, oneOf, optional, refine, str, tagged, type Schema,
 } from './schema';
 import { ACCEL_MODES, ADDON_KINDS, LIMITS, PROVIDER_CHOICES, SAMPLER_NAMES, SCHEDULE_PATTERN } from './vocabulary';
-import { IMG2IMG_LIMITS, INPAINT_AREAS, MASKED_CONTENTS, RESIZE_MODES, SOURCE_IMAGE_KINDS } from './vocabulary';
+import { HIRES_UPSCALERS, hiresTargetSize, IMG2IMG_LIMITS, INPAINT_AREAS, MASKED_CONTENTS, RESIZE_MODES, SOURCE_IMAGE_KINDS } from './vocabulary';
 
 const id = int(1, Number.MAX_SAFE_INTEGER);
 const jobId = str({ min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
@@ -62,11 +62,12 @@ const addonFields = {
 
 // Image-to-image (issue 9) -------------------------------------------------------------------------------
 const margin = int(0, IMG2IMG_LIMITS.maxOutpaint);
+const strength = num(IMG2IMG_LIMITS.minStrength, IMG2IMG_LIMITS.maxStrength);
 export const sourceParamsSchema: Schema<SourceParamsDto> = refine(
   object({
     imageId: id,
     maskId: nullable(id),
-    strength: num(IMG2IMG_LIMITS.minStrength, IMG2IMG_LIMITS.maxStrength),
+    strength,
     resizeMode: oneOf(RESIZE_MODES),
     maskBlur: int(0, IMG2IMG_LIMITS.maxMaskBlur),
     maskedContent: oneOf(MASKED_CONTENTS),
@@ -79,14 +80,36 @@ export const sourceParamsSchema: Schema<SourceParamsDto> = refine(
 );
 const sourceFileSchema = object({ bytes: bytes({ min: 1, max: IMG2IMG_LIMITS.maxSourceBytes }), kind: oneOf(SOURCE_IMAGE_KINDS) });
 
+// Hires fix (issue 9): the second pass's settings; its target size must fit the same bounds as any size
+export const hiresParamsSchema: Schema<HiresParamsDto> = object({
+  scale: refine(num(1, IMG2IMG_LIMITS.maxHiresScale), (s) => (s > 1 ? null : 'must be more than 1')),
+  steps: int(0, LIMITS.maxSteps),
+  strength,
+  upscaler: oneOf(HIRES_UPSCALERS),
+});
+const hiresRule = (p: { width: number; height: number; hires?: HiresParamsDto }): string | null => {
+  if (!p.hires) return null;
+  const target = hiresTargetSize(p.width, p.height, p.hires.scale);
+  return target.width > LIMITS.maxSide || target.height > LIMITS.maxSide || target.width * target.height > LIMITS.maxPixels
+    ? `hires fix to ${target.width}×${target.height} is more than ${LIMITS.maxSide} pixels a side or ${LIMITS.maxPixels} pixels in all`
+    : null;
+};
+
 export const generateParamsSchema: Schema<GenerateParams> = refine(
-  object({ ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount), ...addonFields, source: optional(sourceParamsSchema) }),
-  sizeRule,
+  object({
+    ...baseFields, accel: accelSchema, batchCount: int(1, LIMITS.maxBatchCount), ...addonFields, source: optional(sourceParamsSchema),
+    hires: optional(hiresParamsSchema),
+  }),
+  (p) => sizeRule(p) ?? hiresRule(p)
+    ?? (p.source && p.hires ? 'hires fix is a second pass for text-to-image: run image-to-image at the larger size instead' : null),
 );
 
 export const planCostSchema: Schema<PlanCostParams> = refine(
-  object({ modelId: nullable(id), accel: accelSchema, sampler: oneOf(SAMPLER_NAMES), steps: int(LIMITS.minSteps, LIMITS.maxSteps), width: side, height: side }),
-  sizeRule,
+  object({
+    modelId: nullable(id), accel: accelSchema, sampler: oneOf(SAMPLER_NAMES), steps: int(LIMITS.minSteps, LIMITS.maxSteps), width: side, height: side,
+    hires: optional(hiresParamsSchema),
+  }),
+  (p) => sizeRule(p) ?? hiresRule(p),
 );
 
 export const savePresetSchema: Schema<SavePresetParams> = object({

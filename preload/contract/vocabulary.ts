@@ -142,7 +142,25 @@ export const IMG2IMG_LIMITS = {
   maxOutpaint: 2048,
   minStrength: 0.01,
   maxStrength: 1,
+  /** Hires fix: the second pass's size is more than 1 and at most this many times the first's (A1111's slider). */
+  maxHiresScale: 4,
 } as const;
+
+/**
+ * How hires fix brings the first pass to the target size: the latents bilinear or nearest-exact, or the decoded
+ * picture with Lanczos (main/engine/pipeline/hires-fix.ts says how each works).
+ */
+export const HIRES_UPSCALERS = ['latent', 'latent-nearest', 'lanczos'] as const;
+export type HiresUpscaler = (typeof HIRES_UPSCALERS)[number];
+/** A1111's names: the `Hires upscaler` metadata field, and the app's labels. */
+export const HIRES_UPSCALER_LABELS: Record<HiresUpscaler, string> = {
+  latent: 'Latent', 'latent-nearest': 'Latent (nearest-exact)', lanczos: 'Lanczos',
+};
+
+/** Hires fix's target size: base × scale, rounded down to multiples of 8 (the latent grid), as A1111. */
+export function hiresTargetSize(width: number, height: number, scale: number): { width: number; height: number } {
+  return { width: Math.floor((width * scale) / 8) * 8, height: Math.floor((height * scale) / 8) * 8 };
+}
 
 // ---------------------------------------------------------------------------------------------- error codes
 // Every failed call rejects with one of these codes (main/common/app-error.ts is the one error class that

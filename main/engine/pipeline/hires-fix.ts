@@ -5,6 +5,7 @@
 // img2img-start.ts) and image i keeps seed + i, so every image of a batch can be redone alone.
 // Ref: A1111 modules/processing.py (StableDiffusionProcessingTxt2Img.sample_hr_pass), modules/images.py.
 import sharp from 'sharp';
+import { LIMITS } from '../../../preload/contract/vocabulary';
 import { EngineError } from '../errors';
 import { img2img, type Img2ImgResult } from './img2img';
 import type { RgbImage } from './latent-preview';
@@ -15,7 +16,7 @@ import { HIRES_UPSCALERS, hiresSize, type HiresSettings } from './img2img-option
 import type { Txt2ImgHooks, Txt2ImgParams, Txt2ImgResult } from './txt2img';
 
 export function checkHires(h: HiresSettings): void {
-  if (!Number.isInteger(h.steps) || h.steps < 0 || h.steps > 1000) throw new EngineError('invalid-parameters', 'Hires steps must be a whole number from 0 to 1000 (0 = the same as the first pass).');
+  if (!Number.isInteger(h.steps) || h.steps < 0 || h.steps > LIMITS.maxSteps) throw new EngineError('invalid-parameters', `Hires steps must be a whole number from 0 to ${LIMITS.maxSteps} (0 = the same as the first pass).`);
   checkStrength(h.strength);
   if (!HIRES_UPSCALERS.includes(h.upscaler)) throw new EngineError('invalid-parameters', `Unknown hires upscaler "${h.upscaler}".`);
 }

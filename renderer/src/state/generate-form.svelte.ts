@@ -1,10 +1,12 @@
 // The Generate form: every field of GenerateParams, the presets and per-model defaults it is filled from,
 // and its validation. "Reuse parameters" from the gallery fills it through apply().
 import {
-  fieldProblem, LIMITS,
-  type AccelDto, type GenerateParams, type GenerationDefaults, type ImageParametersDto, type LoraUseDto, type SamplerName, type SeedChoice, type StudioApi,
+  fieldProblem, hiresTargetSize, LIMITS,
+  type AccelDto, type GenerateParams, type GenerationDefaults, type HiresParamsDto, type HiresUpscaler, type ImageParametersDto, type LoraUseDto,
+  type SamplerName, type SeedChoice, type StudioApi,
 } from '../../../preload/contract';
 import { int, num } from '../../../preload/contract/schema';
+import { hiresParamsSchema } from '../../../preload/contract/validators';
 import { errorMessage } from '../lib/error-message';
 import { normaliseSchedule, scheduleError } from '../lib/schedule-letters';
 import { sizeError } from '../lib/sizes';
@@ -45,6 +47,12 @@ export class GenerateForm {
   loras = $state<LoraUseDto[]>([]);
   vaeId = $state<number | null>(null);
   clipSkip = $state(1);
+  // --- hires fix (issue 9; Generate only): A1111's defaults, off until the user turns it on
+  hiresEnabled = $state(false);
+  hiresScale = $state(2);
+  hiresSteps = $state(0);
+  hiresStrength = $state(0.7);
+  hiresUpscaler = $state<HiresUpscaler>('latent');
 
   /** The Calibrated preset has no calibration for these settings (set by Generate's expected-quality line). */
   uncalibrated = $state(false);
@@ -66,6 +74,21 @@ export class GenerateForm {
   fieldProblem: string | null = $derived(
     fieldProblem(int(LIMITS.minSteps, LIMITS.maxSteps), this.steps, 'steps') ?? fieldProblem(num(0, LIMITS.maxCfg), this.cfg, 'cfg'),
   );
+
+  /** Hires fix's settings when it is on (what toParams sends and the plan cost shows). */
+  hires: HiresParamsDto | undefined = $derived(this.hiresEnabled
+    ? { scale: this.hiresScale, steps: this.hiresSteps, strength: this.hiresStrength, upscaler: this.hiresUpscaler }
+    : undefined);
+
+  /** Hires fix's target size (shown live next to the factor). */
+  hiresTarget = $derived(hiresTargetSize(this.width, this.height, this.hiresScale));
+
+  /** What the contract refuses in the hires settings (null when off or fine); only Generate runs hires fix. */
+  hiresProblem: string | null = $derived.by(() => {
+    if (!this.hires) return null;
+    const problem = fieldProblem(hiresParamsSchema, this.hires, 'hires') ?? sizeError(this.hiresTarget.width, this.hiresTarget.height);
+    return problem && `Hires fix: ${problem}`;
+  });
 
   /** The first problem that stops a run, or null. */
   problem: string | null = $derived.by(() => {
@@ -157,7 +180,9 @@ export class GenerateForm {
     return { mode: this.seedMode };
   }
 
-  toParams(): GenerateParams {
+  /** The form as a request; Img2img / Inpaint leaves hires fix out (a second pass of text-to-image only). */
+  toParams(mode: 'txt2img' | 'img2img' = 'txt2img'): GenerateParams {
+    const hires = mode === 'txt2img' ? this.hires : undefined;
     return {
       modelId: this.modelId,
       prompt: this.prompt,
@@ -173,7 +198,18 @@ export class GenerateForm {
       ...(this.loras.length ? { loras: $state.snapshot(this.loras) } : {}),
       ...(this.vaeId !== null ? { vaeId: this.vaeId } : {}),
       ...(this.clipSkip !== 1 ? { clipSkip: this.clipSkip } : {}),
+      ...(hires ? { hires: { ...hires } } : {}),
     };
+  }
+
+  /** Hires fix as a stored generation or an image names it (off when it names none). */
+  applyHires(h: HiresParamsDto | undefined): void {
+    this.hiresEnabled = h !== undefined;
+    if (!h) return;
+    this.hiresScale = h.scale;
+    this.hiresSteps = h.steps;
+    this.hiresStrength = h.strength;
+    this.hiresUpscaler = h.upscaler;
   }
 
   // --- add-ons (issue 11)
@@ -207,6 +243,7 @@ export class GenerateForm {
     if (params.seed.mode === 'fixed') this.seedValue = params.seed.value;
     this.#applyAccel(params.accel);
     this.applyAddons(params);
+    this.applyHires(params.hires);
     void this.api.generation.defaults({ modelId: params.modelId }).then((d) => { this.defaults = d; }, () => undefined);
   }
 
@@ -229,6 +266,8 @@ export class GenerateForm {
     take(p.seed, 'seed', (v) => this.fixSeed(v));
     if (p.width !== null && p.height !== null) take(p.width, 'size', (w) => this.setSize(w, p.height!));
     take(p.accel, 'acceleration', (accel) => this.#applyAccel(accel));
+    this.applyHires(p.hires);
+    if (p.hires) set.push('hires fix');
     if (modelId !== undefined && modelId !== this.modelId) {
       const { width, height } = this;
       void this.selectModel(modelId).then(() => this.setSize(width, height));

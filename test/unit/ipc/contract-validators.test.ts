@@ -20,6 +20,8 @@ const img2img = {
   imageId: 1, maskId: 2, strength: 0.75, resizeMode: 'crop', maskBlur: 4, maskedContent: 'original', inpaintArea: 'only-masked', padding: 32, outpaint: null,
 } as const;
 
+const hires = { scale: 2, steps: 0, strength: 0.7, upscaler: 'latent' } as const;
+
 const malformed: [string, unknown][] = [
   ['not an object', 'hello'],
   ['an array', [valid]],
@@ -61,6 +63,16 @@ const malformed: [string, unknown][] = [
   ['outpaint with a mask', { ...valid, source: { ...img2img, maskId: 3, outpaint: { left: 8, right: 0, top: 0, bottom: 0 } } }],
   ['negative outpaint', { ...valid, source: { ...img2img, outpaint: { left: -8, right: 0, top: 0, bottom: 0 } } }],
   ['source path instead of id', { ...valid, source: { ...img2img, path: '/etc/passwd' } }],
+  // hires fix (issue 9)
+  ['hires scale 1', { ...valid, hires: { ...hires, scale: 1 } }],
+  ['hires scale above the limit', { ...valid, hires: { ...hires, scale: 4.5 } }],
+  ['hires target too large', { ...valid, width: 1024, height: 1024, hires: { ...hires, scale: 2 } }],
+  ['hires steps negative', { ...valid, hires: { ...hires, steps: -1 } }],
+  ['hires steps fractional', { ...valid, hires: { ...hires, steps: 1.5 } }],
+  ['hires strength 0', { ...valid, hires: { ...hires, strength: 0 } }],
+  ['unknown hires upscaler', { ...valid, hires: { ...hires, upscaler: 'esrgan' } }],
+  ['hires with an unknown key', { ...valid, hires: { ...hires, denoise: 0.5 } }],
+  ['hires with image-to-image', { ...valid, source: img2img, hires }],
 ];
 
 describe('contract validation through dispatch', () => {
@@ -76,6 +88,19 @@ describe('contract validation through dispatch', () => {
     await expect(dispatch('images.storeSource', { bytes: [1, 2, 3], kind: 'image' }, { remote: false })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     await expect(dispatch('images.storeSource', { bytes: new Uint8Array(0), kind: 'image' }, { remote: false })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-request' } });
     expect(calls).toEqual(['generation.enqueue', 'generation.enqueue', 'images.storeSource']);
+  });
+
+  it('accepts hires fix on text-to-image, and asks for its plan cost', async () => {
+    const { handlers, calls } = recordingHandlers();
+    const dispatch = createDispatch(handlers);
+    for (const h of [hires, { scale: 1.5, steps: 2, strength: 0.35, upscaler: 'lanczos' }, { scale: 4, steps: LIMITS.maxSteps, strength: 1, upscaler: 'latent-nearest' }]) {
+      const params = { ...valid, width: 256, height: 256, hires: h }; // 256 × 4 = 1024: within the pixel budget
+      await expect(dispatch('generation.enqueue', params, { remote: true })).resolves.toMatchObject({ ok: true, value: { echoed: params } });
+    }
+    const cost = { modelId: null, accel: valid.accel, sampler: 'ddim', steps: 30, width: 512, height: 512, hires };
+    await expect(dispatch('generation.planCost', cost, { remote: true })).resolves.toMatchObject({ ok: true, value: { echoed: cost } });
+    await expect(dispatch('generation.planCost', { ...cost, hires: { ...hires, scale: 8 } }, { remote: true })).resolves.toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+    expect(calls).toEqual(['generation.enqueue', 'generation.enqueue', 'generation.enqueue', 'generation.planCost']);
   });
 
   it.each(malformed)('rejects generation.enqueue with %s and calls nothing', async (_name, payload) => {

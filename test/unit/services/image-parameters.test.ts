@@ -24,6 +24,19 @@ describe('imageParametersDto', () => {
     expect(dto).toMatchObject({ source: 'dato-studio', sampler: 'ddim', accel: { mode: 'dato', schedule: 'F,S,K', pruneRatio: 0.4 }, notes: [] });
   });
 
+  it('reads hires fix back (A1111 fields), within what runs here', () => {
+    const text = (fields: string) => `a red circle\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 3, Size: 512x512, ${fields}`;
+    expect(imageParametersDto(png(text('Denoising strength: 0.45, Hires upscale: 1.5, Hires steps: 10, Hires upscaler: Latent (nearest-exact)')))).toMatchObject({
+      width: 512, height: 512, hires: { scale: 1.5, steps: 10, strength: 0.45, upscaler: 'latent-nearest' }, notes: [],
+    });
+    // A1111 leaves out `Hires steps` when it is 0, and names upscalers we do not have (the latent one stands in)
+    expect(imageParametersDto(png(text('Denoising strength: 0.7, Hires upscale: 2, Hires upscaler: R-ESRGAN 4x+'))).hires)
+      .toEqual({ scale: 2, steps: 0, strength: 0.7, upscaler: 'latent' });
+    const tooLarge = imageParametersDto(png(text('Denoising strength: 0.7, Hires upscale: 6, Hires upscaler: Latent')));
+    expect(tooLarge.hires).toBeUndefined();
+    expect(tooLarge.notes).toEqual([expect.stringMatching(/^Its hires upscale 6 is outside what runs here/)]);
+  });
+
   it('says what another tool\'s PNG or a JPEG carries instead of guessing', () => {
     expect(imageParametersDto(png(null, { textKeywords: ['prompt', 'workflow'] })).notes).toEqual([
       'This PNG has ComfyUI metadata, not A1111-style parameters; nothing could be loaded.',

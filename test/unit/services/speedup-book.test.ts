@@ -37,6 +37,13 @@ describe('SpeedupBook', () => {
   it('keeps records per key (another size is estimated again)', async () => {
     const other = { ...key, width: 768 };
     expect((await book.measure({ key: other, evaluations: 30, unetSeconds: 5, isBaseline: false, macFraction: async () => 0.5 }))!.basis).toBe('estimated');
+     // hires fix: a second pass at another size is another run, and so is another second pass
+    const hires = { ...key, hires: { scale: 2, steps: 0, strength: 0.7, upscaler: 'latent' as const } };
+    expect((await book.measure({ key: hires, evaluations: 60, unetSeconds: 50, isBaseline: false, macFraction: async () => 0.5 }))!.basis).toBe('estimated');
+    await book.measure({ key: hires, evaluations: 60, unetSeconds: 90, isBaseline: true, macFraction: never });
+    expect((await book.measure({ key: hires, evaluations: 60, unetSeconds: 45, isBaseline: false, macFraction: never }))!.value).toBeCloseTo(2, 10);
+    const lanczos = { ...key, hires: { ...hires.hires, upscaler: 'lanczos' as const } };
+    expect((await book.measure({ key: lanczos, evaluations: 60, unetSeconds: 50, isBaseline: false, macFraction: async () => 0.5 }))!.basis).toBe('estimated');
   });
 
   it('returns null when nothing sensible can be said', async () => {
