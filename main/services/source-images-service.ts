@@ -154,6 +154,7 @@ export class SourceImagesService {
       padding: read.mask ? Math.min(IMG2IMG_LIMITS.maxInpaintPadding, Math.round(read.mask.padding)) : null,
       source: picture ? toDto(picture) : null,
       maskId: picture ? used?.maskId ?? null : null,
+      outpaint: picture ? (used?.settings as Partial<SourceParamsDto> | undefined)?.outpaint ?? null : null,
     };
     return result;
   }

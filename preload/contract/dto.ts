@@ -770,6 +770,8 @@ export interface Img2ImgSettingsDto {
   readonly padding: number | null;
   readonly source: SourceImageDto | null;
   readonly maskId: number | null;
+  /** The outpaint margins, when the PNG is a library image that was outpainted (A1111's text does not carry them). */
+  readonly outpaint: OutpaintDto | null;
 }
 
 /**

@@ -121,6 +121,7 @@ export class Img2ImgState {
     if (read.maskedContent !== null) { this.maskedContent = read.maskedContent; set.push('masked content'); }
     if (read.inpaintArea !== null) { this.inpaintArea = read.inpaintArea; set.push('inpaint area'); }
     if (read.padding !== null) { this.padding = read.padding; set.push('padding'); }
+    if (read.outpaint) { this.outpaint = { ...read.outpaint }; set.push('outpaint margins'); }
     if (read.source) set.push(read.maskId === null ? 'source picture' : 'source picture and mask');
     return set;
   }

@@ -246,9 +246,10 @@ describe.skipIf(!chromiumAvailable())('Img2img / Inpaint (web mode)', () => {
       data.items.add(new File([new Uint8Array(b)], 'outpainted.png', { type: 'image/png' }));
       for (const t of ['dragenter', 'dragover', 'drop']) document.body.dispatchEvent(new DragEvent(t, { bubbles: true, cancelable: true, dataTransfer: data }));
     }, saved);
-    await page.locator('.toasts .toast').last().getByText(/denoising strength, resize mode, mask blur, .*source picture/).waitFor();
+    await page.locator('.toasts .toast').last().getByText(/denoising strength, resize mode, mask blur, .*outpaint margins, source picture/).waitFor();
     await canvas(page).waitFor();
     await expect(page.getByLabel('Denoising strength value').inputValue()).resolves.toBe('0.75');
+    await expect(page.getByLabel('Outpaint right').inputValue()).resolves.toBe('32'); // from the library's record
     await expect(page.getByRole('img', { name: 'Input to repaint' }).getAttribute('width')).resolves.toBe('96');
     expect(problems).toEqual([]);
   });

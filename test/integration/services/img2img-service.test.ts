@@ -66,6 +66,7 @@ describe('image-to-image in the app', () => {
     const read = imageParametersDto(await readImageParametersFromBytes(saved), sources);
     expect(read.img2img).toEqual({
       strength: 1, resizeMode: 'resize', maskBlur: 4, maskedContent: 'original', inpaintArea: 'whole', padding: 32, source: picture, maskId: null,
+      outpaint: { left: 0, right: 32, top: 0, bottom: 0 }, // from the library's record: A1111's text has no margins
     });
     expect(t.studio.gallery.get(done.result!.generationId).source).toMatchObject({ imageId: picture.id, outpaint: { right: 32 } });
     expect(t.studio.gallery.reuseParameters(done.result!.generationId).source).toMatchObject({ imageId: picture.id, strength: 1 });
