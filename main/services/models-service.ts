@@ -5,7 +5,7 @@
 // file, only a copy uploaded into the app's models folder.
 import { rm } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
-import type { ArchitectureDto, ModelDto } from '../../preload/contract';
+import { MODEL_FAMILIES, type ArchitectureDto, type ModelDto } from '../../preload/contract';
 import type { ModelRecord, ModelsRepo } from '../db/models-repo';
 import { EngineError, type ModelInfo } from '../engine/index';
 import type { EventHub } from './event-hub';
@@ -42,9 +42,9 @@ export interface ModelsServiceOptions {
 
 function architectureOf(record: ModelRecord): ArchitectureDto | null {
   const a = record.architecture as Partial<ModelInfo>;
-  if (a.family !== 'sd1' || typeof a.nativeSize !== 'number' || !a.parameters || !a.unet) return null;
+  if (!MODEL_FAMILIES.includes(a.family!) || typeof a.nativeSize !== 'number' || !a.parameters || !a.unet) return null;
   return {
-    family: a.family, nativeSize: a.nativeSize, unetParameters: a.parameters.unet, textParameters: a.parameters.text,
+    family: a.family!, prediction: a.prediction?.prediction ?? 'eps', nativeSize: a.nativeSize, unetParameters: a.parameters.unet, textParameters: a.parameters.text,
     vaeParameters: a.parameters.vae, modelChannels: a.unet.modelChannels, contextDim: a.unet.contextDim,
   };
 }

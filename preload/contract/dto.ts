@@ -7,7 +7,7 @@
 export * from './vocabulary';
 import type { AccelMode, AddonKind, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
-import type { HiresUpscaler, InpaintArea, MaskedContent, ResizeMode, SourceImageKind } from './vocabulary';
+import type { HiresUpscaler, InpaintArea, MaskedContent, ModelFamily, Prediction, ResizeMode, SourceImageKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -568,7 +568,9 @@ export interface GenerationDetailDto extends GalleryItemDto {
 // ---------------------------------------------------------------------------------------------- models
 
 export interface ArchitectureDto {
-  readonly family: 'sd1';
+  readonly family: ModelFamily;
+  /** What the UNet predicts (SD 2.x 768-v: v), as detected or configured. */
+  readonly prediction: Prediction;
   readonly nativeSize: number;
   readonly unetParameters: number;
   readonly textParameters: number;

@@ -17,6 +17,11 @@ export type SamplerName = (typeof SAMPLER_NAMES)[number];
 export const PREDICTIONS = ['eps', 'v'] as const;
 export type Prediction = (typeof PREDICTIONS)[number];
 
+/** The checkpoint families the engine runs (main/engine/weights/detect.ts tells them apart), and their names. */
+export const MODEL_FAMILIES = ['sd1', 'sd2'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+export const MODEL_FAMILY_LABELS: Record<ModelFamily, string> = { sd1: 'SD 1.x', sd2: 'SD 2.x' };
+
 // --- Add-ons (issue 11): what the model library holds besides checkpoints --------------------------------
 /** LoRAs, textual-inversion embeddings and standalone VAEs (main/engine/weights/addon-file.ts tells them apart). */
 export const ADDON_KINDS = ['lora', 'embedding', 'vae'] as const;

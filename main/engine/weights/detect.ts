@@ -8,8 +8,9 @@
 import { EngineError } from '../errors';
 import { OPEN_CLIP_PREFIX, TEXT_PREFIX, UNET_PREFIX, VAE_PREFIX } from './names/prefixes';
 import type { TensorIndex } from './tensor-index';
+import type { ModelFamily } from '../../../preload/contract/vocabulary';
 
-export type ModelFamily = 'sd1' | 'sd2';
+export type { ModelFamily };
 
 /** Tensors whose absence means a part is missing or incomplete (one per kind of block the graph needs). */
 interface RequiredPart { readonly part: string; readonly prefix: string; readonly keys: readonly string[] }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODEL_DESCRIPTION } from '../../../main/services/models-service';
 import { canaryPickle, rawSafetensors, zipArchive } from '../../fixtures/weights-files';
-import { demoModelDir } from '../../helpers/paths';
+import { demoModelDir, tinySd2RefDir } from '../../helpers/paths';
 import { openTestStudio, type TestStudio } from './studio-fixture';
 
 describe('models service', () => {
@@ -106,6 +106,19 @@ describe('models service', () => {
       await t.studio.models.remove(model.id);
     } finally {
       rmSync(lone, { recursive: true, force: true });
+    }
+  });
+
+  it('lists an SD 2.x checkpoint as SD 2.x with its prediction and native size (the official tiny-sd2 reference)', async () => {
+    const model = await t.studio.models.importPath(join(tinySd2RefDir, 'model.safetensors'));
+    try {
+      const config = JSON.parse(readFileSync(join(tinySd2RefDir, 'config.json'), 'utf8')) as { text: { width: number } };
+      console.log(`tiny-sd2 architecture: ${JSON.stringify(model.architecture)}`);
+      expect(model.architecture).toMatchObject({ family: 'sd2', contextDim: config.text.width });
+      expect(['eps', 'v']).toContain(model.architecture!.prediction);
+      expect(t.studio.generation.defaults(model.id)).toMatchObject({ width: model.architecture!.nativeSize, height: model.architecture!.nativeSize });
+    } finally {
+      await t.studio.models.remove(model.id);
     }
   });
 
