@@ -2,6 +2,7 @@
 // textual-inversion embedding or VAE file, what it is and how to use it.
 import { statSync } from 'node:fs';
 import { Engine, INSPECTION_LIMITS, spawnProcess, type AddonInfo, type ModelInfo } from '../engine/index';
+import { MODEL_FAMILY_LABELS } from '../../preload/contract/vocabulary';
 import { parseFlags } from './args';
 import { modelFromFlags } from './generate';
 
@@ -46,7 +47,7 @@ function printAddon(a: AddonInfo): void {
     if (a.unknownKeys) console.log(`  ${a.unknownKeys} keys that are not LoRA tensors`);
     console.log('  use: dato-studio generate --lora PATH[:WEIGHT[:TEXT_WEIGHT]]');
   } else if (a.kind === 'embedding') {
-    console.log(`${a.path}\n  textual-inversion embedding "${a.trigger}": ${a.vectors} vector(s) of width ${a.width} (${a.family})`);
+    console.log(`${a.path}\n  textual-inversion embedding "${a.trigger}": ${a.vectors} vector(s) of width ${a.width} (${a.madeFor ? MODEL_FAMILY_LABELS[a.madeFor] : 'not an SD 1.x or 2.x width'})`);
   } else {
     console.log(`${a.path}\n  VAE (${a.layout} layout, ${a.tensors} tensors)\n  use: dato-studio generate --vae PATH`);
   }

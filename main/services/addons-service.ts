@@ -44,9 +44,9 @@ function infoDto(info: AddonInfo): AddonInfoDto {
   switch (info.kind) {
     case 'lora': return {
       kind: 'lora', layout: info.layout, modules: info.modules, adapters: info.adapters, rank: info.rank ?? null,
-      baseModel: info.baseModel ?? null, triggerWords: info.triggerWords, unknownKeys: info.unknownKeys,
+      baseModel: info.baseModel ?? null, madeFor: info.madeFor ?? null, triggerWords: info.triggerWords, unknownKeys: info.unknownKeys,
     };
-    case 'embedding': return { kind: 'embedding', trigger: info.trigger, vectors: info.vectors, width: info.width, family: info.family };
+    case 'embedding': return { kind: 'embedding', trigger: info.trigger, vectors: info.vectors, width: info.width, madeFor: info.madeFor ?? null };
     case 'vae': return { kind: 'vae', layout: info.layout, tensors: info.tensors };
   }
 }

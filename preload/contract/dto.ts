@@ -7,7 +7,7 @@
 export * from './vocabulary';
 import type { AccelMode, AddonKind, ApiErrorCode, ProviderChoice, ProviderName, SamplerName, StepKind } from './vocabulary';
 import type { CalibrationPhase, CalibrationRunState } from './vocabulary';
-import type { HiresUpscaler, InpaintArea, MaskedContent, ModelFamily, Prediction, ResizeMode, SourceImageKind } from './vocabulary';
+import type { AddonBase, HiresUpscaler, InpaintArea, MaskedContent, ModelFamily, Prediction, ResizeMode, SourceImageKind } from './vocabulary';
 
 export const THEMES = ['system', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -612,11 +612,17 @@ export type AddonInfoDto =
     readonly rank: number | null;
     /** `ss_base_model_version` or `modelspec.architecture` when the file says. */
     readonly baseModel: string | null;
+    /** The family that says it was made for (metadata, or SDXL's key names); null when it does not say. */
+    readonly madeFor: AddonBase | null;
     /** The most frequent training tags (`ss_tag_frequency`). */
     readonly triggerWords: readonly string[];
     readonly unknownKeys: number;
   }
-  | { readonly kind: 'embedding'; readonly trigger: string; readonly vectors: number; readonly width: number; readonly family: string }
+  | {
+    readonly kind: 'embedding'; readonly trigger: string; readonly vectors: number; readonly width: number;
+    /** The family of its text-encoder width (768: SD 1.x, 1024: SD 2.x); null for another width. */
+    readonly madeFor: ModelFamily | null;
+  }
   | { readonly kind: 'vae'; readonly layout: string; readonly tensors: number };
 
 /** A LoRA, textual-inversion embedding or VAE in the library. */

@@ -21,6 +21,9 @@ export type Prediction = (typeof PREDICTIONS)[number];
 export const MODEL_FAMILIES = ['sd1', 'sd2'] as const;
 export type ModelFamily = (typeof MODEL_FAMILIES)[number];
 export const MODEL_FAMILY_LABELS: Record<ModelFamily, string> = { sd1: 'SD 1.x', sd2: 'SD 2.x' };
+/** What a LoRA or embedding may say it was made for: a family the engine runs, or SDXL (which it refuses). */
+export type AddonBase = ModelFamily | 'sdxl';
+export const ADDON_BASE_LABELS: Record<AddonBase, string> = { ...MODEL_FAMILY_LABELS, sdxl: 'SDXL' };
 
 // --- Add-ons (issue 11): what the model library holds besides checkpoints --------------------------------
 /** LoRAs, textual-inversion embeddings and standalone VAEs (main/engine/weights/addon-file.ts tells them apart). */

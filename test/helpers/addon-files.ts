@@ -29,7 +29,7 @@ const random = (seed: number, shape: number[], scale: number): Float32Array =>
   Float32Array.from(createRng(seed).randn(shape.reduce((a, b) => a * b, 1)), (v) => v * scale);
 
 /** A kohya LoRA (rank 4) for the demo model; `seed` makes different files. */
-export function writeDemoLora(path: string, seed = 1, scale = 0.6): void {
+export function writeDemoLora(path: string, seed = 1, scale = 0.6, baseModel = 'sd_v1'): void {
   const unet = 'lora_unet_down_blocks_0_attentions_0_proj_in';
   const te = 'lora_te_text_model_encoder_layers_0_self_attn_q_proj';
   const stray = 'lora_unet_not_a_block_anywhere';
@@ -43,7 +43,7 @@ export function writeDemoLora(path: string, seed = 1, scale = 0.6): void {
     { name: `${stray}.lora_down.weight`, shape: [4, 8], data: random(seed + 4, [4, 8], scale) },
     { name: `${stray}.lora_up.weight`, shape: [8, 4], data: random(seed + 5, [8, 4], scale) },
   ], {
-    ss_base_model_version: 'sd_v1',
+    ss_base_model_version: baseModel,
     ss_tag_frequency: JSON.stringify({ '10_shapes': { 'glossy shapes': 12, 'red circle': 7, 'blue square': 3 } }),
   });
 }

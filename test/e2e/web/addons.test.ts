@@ -188,6 +188,21 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
     await page.getByRole('link', { name: 'Generate' }).click();
     await page.waitForFunction(() => (document.querySelector('select[aria-label="Clip skip"]') as HTMLSelectElement | null)?.value === '3');
     await expect(page.getByLabel('VAE').locator('option:checked').textContent()).resolves.toBe('demo-vae');
+
+    // a LoRA made for SD 2.x: the picker says so before generating (the engine would refuse it)
+    const sd2Lora = join(files, 'sd2-style.safetensors');
+    writeDemoLora(sd2Lora, 3, 0.6, 'sd_v2');
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('tab', { name: /^LoRAs/ }).click();
+    await page.getByLabel('Add-on files to upload').setInputFiles([sd2Lora]);
+    await page.getByRole('list', { name: 'LoRAs' }).getByRole('article', { name: 'sd2-style' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await page.getByLabel('Add a LoRA').selectOption({ label: 'sd2-style' });
+    await page.getByLabel('Add a LoRA').selectOption({ label: 'glossy-shapes' });
+    await expect(inUse.getByRole('listitem', { name: 'sd2-style' }).getByRole('note').textContent())
+      .resolves.toMatch(/^Made for SD 2\.x; Demo: coloured shapes is SD 1\.x\. Generating with it will be refused\.$/);
+    await expect(inUse.getByRole('listitem', { name: 'glossy-shapes' }).getByRole('note').count()).resolves.toBe(0);
+    await screenshot(page, 'addons-mismatch');
     expect(problems).toEqual([]);
   });
 });

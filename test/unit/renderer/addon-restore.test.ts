@@ -7,8 +7,8 @@ import { embeddingsInPrompt, restoreAddons } from '../../../renderer/src/lib/add
 let nextId = 1;
 function addon(kind: AddonKind, name: string, hash: string): AddonDto {
   const info = kind === 'lora'
-    ? { kind, layout: 'kohya', modules: { unet: 1, text: 0 }, adapters: ['lora'], rank: 4, baseModel: null, triggerWords: [], unknownKeys: 0 } as const
-    : kind === 'embedding' ? { kind, trigger: name, vectors: 1, width: 768, family: 'SD 1.x' } as const : { kind, layout: 'ldm', tensors: 1 } as const;
+    ? { kind, layout: 'kohya', modules: { unet: 1, text: 0 }, adapters: ['lora'], rank: 4, baseModel: null, madeFor: null, triggerWords: [], unknownKeys: 0 } as const
+    : kind === 'embedding' ? { kind, trigger: name, vectors: 1, width: 768, madeFor: 'sd1' } as const : { kind, layout: 'ldm', tensors: 1 } as const;
   return { id: nextId++, kind, name, fileName: `${name}.safetensors`, hash, info, preview: null, sizeBytes: 1, managedCopy: false, addedAt: 0 };
 }
 

@@ -9,6 +9,7 @@
 // Ref: kohya-ss/sd-scripts networks/lora.py (LoRAModule, key names), KohakuBlueleaf/LyCORIS
 // lycoris/modules/{loha,lokr}.py, huggingface/diffusers loaders/lora_conversion_utils.py, AUTOMATIC1111
 // extensions-builtin/Lora/network_{lora,hada,lokr}.py.
+import type { AddonBase, ModelFamily } from '../../../../preload/contract/vocabulary';
 import { EngineError } from '../../errors';
 import { readSafetensorsRefusingPickle } from '../pickle-refusal';
 import { isWeightDType, type SafetensorsTensor } from '../safetensors';
@@ -99,13 +100,19 @@ function layoutOf(m: LoraModule): LoraFile['layout'] {
   return name.endsWith('.lora_A.weight') ? 'peft' : name.endsWith('lora.down.weight') ? 'diffusers' : 'kohya';
 }
 
-/** Why a LoRA cannot be used with a model family, from its own metadata and key names, or undefined. */
-export function architectureMismatch(lora: LoraFile, family: 'sd1' | 'sd2'): string | undefined {
+/** What a LoRA says it was made for: its metadata, or SDXL's two text encoders in its key names; undefined when it does not say. */
+export function loraBase(lora: LoraFile): AddonBase | undefined {
   const base = (lora.metadata.ss_base_model_version ?? lora.metadata['modelspec.architecture'] ?? '').toLowerCase();
-  if (base.includes('xl') || lora.modules.some((m) => m.stored.startsWith('lora_te1_') || m.stored.startsWith('lora_te2_'))) {
-    return 'it was made for Stable Diffusion XL';
-  }
-  if (family === 'sd1' && (base.startsWith('sd_v2') || base.includes('stable-diffusion-v2'))) return 'it was made for Stable Diffusion 2.x';
-  if (family === 'sd2' && (base.startsWith('sd_v1') || base.includes('stable-diffusion-v1'))) return 'it was made for Stable Diffusion 1.x';
+  if (base.includes('xl') || lora.modules.some((m) => m.stored.startsWith('lora_te1_') || m.stored.startsWith('lora_te2_'))) return 'sdxl';
+  if (base.startsWith('sd_v2') || base.includes('stable-diffusion-v2')) return 'sd2';
+  if (base.startsWith('sd_v1') || base.includes('stable-diffusion-v1')) return 'sd1';
   return undefined;
+}
+
+const BASE_NAMES: Record<AddonBase, string> = { sd1: 'Stable Diffusion 1.x', sd2: 'Stable Diffusion 2.x', sdxl: 'Stable Diffusion XL' };
+
+/** Why a LoRA cannot be used with a model family, from what it says it was made for, or undefined. */
+export function architectureMismatch(lora: LoraFile, family: ModelFamily): string | undefined {
+  const base = loraBase(lora);
+  return base === undefined || base === family ? undefined : `it was made for ${BASE_NAMES[base]}`;
 }

@@ -95,15 +95,15 @@ describe('describeAddonFile (dato-studio info)', () => {
       'lora_te_text_model_encoder_layers_0_mlp_fc1.lora_up.weight': { dtype: 'F32', shape: [4, 8], data_offsets: [384, 512] },
     }, 512);
     expect(await describeAddonFile(path)).toMatchObject({
-      kind: 'lora', layout: 'kohya', modules: { unet: 1, text: 1 }, rank: 8, baseModel: 'sd_v1', triggerWords: ['ink style', 'cat'],
+      kind: 'lora', layout: 'kohya', modules: { unet: 1, text: 1 }, rank: 8, baseModel: 'sd_v1', madeFor: 'sd1', triggerWords: ['ink style', 'cat'],
     });
   });
 
   it('describes embeddings (emb_params, string_to_param) with their width and family, and VAEs', async () => {
     expect(await describeAddonFile(write('my-emb.safetensors', { emb_params: { dtype: 'F32', shape: [2, 768], data_offsets: [0, 6144] } }, 6144)))
-      .toMatchObject({ kind: 'embedding', trigger: 'my-emb', vectors: 2, width: 768, family: 'SD 1.x' });
+      .toMatchObject({ kind: 'embedding', trigger: 'my-emb', vectors: 2, width: 768, madeFor: 'sd1' });
     expect(await describeAddonFile(write('e2.safetensors', { 'string_to_param.*': { dtype: 'F16', shape: [3, 1024], data_offsets: [0, 6144] } }, 6144)))
-      .toMatchObject({ kind: 'embedding', vectors: 3, width: 1024, family: 'SD 2.x' });
+      .toMatchObject({ kind: 'embedding', vectors: 3, width: 1024, madeFor: 'sd2' });
     expect(await describeAddonFile(write('v.safetensors', { 'decoder.conv_in.weight': { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4)))
       .toMatchObject({ kind: 'vae', layout: 'ldm', tensors: 1 });
     await expect(describeAddonFile(write('xl.safetensors', { clip_l: { dtype: 'F32', shape: [1, 768], data_offsets: [0, 3072] } }, 3072))).rejects.toThrow(/SDXL/);
