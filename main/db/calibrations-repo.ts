@@ -1,6 +1,7 @@
 // Calibrated schedules per model fingerprint + sampler + steps + guidance + size: the Pareto front a
 // calibration found (cost vs fidelity) and, while a run is unfinished, the search state it resumes from.
 import type Database from 'better-sqlite3';
+import type { PlainPoint } from '../engine/index';
 import { fromJsonColumn, toJsonColumn } from './json-column';
 
 export interface CalibrationKey {
@@ -25,15 +26,8 @@ export interface FrontPoint {
   fidelity?: number;
 }
 
-/** The plain sampler at fewer steps on the calibration's prompts and seeds. */
-export interface PlainPoint {
-  steps: number;
-  macSpeedup: number;
-  /** Mean PSNR vs the baseline images, dB. */
-  psnr: number;
-  /** Cautious fidelity, as FrontPoint's. */
-  fidelity: number;
-}
+/** The plain sampler at fewer steps on the calibration's prompts and seeds (the engine's record of it). */
+export type { PlainPoint };
 
 export interface CalibrationRecord extends CalibrationKey {
   id: number;

@@ -32,7 +32,7 @@ export { compositeByMask } from './pipeline/inpaint-mask';
 export { chooseFrontPoint, DEFAULT_TARGET_SPEEDUP, frontPointSettings, nearestCalibration } from './accel/calibrated-choice';
 export { SHIPPED_DEMO_CALIBRATION } from './accel/shipped-calibration';
 export { demoGrammarPrompts, GENERAL_CALIBRATION_PROMPTS } from './accel/calibration-prompts';
-export type { CalibratedPoint, CalibrationResult, CalibrationState } from './pipeline/calibrate';
+export type { CalibratedPoint, CalibrationResult, CalibrationState, PlainPoint } from './pipeline/calibrate';
 export {
   ACCEL_MODES, PREDICTIONS, PROVIDER_CHOICES, SAMPLER_NAMES, type Prediction, type ProviderChoice, type ProviderName, type SamplerName, type StepKind,
 } from '../../preload/contract/vocabulary';
