@@ -203,6 +203,13 @@ describe.skipIf(!chromiumAvailable())('LoRAs, embeddings, VAEs and clip skip (we
       .resolves.toMatch(/^Made for SD 2\.x; Demo: coloured shapes is SD 1\.x\. Generating with it will be refused\.$/);
     await expect(inUse.getByRole('listitem', { name: 'glossy-shapes' }).getByRole('note').count()).resolves.toBe(0);
     await screenshot(page, 'addons-mismatch');
+    // removed from the library while still in the form: the row says so
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByRole('tab', { name: /^LoRAs/ }).click();
+    await page.getByRole('button', { name: 'Remove sd2-style' }).click();
+    await page.getByRole('list', { name: 'LoRAs' }).getByRole('article', { name: 'sd2-style' }).waitFor({ state: 'detached' });
+    await page.getByRole('link', { name: 'Generate' }).click();
+    await inUse.getByRole('note').getByText('No longer in the library: remove it to generate.').waitFor();
     expect(problems).toEqual([]);
   });
 });
