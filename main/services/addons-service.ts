@@ -15,7 +15,7 @@ import type { AddonRecord, AddonsRepo } from '../db/addons-repo';
 import {
   addonHashes, EngineError, extractLoraTags, type AddonInfo, type GenerateRequest, type GenerateResult, type LoraChoice,
 } from '../engine/index';
-import { receiveUpload, uploadFileName, writeUpload } from './model-upload';
+import { importUpload, uploadFileName, writeUpload } from './model-upload';
 import { notFound, ServiceError } from './service-error';
 
 /** Preview images A1111 and Civitai helpers put next to a file, in the order A1111 looks for them. */
@@ -147,15 +147,7 @@ export class AddonsService {
   async importUpload(requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<AddonDto> {
     const preview = PREVIEW_UPLOAD.exec(requestedName.replaceAll('\\', '/').split('/').pop() ?? '');
     if (preview) return this.uploadPreview(preview[1]!, preview[2]!.toLowerCase(), body);
-    const path = await receiveUpload(this.opts.dir, requestedName, body, maxBytes);
-    try {
-      return await this.importPath(path, uploadFileName(requestedName));
-    } catch (err) {
-      await rm(path, { force: true });
-      // the message names the file the user sent, never where this server keeps it
-      if (err instanceof EngineError) throw new EngineError(err.code, err.message.split(path).join(basename(path)), err.detail);
-      throw err;
-    }
+    return importUpload(this.opts.dir, requestedName, body, maxBytes, (path, name) => this.importPath(path, name));
   }
 
   private async uploadPreview(stem: string, ext: string, body: AsyncIterable<Uint8Array>): Promise<AddonDto> {

@@ -64,3 +64,22 @@ export async function writeUpload(dir: string, name: string, body: AsyncIterable
     throw err;
   }
 }
+
+/**
+ * Receive an upload into `dir`, then check and import it with `importPath` (under the sanitised name the user
+ * sent); a refused file is removed again, and the refusal names the file the user sent, never where this
+ * server keeps it.
+ */
+export async function importUpload<T>(
+  dir: string, requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes: number | undefined,
+  importPath: (path: string, name: string) => Promise<T>,
+): Promise<T> {
+  const path = await receiveUpload(dir, requestedName, body, maxBytes);
+  try {
+    return await importPath(path, uploadFileName(requestedName));
+  } catch (err) {
+    await rm(path, { force: true });
+    if (err instanceof EngineError) throw new EngineError(err.code, err.message.split(path).join(basename(path)), err.detail);
+    throw err;
+  }
+}

@@ -10,7 +10,7 @@ import type { ModelRecord, ModelsRepo } from '../db/models-repo';
 import { EngineError, type ModelInfo } from '../engine/index';
 import type { EventHub } from './event-hub';
 import { contentHash, mayHaveChanged, modelFingerprint } from './model-fingerprint';
-import { receiveUpload, uploadFileName } from './model-upload';
+import { importUpload } from './model-upload';
 import { notFound, ServiceError } from './service-error';
 
 export const DEMO_MODEL_NAME = 'Demo: coloured shapes';
@@ -156,15 +156,7 @@ export class ModelsService {
 
   /** Web mode: stream an uploaded file into the models folder, then validate it (removed again if refused). */
   async importUpload(requestedName: string, body: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<ModelDto> {
-    const path = await receiveUpload(this.opts.modelsDir, requestedName, body, maxBytes);
-    try {
-      return await this.importPath(path, uploadFileName(requestedName));
-    } catch (err) {
-      await rm(path, { force: true });
-      // the message names the file the user sent, never where this server keeps it
-      if (err instanceof EngineError) throw new EngineError(err.code, err.message.split(path).join(basename(path)), err.detail);
-      throw err;
-    }
+    return importUpload(this.opts.modelsDir, requestedName, body, maxBytes, (path, name) => this.importPath(path, name));
   }
 
   private get(id: number): ModelRecord {
