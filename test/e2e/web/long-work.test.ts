@@ -57,7 +57,7 @@ describe.skipIf(!chromiumAvailable())('Feedback on long work (web mode)', () => 
     await throttleUpload(page, 4 * 1024 * 1024);
     const big = join(files, 'big-checkpoint.safetensors');
     writeFileSync(big, Buffer.alloc(24 * 1024 * 1024, 7));
-    await recordTexts(page, '.import [role="status"], [data-testid="import-error"]');
+    await recordTexts(page, '.import-panel [role="status"], [data-testid="import-error"]');
     await page.getByLabel('Model file to upload').setInputFiles(big);
     const upload = page.getByRole('status', { name: 'Upload' });
     await page.waitForFunction(() => /Uploading big-checkpoint\.safetensors: [\d.]+ [KM]iB of 24\.0 MiB \(([1-9]\d?)%\)/.test(
@@ -73,7 +73,7 @@ describe.skipIf(!chromiumAvailable())('Feedback on long work (web mode)', () => 
 
     // A real checkpoint (the demo model under another name): bytes, then the check, then imported.
     await throttleUpload(page, 16 * 1024 * 1024);
-    await recordTexts(page, '.import [role="status"]');
+    await recordTexts(page, '.import-panel [role="status"]');
     const copy = join(files, 'shapes-copy.safetensors');
     copyFileSync(join(REPO_ROOT, 'resources', 'models', 'demo-shapes-sd1', 'model.safetensors'), copy);
     await page.getByLabel('Model file to upload').setInputFiles(copy);
